@@ -1,0 +1,27 @@
+/** What the article module hands the summarizer: decoded, boilerplate-free text plus what the document said of itself. */
+import type { ArticleFormat } from '../summary/schema.js';
+
+export interface ArticleDocument {
+  format: ArticleFormat;
+  /** The charset the bytes were decoded with, e.g. "utf-8", "windows-1251". */
+  charset: string;
+  /** The document's own title (HTML <title>/<h1>, Markdown heading, JSON "title"), when it has one. */
+  title?: string;
+  /** Main text, paragraphs separated by a blank line, boilerplate removed. */
+  text: string;
+  url?: string;
+  publishedAt?: string;
+}
+
+export type UnreadableReason = 'empty' | 'binary' | 'undecodable' | 'too-large' | 'no-text' | 'invalid-json';
+
+/** The upload can never become a summary; retrying will not help. */
+export class UnreadableArticleError extends Error {
+  override readonly name = 'UnreadableArticleError';
+  constructor(
+    readonly code: UnreadableReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The only reader of `process.env`. Each function loads the part it needs once, at cold start, and a
+ * missing or malformed variable fails the start with a message that names the variable and what to set.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const prefix = z
+  .string()
+  .regex(/^[^/].*\/$/, 'must be a key prefix ending in "/" and not starting with "/", e.g. "articles/"');
+
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Valid IANA zone names are the ones this runtime's Intl accepts. */
+export const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone name such as "Europe/London" or "UTC"' },
+);
+
+const awsShape = {
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Only for local emulators: an S3-compatible endpoint such as http://127.0.0.1:4569. */
+  S3_ENDPOINT: z.string().url().optional(),
+  /** Only for local emulators: an SES v2 compatible endpoint. */
+  SES_ENDPOINT: z.string().url().optional(),
+};
+
+const storageShape = {
+  BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lowercase)'),
+  ARTICLES_PREFIX: prefix.default('articles/'),
+  SUMMARIES_PREFIX: prefix.default('summaries/'),
+  FAILURES_PREFIX: prefix.default('failures/'),
+  STATE_PREFIX: prefix.default('state/'),
+};
+
+const summarizeShape = {
+  ...awsShape,
+  ...storageShape,
+  /** Uploads larger than this are rejected with a failure record instead of being read. */
+  MAX_ARTICLE_BYTES: positiveInt.default(5 * 1024 * 1024),
+  /** Only the first N characters of the extracted text are analysed; the summary says it was truncated. */
+  MAX_ANALYSED_CHARS: positiveInt.default(200_000),
+  SUMMARY_MAX_SENTENCES: positiveInt.max(3).default(3),
+  SUMMARY_MAX_WORDS: positiveInt.default(75),
+};
+
+const digestShape = {
+  ...awsShape,
+  ...storageShape,
+  SENDER_EMAIL: z.string().email('must be the verified SES sender address, e.g. "digest@example.com"'),
+  /** Where the subscriber list lives in the bucket (a JSON document). */
+  SUBSCRIBERS_KEY: z.string().min(1).default('config/subscribers.json'),
+  /** Fallback subscribers when the bucket has no list: comma-separated addresses. */
+  RECIPIENTS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().email('each recipient must be an email address'))),
+  DIGEST_TIME_ZONE: timeZone.default('UTC'),
+  DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  SEND_EMPTY_DIGEST: booleanFlag.default(false),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** How long a presigned link to a stored original stays valid (SigV4 allows at most 7 days). */
+  LINK_EXPIRY_SECONDS: positiveInt.max(604_800).default(604_800),
+  /** Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. */
+  UNSUBSCRIBE_URL: z.string().url().optional(),
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret').optional(),
+};
+
+const unsubscribeShape = {
+  ...awsShape,
+  ...storageShape,
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret'),
+};
+
+function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.infer<z.ZodObject<S>> {
+  const values = Object.fromEntries(Object.keys(shape).map((name) => [name, emptyToUndefined(env[name])]));
+  const parsed = z.object(shape).safeParse(values);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const got = values[name] === undefined ? 'it is not set' : `got ${JSON.stringify(values[name])}`;
+      return `${name} ${issue.message} (${got})`;
+    });
+    throw new ConfigError(
+      `Invalid configuration for the ${purpose} function: ${problems.join('; ')}. ` +
+        'Set these environment variables (see README, "Configuration").',
+    );
+  }
+  return parsed.data;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export type SummarizeConfig = ReturnType<typeof loadSummarizeConfig>;
+export type DigestConfig = ReturnType<typeof loadDigestConfig>;
+export type UnsubscribeConfig = ReturnType<typeof loadUnsubscribeConfig>;
+export type AwsConfig = Pick<SummarizeConfig, 'AWS_REGION' | 'S3_ENDPOINT' | 'SES_ENDPOINT'>;
+
+export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeShape, env, 'summarize');
+export const loadDigestConfig = (env: Env = process.env) => load(digestShape, env, 'digest');
+export const loadUnsubscribeConfig = (env: Env = process.env) => load(unsubscribeShape, env, 'unsubscribe');

@@ -1,0 +1,138 @@
+/**
+ * Real local stand-ins for S3 and SES v2, started in-process on 127.0.0.1 with random free ports: s3rver
+ * (an S3-compatible HTTP server that also emits bucket notifications) and aws-ses-v2-local. Used by
+ * `npm start`, `npm run demo` and the integration tests, always through the production SDK clients.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import S3rver, { type S3rverEventRecord } from 's3rver';
+
+const HOST = '127.0.0.1';
+
+/** Fake, fixed credentials: local clients must never pick up real ones. */
+export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface S3Emulator {
+  endpoint: string;
+  directory: string;
+  /** Calls `listener` with a Lambda-shaped S3 event for each object created, keys encoded as S3 encodes them. */
+  onObjectCreated(listener: (event: S3Event) => void): void;
+  close(): Promise<void>;
+}
+
+export async function startS3Emulator(options: {
+  buckets: string[];
+  directory?: string;
+}): Promise<S3Emulator> {
+  const ownsDirectory = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3rver-')));
+  const server = new S3rver({
+    port: 0,
+    address: HOST,
+    silent: true,
+    directory,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://${HOST}:${port}`,
+    directory,
+    onObjectCreated(listener) {
+      server.on('event', (event) => {
+        const records = event.Records.filter((r) => r.eventName.startsWith('ObjectCreated:'));
+        if (records.length > 0) listener({ Records: records.map(toLambdaRecord) });
+      });
+    },
+    async close() {
+      await server.close();
+      if (ownsDirectory) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * S3 URL-encodes keys in notifications (a space becomes "+"); s3rver passes them raw. Encode them the way
+ * S3 does so the handler is exercised on exactly what Lambda would receive.
+ */
+export function encodeS3EventKey(key: string): string {
+  return key
+    .split('/')
+    .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
+    .join('/');
+}
+
+function toLambdaRecord(record: S3rverEventRecord): S3EventRecord {
+  const { bucket, object } = record.s3;
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: LOCAL_REGION,
+    eventTime: record.eventTime,
+    eventName: record.eventName as S3EventRecord['eventName'],
+    userIdentity: { principalId: 'AWS:LOCAL' },
+    requestParameters: { sourceIPAddress: HOST },
+    responseElements: { 'x-amz-request-id': 'LOCAL', 'x-amz-id-2': 'LOCAL' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'local-articles',
+      bucket: {
+        name: bucket.name,
+        ownerIdentity: { principalId: 'LOCAL' },
+        arn: `arn:aws:s3:::${bucket.name}`,
+      },
+      object: {
+        key: encodeS3EventKey(object.key),
+        size: object.size ?? 0,
+        eTag: object.eTag ?? '',
+        sequencer: object.sequencer,
+      },
+    },
+  };
+}
+
+export interface ReceivedEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+  at: number;
+}
+
+export interface SesEmulator {
+  endpoint: string;
+  /** The web inbox a person can open in a browser. */
+  inboxUrl: string;
+  emails(): Promise<ReceivedEmail[]>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSesEmulator(): Promise<SesEmulator> {
+  const { default: startServer } = await import('aws-ses-v2-local');
+  const server = await startServer({ host: HOST, port: 0 });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${HOST}:${port}`;
+  return {
+    endpoint,
+    inboxUrl: `${endpoint}/`,
+    async emails() {
+      const response = await fetch(`${endpoint}/store`);
+      const store = (await response.json()) as { emails: ReceivedEmail[] };
+      return store.emails;
+    },
+    async clear() {
+      await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
