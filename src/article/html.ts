@@ -1,0 +1,124 @@
+/**
+ * HTML uploads: the main content found by Mozilla Readability (what Firefox Reader View uses) on a
+ * linkedom DOM, then flattened to paragraphs by walking block elements, so no markup survives as text.
+ */
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+
+export interface HtmlArticle {
+  title?: string;
+  text: string;
+  publishedAt?: string;
+}
+
+const BLOCKS = new Set([
+  'ADDRESS',
+  'ARTICLE',
+  'ASIDE',
+  'BLOCKQUOTE',
+  'BR',
+  'DD',
+  'DIV',
+  'DL',
+  'DT',
+  'FIGCAPTION',
+  'FIGURE',
+  'FOOTER',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'HEADER',
+  'HR',
+  'LI',
+  'MAIN',
+  'OL',
+  'P',
+  'PRE',
+  'SECTION',
+  'TABLE',
+  'TD',
+  'TH',
+  'TR',
+  'UL',
+]);
+const SKIPPED = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'SVG',
+  'IFRAME',
+  'NAV',
+  'FORM',
+  'BUTTON',
+]);
+
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+}
+
+export function extractHtml(html: string): HtmlArticle {
+  const { document } = parseHTML(html);
+  const ownTitle = firstText(document, ['h1', 'title']);
+  const publishedAt =
+    document
+      .querySelector('meta[property="article:published_time"], meta[name="date"]')
+      ?.getAttribute('content') ??
+    document.querySelector('time[datetime]')?.getAttribute('datetime') ??
+    undefined;
+  // Readability mutates the DOM it reads, so it gets its own copy.
+  const article = new Readability(parseHTML(html).document, { charThreshold: 200 }).parse();
+  const main = article?.content
+    ? blockText(parseHTML(`<html><body>${article.content}</body></html>`).document.body)
+    : '';
+  const text = main.trim() ? main : blockText(document.body);
+  const title = article?.title?.trim() || ownTitle;
+  return { text, ...(title ? { title } : {}), ...(publishedAt ? { publishedAt } : {}) };
+}
+
+function firstText(document: ParentLike, selectors: string[]): string | undefined {
+  for (const selector of selectors) {
+    const text = document.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+interface ParentLike {
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+/** Text with a blank line between blocks and collapsed whitespace inside them. */
+export function blockText(root: DomNode | null | undefined): string {
+  if (!root) return '';
+  const paragraphs: string[] = [];
+  let current = '';
+  const flush = () => {
+    const paragraph = current.replace(/\s+/g, ' ').trim();
+    if (paragraph) paragraphs.push(paragraph);
+    current = '';
+  };
+  const walk = (node: DomNode) => {
+    if (node.nodeType === 3) {
+      current += node.textContent ?? '';
+      return;
+    }
+    if (node.nodeType !== 1 || SKIPPED.has(node.nodeName)) return;
+    const block = BLOCKS.has(node.nodeName);
+    if (block) flush();
+    for (let i = 0; i < node.childNodes.length; i++) {
+      const child = node.childNodes[i];
+      if (child) walk(child);
+    }
+    if (block) flush();
+  };
+  walk(root);
+  flush();
+  return paragraphs.join('\n\n');
+}

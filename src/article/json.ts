@@ -1,0 +1,44 @@
+/** JSON uploads: `{"title", "body" | "text", "url"?, "publishedAt"?}`. */
+import { z } from 'zod';
+import { UnreadableArticleError } from './document.js';
+
+const jsonArticleSchema = z
+  .object({
+    title: z.string().optional(),
+    body: z.string().optional(),
+    text: z.string().optional(),
+    url: z.string().optional(),
+    publishedAt: z.string().optional(),
+  })
+  .refine((a) => (a.body ?? a.text ?? '').trim().length > 0, {
+    message: 'needs a non-empty "body" or "text"',
+  });
+
+export interface JsonArticle {
+  title?: string;
+  body: string;
+  url?: string;
+  publishedAt?: string;
+}
+
+export function parseJsonArticle(text: string): JsonArticle {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error: unknown) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UnreadableArticleError('invalid-json', `The upload is not valid JSON: ${detail}.`);
+  }
+  const parsed = jsonArticleSchema.safeParse(value);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'object'} ${i.message}`).join('; ');
+    throw new UnreadableArticleError('invalid-json', `The JSON upload is not an article: ${detail}.`);
+  }
+  const { title, body, text: plain, url, publishedAt } = parsed.data;
+  return {
+    body: body?.trim() ? body : (plain ?? ''),
+    ...(title?.trim() ? { title: title.trim() } : {}),
+    ...(url ? { url } : {}),
+    ...(publishedAt ? { publishedAt } : {}),
+  };
+}

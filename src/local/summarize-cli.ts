@@ -1,0 +1,73 @@
+/**
+ * Local, AWS-free summarizer:
+ *   npm run -s summarize -- FILE...            one JSON object per file (an array for several)
+ *   npm run -s summarize -- --jsonl IN.jsonl   one JSON line per input line {"id","article"[,"title"]}
+ */
+import { readFileSync } from 'node:fs';
+import { extractArticle } from '../article/extract.js';
+import { summarizeDocument } from '../summary/summarize.js';
+import type { SummaryContent } from '../summary/schema.js';
+
+const USAGE = 'usage: npm run -s summarize -- FILE... | --jsonl IN.jsonl';
+
+export function summarizeFile(path: string): SummaryContent {
+  return summarizeDocument(extractArticle(new Uint8Array(readFileSync(path)), { key: path }));
+}
+
+/** One eval-style line in, one summary line out; the article is plain text, as in the eval files. */
+export function summarizeJsonlLine(line: string, lineNumber: number): string {
+  const row = JSON.parse(line) as { id?: unknown; article?: unknown; title?: unknown };
+  if (typeof row.id !== 'string' || typeof row.article !== 'string') {
+    throw new Error(`line ${lineNumber}: needs string fields "id" and "article"`);
+  }
+  const bytes = new TextEncoder().encode(row.article);
+  const doc = extractArticle(bytes, { key: `${row.id}.txt`, contentType: 'text/plain; charset=utf-8' });
+  const content = summarizeDocument(
+    typeof row.title === 'string' && row.title ? { ...doc, title: row.title } : doc,
+  );
+  return JSON.stringify({ id: row.id, ...content });
+}
+
+function main(args: string[]): number {
+  if (args.length === 0 || args.includes('--help')) {
+    console.error(USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  if (args[0] === '--jsonl') {
+    const input = args[1];
+    if (!input || args.length > 2) {
+      console.error(USAGE);
+      return 2;
+    }
+    const lines = readFileSync(input, 'utf8').split('\n');
+    let failures = 0;
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        process.stdout.write(`${summarizeJsonlLine(line, i + 1)}\n`);
+      } catch (error: unknown) {
+        failures += 1;
+        console.error(`${input}:${i + 1}: ${describe(error)}`);
+      }
+    });
+    return failures > 0 ? 1 : 0;
+  }
+  const results: SummaryContent[] = [];
+  for (const path of args) {
+    try {
+      results.push(summarizeFile(path));
+    } catch (error: unknown) {
+      console.error(`${path}: ${describe(error)}`);
+      return 1;
+    }
+  }
+  process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  return 0;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+process.exitCode = main(process.argv.slice(2));
