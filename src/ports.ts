@@ -2,6 +2,7 @@
  * The narrow ports the core talks through. Adapters in `src/aws/` implement them on S3 and SES; tests
  * pass emulator-backed adapters or adapters over a mocked SDK client. Nothing here imports AWS.
  */
+import type { LedgerEntry, SendFailure } from './digest/ledger.js';
 import type { FailureRecord, Summary } from './summary/schema.js';
 
 /** Where an uploaded article lives, as the S3 event names it (key already decoded). */
@@ -25,6 +26,11 @@ export interface StoredArticle {
   metadata: Record<string, string>;
 }
 
+/** The object is gone (deleted before it was read); a retry cannot bring it back. */
+export class ArticleNotFoundError extends Error {
+  override readonly name = 'ArticleNotFoundError';
+}
+
 export interface ArticleStore {
   /** Reads at most `maxBytes`; larger objects are rejected before they are downloaded. */
   read(ref: ArticleRef, maxBytes: number): Promise<StoredArticle>;
@@ -43,4 +49,85 @@ export interface SummaryStore {
 
 export interface FailureStore {
   put(key: string, record: FailureRecord): Promise<void>;
+}
+
+// ---- Digest and unsubscribe ----
+
+/** Structured log lines with attributes; the powertools Logger satisfies it. */
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** A stored summary object as read, body parsed as JSON but not yet validated (the core does that). */
+export interface StoredObject {
+  key: string;
+  storedAt: Date;
+  body: unknown;
+}
+
+export interface SummaryReader {
+  /** Summary objects whose storage time (S3 LastModified) is in [from, to). */
+  storedBetween(from: Date, to: Date): Promise<StoredObject[]>;
+}
+
+export interface SubscriberDirectory {
+  /** The subscribers JSON document, or undefined when there is none (then the environment's list applies). */
+  load(): Promise<unknown>;
+}
+
+export interface Ledger {
+  /** The newest entry for the subscriber dated `notBefore` (YYYY-MM-DD) or later. */
+  latest(subscriberId: string, notBefore: string): Promise<LedgerEntry | undefined>;
+  record(entry: LedgerEntry): Promise<void>;
+  recordFailure(failure: SendFailure): Promise<void>;
+}
+
+export interface Unsubscribes {
+  /** Ids of every unsubscribed subscriber. */
+  all(): Promise<Set<string>>;
+  /** Records the unsubscription; false when it was already recorded (idempotent). */
+  add(subscriberId: string, at: Date): Promise<boolean>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: { name: string; value: string }[];
+}
+
+export interface SendingAccount {
+  sandbox: boolean;
+  maxSendRate: number;
+  max24HourSend: number;
+  sentLast24Hours: number;
+}
+
+export interface Mailer {
+  /** Sends one message to one recipient; throws `MailerError`. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  account(): Promise<SendingAccount>;
+  /** Whether SES may send to this address from the sandbox (the address or its domain is verified). */
+  isVerified(address: string): Promise<boolean>;
+}
+
+/** A send that failed; `retryable` tells whether trying again (later, slower) can succeed. */
+export class MailerError extends Error {
+  override readonly name = 'MailerError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface LinkSigner {
+  /** A time-limited GET link to a stored object. */
+  presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>;
 }

@@ -1,0 +1,98 @@
+/**
+ * The summarize Lambda as a function of its dependencies: adapts S3 `ObjectCreated` records to the
+ * summarize use case. Import this (not `summarize.ts`) to run it with injected dependencies.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { decodeS3EventKey } from '../pipeline/keys.js';
+import {
+  summarizeUpload,
+  type SummarizeUploadDeps,
+  type UploadOutcome,
+} from '../pipeline/summarize-upload.js';
+import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+
+export type S3Notification = z.infer<typeof S3Schema>;
+
+export interface SummarizeReport {
+  outcomes: UploadOutcome[];
+}
+
+/** Some records hit errors a retry may fix; the invocation fails so Lambda retries it (then dead-letters it). */
+export class RetryableUploadError extends Error {
+  override readonly name = 'RetryableUploadError';
+}
+
+export function createSummarizeHandler(
+  deps: SummarizeUploadDeps,
+  logger: Logger = defaultLogger,
+  metrics: Metrics = defaultMetrics,
+) {
+  const summarizeRecords = async (event: S3Notification): Promise<SummarizeReport> => {
+    const outcomes: UploadOutcome[] = [];
+    const retryable: string[] = [];
+    for (const record of event.Records) {
+      const ref = {
+        bucket: record.s3.bucket.name,
+        key: decodeS3EventKey(record.s3.object.key),
+        size: record.s3.object.size,
+        etag: record.s3.object.eTag,
+        versionId: record.s3.object.versionId,
+        uploadedAt: new Date(record.eventTime),
+      };
+      logger.appendKeys({ bucket: ref.bucket, key: ref.key });
+      try {
+        const outcome = await summarizeUpload(ref, deps);
+        outcomes.push(outcome);
+        logOutcome(logger, metrics, outcome);
+      } catch (error: unknown) {
+        logger.error('Could not summarize the article; the invocation will be retried', { error });
+        retryable.push(ref.key);
+      } finally {
+        logger.removeKeys(['bucket', 'key']);
+      }
+    }
+    if (retryable.length > 0) {
+      throw new RetryableUploadError(
+        `${retryable.length} of ${event.Records.length} uploads hit a transient error (${retryable.join(', ')}); Lambda retries the event, then sends it to the dead-letter queue.`,
+      );
+    }
+    return { outcomes };
+  };
+
+  return middy(summarizeRecords)
+    .use(injectLambdaContext(logger, { clearState: true }))
+    .use(logMetrics(metrics))
+    .use(parser({ schema: S3Schema }));
+}
+
+function logOutcome(logger: Logger, metrics: Metrics, outcome: UploadOutcome): void {
+  switch (outcome.status) {
+    case 'summarized':
+      metrics.addMetric('ArticlesSummarized', MetricUnit.Count, 1);
+      logger.info('Stored the summary', { summaryKey: outcome.summaryKey, title: outcome.title });
+      return;
+    case 'already-summarized':
+      logger.info('A summary of this upload is already stored; nothing to do', {
+        summaryKey: outcome.summaryKey,
+      });
+      return;
+    case 'failed':
+      metrics.addMetric('ArticlesFailed', MetricUnit.Count, 1);
+      logger.warn('The article cannot be summarized; stored a failure record', {
+        failureKey: outcome.failureKey,
+        code: outcome.code,
+        reason: outcome.reason,
+      });
+      return;
+    case 'ignored':
+      logger.warn('Ignored an object outside the articles prefix', { reason: outcome.reason });
+  }
+}

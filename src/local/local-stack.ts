@@ -1,0 +1,147 @@
+/**
+ * The whole service on one machine: s3rver and the SES v2 emulator on 127.0.0.1, the real Lambda entry
+ * points (`src/handlers/*.main`) configured through the same environment variables as in AWS, and S3
+ * notifications delivered to `summarize` with the `articles/` prefix filter that serverless.yml sets.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Context, S3Event } from 'aws-lambda';
+import { createS3Client } from '../aws/clients.js';
+import { getJson } from '../aws/s3-json.js';
+import type { SummarizeReport } from '../handlers/summarize-handler.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startS3Emulator,
+  startSesEmulator,
+  type S3Emulator,
+  type SesEmulator,
+} from './emulators.js';
+
+export const LOCAL_BUCKET = 'article-digest-local';
+export const LOCAL_SENDER = 'digest@example.com';
+export const LOCAL_RECIPIENTS = ['reader.one@example.com', 'reader.two@example.com'];
+const ARTICLES_PREFIX = 'articles/';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.markdown': 'text/markdown',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+  '.json': 'application/json',
+};
+
+type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LocalStack {
+  s3: S3Emulator;
+  ses: SesEmulator;
+  bucket: string;
+  client: S3Client;
+  /** Uploads a local file under `articles/` as any S3 client would; the notification does the rest. */
+  upload(path: string): Promise<string>;
+  /** Resolves when every notification delivered so far has been handled. */
+  settled(): Promise<void>;
+  /** Invokes the digest as the hourly schedule would, at `time`. */
+  runDigest(time: Date): Promise<unknown>;
+  listJson(prefix: string): Promise<{ key: string; body: unknown }[]>;
+  close(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  quietLogs?: boolean;
+  /** Called with what `summarize` returned for each notification, e.g. to print it. */
+  onSummarized?: (report: SummarizeReport) => void;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const s3 = await startS3Emulator({ buckets: [LOCAL_BUCKET] });
+  const ses = await startSesEmulator();
+  Object.assign(process.env, {
+    ...LOCAL_CREDENTIALS,
+    AWS_REGION: LOCAL_REGION,
+    BUCKET: LOCAL_BUCKET,
+    S3_ENDPOINT: s3.endpoint,
+    SES_ENDPOINT: ses.endpoint,
+    SENDER_EMAIL: LOCAL_SENDER,
+    RECIPIENTS: LOCAL_RECIPIENTS.join(','),
+    DIGEST_TIME_ZONE: 'UTC',
+    // Hour 0: the local digest is due whenever it is run, still at most once per subscriber and day.
+    DIGEST_SEND_HOUR: '0',
+    UNSUBSCRIBE_URL: 'http://127.0.0.1/unsubscribe',
+    UNSUBSCRIBE_SECRET: 'local-only-secret-not-for-production-000000',
+    POWERTOOLS_LOG_LEVEL: options.quietLogs ? 'WARN' : 'INFO',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  const summarize = (await import('../handlers/summarize.js')).main as unknown as LambdaEntry;
+  const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;
+  const client = createS3Client({ AWS_REGION: LOCAL_REGION, S3_ENDPOINT: s3.endpoint });
+
+  const inFlight = new Set<Promise<unknown>>();
+  s3.onObjectCreated((event: S3Event) => {
+    const records = event.Records.filter((r) => r.s3.object.key.startsWith(ARTICLES_PREFIX));
+    if (records.length === 0) return;
+    const run = summarize({ Records: records }, lambdaContext('summarize'))
+      .then((report) => options.onSummarized?.(report as SummarizeReport))
+      .catch((error: unknown) =>
+        console.error(`summarize failed and would be retried by Lambda: ${String(error)}`),
+      )
+      .finally(() => inFlight.delete(run));
+    inFlight.add(run);
+  });
+
+  return {
+    s3,
+    ses,
+    bucket: LOCAL_BUCKET,
+    client,
+    async upload(path) {
+      const key = `${ARTICLES_PREFIX}${basename(path)}`;
+      const contentType = CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+      await client.send(
+        new PutObjectCommand({
+          Bucket: LOCAL_BUCKET,
+          Key: key,
+          Body: await readFile(path),
+          ContentType: contentType,
+        }),
+      );
+      return key;
+    },
+    async settled() {
+      // Notifications are emitted after the PUT completes; give them a tick to arrive, then drain.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    runDigest: (time) => digest({ time: time.toISOString() }, lambdaContext('digest')),
+    async listJson(prefix) {
+      const listing = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix: prefix }));
+      const keys = (listing.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+      return Promise.all(keys.map(async (key) => ({ key, body: await getJson(client, LOCAL_BUCKET, key) })));
+    },
+    async close() {
+      client.destroy();
+      await Promise.all([s3.close(), ses.close()]);
+    },
+  };
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the service running on this machine with no AWS account and no Docker. Seeds the bucket
+ * with ../shared/articles/*, summarizes each upload as S3 would trigger it, sends a digest, then keeps
+ * running so you can upload more with any S3 client and send the next digest from the keyboard.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { UploadOutcome } from '../pipeline/summarize-upload.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
+import { startLocalStack } from './local-stack.js';
+
+const SEED_DIR = resolve('..', 'shared', 'articles');
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function main(): Promise<void> {
+  const stack = await startLocalStack({
+    quietLogs: true,
+    onSummarized: (r) => r.outcomes.forEach(printOutcome),
+  });
+  const seeds = await readdir(SEED_DIR).catch(() => []);
+  for (const name of seeds.sort()) await stack.upload(join(SEED_DIR, name));
+  await stack.settled();
+
+  // Each press of Enter is the next day's scheduled run: a subscriber gets at most one digest a day.
+  let day = 0;
+  const sendDigest = async () => {
+    const before = (await stack.ses.emails()).length;
+    await stack.runDigest(new Date(Date.now() + day * DAY_MS));
+    const sent = (await stack.ses.emails()).length - before;
+    console.log(`digest for day +${day}: ${sent} email(s) sent; open ${stack.ses.inboxUrl} to read them`);
+    day += 1;
+  };
+  await sendDigest();
+
+  const env = `AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY} AWS_DEFAULT_REGION=${LOCAL_REGION}`;
+  console.log(`
+Local service is running.
+  S3 endpoint   ${stack.s3.endpoint}   (bucket "${stack.bucket}", files in ${stack.s3.directory})
+  SES inbox     ${stack.ses.inboxUrl}
+Upload an article (summarized as soon as it lands under articles/):
+  ${env} aws --endpoint-url ${stack.s3.endpoint} s3 cp my-article.txt s3://${stack.bucket}/articles/my-article.txt
+Press Enter to run the next day's digest, Ctrl+C to stop.`);
+
+  const input = createInterface({ input: process.stdin });
+  input.on(
+    'line',
+    () => void sendDigest().catch((e: unknown) => console.error(`digest failed: ${String(e)}`)),
+  );
+  const stop = async () => {
+    input.close();
+    await stack.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+function printOutcome(outcome: UploadOutcome): void {
+  const line: Record<UploadOutcome['status'], string> = {
+    summarized: `summarized  ${outcome.key}`,
+    'already-summarized': `unchanged   ${outcome.key}`,
+    failed: `FAILED      ${outcome.key}`,
+    ignored: `ignored     ${outcome.key}`,
+  };
+  const detail =
+    outcome.status === 'summarized'
+      ? ` -> ${outcome.summaryKey} ("${outcome.title}")`
+      : outcome.status === 'failed'
+        ? ` -> ${outcome.failureKey}: ${outcome.reason}`
+        : '';
+  console.log(line[outcome.status] + detail);
+}
+
+main().catch((error: unknown) => {
+  console.error(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

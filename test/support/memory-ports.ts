@@ -1,0 +1,48 @@
+/** In-memory implementations of the summarize ports: real behaviour, no I/O, for unit tests of the use case. */
+import {
+  ArticleNotFoundError,
+  type ArticleStore,
+  type FailureStore,
+  type StoredArticle,
+  type SummaryStore,
+} from '../../src/ports.js';
+import type { FailureRecord, Summary } from '../../src/summary/schema.js';
+
+export function memoryArticles(
+  objects: Record<string, { body: string | Uint8Array; contentType?: string }>,
+): ArticleStore {
+  return {
+    async read(ref, maxBytes): Promise<StoredArticle> {
+      const object = objects[ref.key];
+      if (!object) throw new ArticleNotFoundError(`${ref.key} does not exist`);
+      const bytes = typeof object.body === 'string' ? new TextEncoder().encode(object.body) : object.body;
+      if (bytes.byteLength > maxBytes) {
+        const { UnreadableArticleError } = await import('../../src/article/document.js');
+        throw new UnreadableArticleError('too-large', `${bytes.byteLength} bytes is over ${maxBytes}`);
+      }
+      return { bytes, size: bytes.byteLength, contentType: object.contentType, etag: ref.etag, metadata: {} };
+    },
+  };
+}
+
+export function memorySummaries(): SummaryStore & { stored: Map<string, Summary> } {
+  const stored = new Map<string, Summary>();
+  return {
+    stored,
+    async putIfAbsent(key, summary) {
+      if (stored.has(key)) return false;
+      stored.set(key, summary);
+      return true;
+    },
+  };
+}
+
+export function memoryFailures(): FailureStore & { stored: Map<string, FailureRecord> } {
+  const stored = new Map<string, FailureRecord>();
+  return {
+    stored,
+    async put(key, record) {
+      stored.set(key, record);
+    },
+  };
+}

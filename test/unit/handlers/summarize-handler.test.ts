@@ -1,0 +1,104 @@
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/core/serde';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createS3ArticleStore } from '../../../src/aws/s3-article-store.js';
+import { createS3FailureStore, createS3SummaryStore } from '../../../src/aws/s3-summary-store.js';
+import { RetryableUploadError, createSummarizeHandler } from '../../../src/handlers/summarize-handler.js';
+import { seedArticle } from '../../support/samples.js';
+
+const s3Mock = mockClient(S3Client);
+const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
+const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as {
+  Records: Record<string, unknown>[];
+};
+
+function handler() {
+  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  return createSummarizeHandler({
+    articles: createS3ArticleStore(s3),
+    summaries: createS3SummaryStore(s3, 'bucket'),
+    failures: createS3FailureStore(s3, 'bucket'),
+    settings: {
+      articlesPrefix: 'articles/',
+      summariesPrefix: 'summaries/',
+      failuresPrefix: 'failures/',
+      maxArticleBytes: 1_000_000,
+      summarize: { maxSentences: 3, maxWords: 75, maxAnalysedChars: 200_000 },
+    },
+  });
+}
+
+const throttled = () =>
+  new S3ServiceException({
+    name: 'SlowDown',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 503 },
+    message: 'Please reduce your request rate.',
+  });
+const body = (text: string) => sdkStreamMixin(Readable.from([Buffer.from(text)]));
+
+describe('summarize handler', () => {
+  afterEach(() => s3Mock.reset());
+
+  it('decodes the key from the sample event before reading the object', async () => {
+    s3Mock
+      .on(GetObjectCommand)
+      .resolves({ Body: body(seedArticle()), ContentLength: 4000, ContentType: 'text/plain' });
+    s3Mock
+      .on(HeadObjectCommand)
+      .rejects(
+        Object.assign(
+          new S3ServiceException({ name: 'NotFound', $fault: 'client', $metadata: { httpStatusCode: 404 } }),
+        ),
+      );
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    await handler()(putEvent, context);
+
+    expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input.Key).toBe(
+      'articles/Russia raid in Nalchik – 100% report.txt',
+    );
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toMatch(
+      /^summaries\/2026\/11\/24\/[a-f0-9]{32}\.json$/,
+    );
+  });
+
+  it('fails the invocation so Lambda retries when S3 throttles, after handling the other records', async () => {
+    const second = structuredClone(putEvent.Records[0]!) as { s3: { object: { key: string } } };
+    second.s3.object.key = 'articles/other.txt';
+    // General behaviour first, the specific key after it: aws-sdk-client-mock matches the last that fits.
+    s3Mock.on(GetObjectCommand).rejects(throttled());
+    s3Mock
+      .on(GetObjectCommand, { Key: 'articles/other.txt' })
+      .resolves({ Body: body(seedArticle()), ContentLength: 4000 });
+    s3Mock
+      .on(HeadObjectCommand)
+      .rejects(
+        new S3ServiceException({ name: 'NotFound', $fault: 'client', $metadata: { httpStatusCode: 404 } }),
+      );
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    await expect(handler()({ Records: [putEvent.Records[0], second] }, context)).rejects.toBeInstanceOf(
+      RetryableUploadError,
+    );
+
+    const written = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^summaries\//);
+  });
+
+  it('rejects an event that is not an S3 notification before doing any work', async () => {
+    await expect(handler()({ hello: 'world' }, context)).rejects.toThrow();
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+});
