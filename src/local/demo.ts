@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- FILE...]`: the whole product once, on local emulators. Uploads the files (default
+ * `npm run demo [-- [--out DIR] FILE...]`: the whole product once, on local emulators. Uploads the files (default
  * ../shared/articles/*), lets S3 notifications drive `summarize`, runs `digest`, saves what was stored and
  * sent under out/, and prints a one-line JSON report last:
  * {"uploaded":N,"summarized":N,"failed":N,"emails":N}
@@ -8,11 +8,11 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startLocalStack } from './local-stack.js';
 
-const OUT = resolve('out');
 const DEFAULT_ARTICLES = resolve('..', 'shared', 'articles');
 
 async function main(): Promise<void> {
-  const files = await filesToUpload(process.argv.slice(2));
+  const { out, paths } = parseArgs(process.argv.slice(2));
+  const files = await filesToUpload(paths);
   const stack = await startLocalStack({ quietLogs: true });
   try {
     for (const file of files) {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const failures = await stack.listJson('failures/');
     const emails = await stack.ses.emails();
     await Promise.all(
-      ['summaries', 'failures', 'emails'].map((dir) => rm(join(OUT, dir), { recursive: true, force: true })),
+      ['summaries', 'failures', 'emails'].map((dir) => rm(join(out, dir), { recursive: true, force: true })),
     );
     await saveAll(
       'summaries',
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       })),
     );
     console.error(
-      `saved ${summaries.length} summaries, ${failures.length} failure records and ${emails.length} emails under ${OUT}/`,
+      `saved ${summaries.length} summaries, ${failures.length} failure records and ${emails.length} emails under ${out}/`,
     );
     console.log(
       JSON.stringify({
@@ -59,6 +59,14 @@ async function main(): Promise<void> {
   }
 }
 
+function parseArgs(args: string[]): { out: string; paths: string[] } {
+  const at = args.indexOf('--out');
+  if (at === -1) return { out: resolve('out'), paths: args };
+  const dir = args[at + 1];
+  if (!dir) throw new Error('--out needs a directory. Usage: npm run demo -- [--out DIR] FILE...');
+  return { out: resolve(dir), paths: args.filter((_, i) => i !== at && i !== at + 1) };
+}
+
 async function filesToUpload(args: string[]): Promise<string[]> {
   if (args.length > 0) return args.map((a) => resolve(a));
   const names = await readdir(DEFAULT_ARTICLES).catch(() => {
@@ -67,10 +75,10 @@ async function filesToUpload(args: string[]): Promise<string[]> {
   return names.sort().map((name) => join(DEFAULT_ARTICLES, name));
 }
 
-async function saveAll(dir: string, items: { name: string; body: unknown }[]): Promise<void> {
-  await mkdir(join(OUT, dir), { recursive: true });
+async function saveAll(out: string, dir: string, items: { name: string; body: unknown }[]): Promise<void> {
+  await mkdir(join(out, dir), { recursive: true });
   await Promise.all(
-    items.map((item) => writeFile(join(OUT, dir, item.name), `${JSON.stringify(item.body, null, 2)}\n`)),
+    items.map((item) => writeFile(join(out, dir, item.name), `${JSON.stringify(item.body, null, 2)}\n`)),
   );
 }
 

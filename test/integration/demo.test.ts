@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { failureRecordSchema, summarySchema } from '../../src/summary/schema.js';
+import { SEED_ARTICLE_PATH } from '../support/samples.js';
+
+const run = promisify(execFile);
+
+/** `npm run demo` end to end, as a user runs it: real emulators, real handlers, files under --out. */
+describe('npm run demo', () => {
+  let out: string;
+  let report: Record<string, number>;
+  let stdoutLines: string[];
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'demo-'));
+    out = join(dir, 'out');
+    const empty = join(dir, 'empty note.txt');
+    const binary = join(dir, 'photo.txt');
+    await writeFile(empty, '');
+    await writeFile(
+      binary,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0xff, 0xfe, 0]),
+    );
+    const { stdout } = await run(
+      'npm',
+      ['run', '-s', 'demo', '--', '--out', out, SEED_ARTICLE_PATH, empty, binary],
+      {
+        timeout: 90_000,
+      },
+    );
+    stdoutLines = stdout.trim().split('\n');
+    report = JSON.parse(stdoutLines.at(-1) ?? '{}') as Record<string, number>;
+  }, 120_000);
+
+  it('prints a one-line JSON report last', () => {
+    expect(report).toEqual({ uploaded: 3, summarized: 1, failed: 2, emails: 2 });
+  });
+
+  it('saves the stored summary, with the seed article title and no boilerplate in its summary', async () => {
+    const [name] = await readdir(join(out, 'summaries'));
+    const summary = summarySchema.parse(
+      JSON.parse(await readFile(join(out, 'summaries', name ?? ''), 'utf-8')),
+    );
+    expect(summary.title.text).toMatch(/Russia|ISIS|Nalchik/);
+    expect(summary.summary.length).toBeGreaterThanOrEqual(1);
+    expect(summary.summary.join(' ')).not.toMatch(/RELATED STORIES|Featured Photo|courtesy of RT/);
+  });
+
+  it('saves one failure record with a reason per rejected upload', async () => {
+    const names = await readdir(join(out, 'failures'));
+    const records = await Promise.all(
+      names.map(async (n) =>
+        failureRecordSchema.parse(JSON.parse(await readFile(join(out, 'failures', n), 'utf-8'))),
+      ),
+    );
+    expect(records.map((r) => r.source.key).sort()).toEqual([
+      'articles/empty note.txt',
+      'articles/photo.txt',
+    ]);
+    expect(records.every((r) => r.reason.length > 10)).toBe(true);
+  });
+
+  it('saves each digest email as the SES emulator received it, one per recipient, containing the summary', async () => {
+    const names = await readdir(join(out, 'emails'));
+    const emails = await Promise.all(
+      names.map(async (n) => JSON.parse(await readFile(join(out, 'emails', n), 'utf-8')) as EmailFile),
+    );
+    const [summaryName] = await readdir(join(out, 'summaries'));
+    const summary = summarySchema.parse(
+      JSON.parse(await readFile(join(out, 'summaries', summaryName ?? ''), 'utf-8')),
+    );
+    expect(emails.map((e) => e.destination.to)).toEqual([
+      ['reader.one@example.com'],
+      ['reader.two@example.com'],
+    ]);
+    for (const email of emails) {
+      expect(email.body.text).toContain(summary.title.text);
+      expect(email.body.text).toContain(summary.summary[0]);
+      expect(email.body.html).toContain('<html');
+    }
+  });
+});
+
+interface EmailFile {
+  destination: { to: string[] };
+  body: { html: string; text: string };
+}
