@@ -55,9 +55,9 @@ export interface FailureStore {
 
 /** Structured log lines with attributes; the powertools Logger satisfies it. */
 export interface Log {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
 /** A stored summary object as read, body parsed as JSON but not yet validated (the core does that). */

@@ -1,0 +1,45 @@
+/**
+ * SummaryReader on S3: list the date partitions that can hold summaries stored in the window, keep the
+ * objects whose LastModified is inside it, read them a few at a time.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { summaryPartitions } from '../digest/partitions.js';
+import type { StoredObject, SummaryReader } from '../ports.js';
+import { listAll, parseJson, readText } from './s3-keys.js';
+
+const READ_CONCURRENCY = 8;
+
+export function createS3SummaryReader(s3: S3Client, bucket: string, prefix: string): SummaryReader {
+  return {
+    async storedBetween(from, to) {
+      const listed = (
+        await Promise.all(summaryPartitions(prefix, from, to).map((p) => listAll(s3, bucket, p)))
+      ).flat();
+      const inWindow = listed.filter(
+        (o) =>
+          o.Key?.endsWith('.json') &&
+          o.LastModified !== undefined &&
+          o.LastModified >= from &&
+          o.LastModified < to,
+      );
+      const results: StoredObject[] = [];
+      for (let i = 0; i < inWindow.length; i += READ_CONCURRENCY) {
+        const batch = inWindow.slice(i, i + READ_CONCURRENCY);
+        results.push(
+          ...(await Promise.all(
+            batch.map(async (o) => {
+              const key = o.Key ?? '';
+              const text = await readText(s3, bucket, key);
+              return {
+                key,
+                storedAt: o.LastModified ?? to,
+                body: text === undefined ? undefined : parseJson(text),
+              };
+            }),
+          )),
+        );
+      }
+      return results;
+    },
+  };
+}

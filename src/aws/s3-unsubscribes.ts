@@ -1,0 +1,27 @@
+/**
+ * Unsubscriptions on S3: `<state>unsubscribed/<subscriberId>.json`. The id is a hash; no address is
+ * stored. Re-subscribing someone is deleting their object.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Unsubscribes } from '../ports.js';
+import { putJsonIfAbsent } from './s3-json.js';
+import { listAll } from './s3-keys.js';
+
+export function createS3Unsubscribes(s3: S3Client, bucket: string, statePrefix: string): Unsubscribes {
+  const prefix = `${statePrefix}unsubscribed/`;
+  return {
+    async all() {
+      const objects = await listAll(s3, bucket, prefix);
+      return new Set(
+        objects
+          .map((o) => (o.Key ?? '').slice(prefix.length).replace(/\.json$/, ''))
+          .filter((id) => id !== ''),
+      );
+    },
+    add: (subscriberId, at) =>
+      putJsonIfAbsent(s3, bucket, `${prefix}${subscriberId}.json`, {
+        subscriberId,
+        unsubscribedAt: at.toISOString(),
+      }),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Grouping and order. Importance is a plain heuristic: well-sourced, substantive stories first (cited
+ * sources, named people/places/organisations, key points, length). Groups are keyword clusters built
+ * greedily: the keyword shared by most remaining stories forms a group, and so on; stories that share
+ * no keyword go to a final "More stories" group.
+ */
+import type { StoredSummary } from '../ports.js';
+
+export interface DigestGroup {
+  label: string;
+  items: StoredSummary[];
+}
+
+const MAX_GROUPS = 6;
+const OTHER = 'More stories';
+
+export function importance(item: StoredSummary): number {
+  const { summary } = item;
+  const named =
+    summary.entities.people.length + summary.entities.places.length + summary.entities.organizations.length;
+  return (
+    3 * summary.sources.length +
+    Math.min(named, 6) +
+    summary.keyPoints.length +
+    Math.log2(summary.wordCount + 1) / 2
+  );
+}
+
+function byImportance(a: StoredSummary, b: StoredSummary): number {
+  return importance(b) - importance(a) || a.summary.title.text.localeCompare(b.summary.title.text);
+}
+
+function keywordsOf(item: StoredSummary): string[] {
+  return [...new Set(item.summary.keywords.map((k) => k.toLowerCase()))];
+}
+
+export function groupItems(items: StoredSummary[]): DigestGroup[] {
+  let remaining = [...items];
+  const groups: DigestGroup[] = [];
+  while (remaining.length > 1 && groups.length < MAX_GROUPS) {
+    const counts = new Map<string, number>();
+    for (const item of remaining) for (const k of keywordsOf(item)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const [keyword, count] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [
+      '',
+      0,
+    ];
+    if (count < 2) break;
+    groups.push({
+      label: capitalize(keyword),
+      items: remaining.filter((i) => keywordsOf(i).includes(keyword)),
+    });
+    remaining = remaining.filter((i) => !keywordsOf(i).includes(keyword));
+  }
+  if (remaining.length > 0) groups.push({ label: groups.length === 0 ? 'Stories' : OTHER, items: remaining });
+  for (const group of groups) group.items.sort(byImportance);
+  const top = (g: DigestGroup) => (g.items[0] ? importance(g.items[0]) : 0);
+  return groups.sort((a, b) => Number(a.label === OTHER) - Number(b.label === OTHER) || top(b) - top(a));
+}
+
+function capitalize(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}

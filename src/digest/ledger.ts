@@ -1,0 +1,56 @@
+/**
+ * The ledger: one entry per subscriber and local day, written after the digest was sent (or deliberately
+ * not sent because nothing was new). It answers the two questions a run asks: has this subscriber had
+ * today's digest, and where does the next digest's window start.
+ */
+import { z } from 'zod';
+
+export const ledgerEntrySchema = z.object({
+  subscriberId: z.string().min(1),
+  /** The subscriber's local date the digest belongs to, `YYYY-MM-DD`. */
+  localDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  status: z.enum(['sent', 'empty']),
+  /** SES message id; absent when nothing was new and no note was sent. */
+  messageId: z.string().min(1).optional(),
+  /** The window of stored summaries this digest covered: [windowFrom, windowTo). */
+  windowFrom: z.string().datetime(),
+  windowTo: z.string().datetime(),
+  itemCount: z.number().int().nonnegative(),
+  recordedAt: z.string().datetime(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+/** A send that failed for now; the next hourly run tries again because no ledger entry exists. */
+export interface SendFailure {
+  subscriberId: string;
+  localDate: string;
+  reason: string;
+  code: string;
+  failedAt: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The first digest looks back one day. */
+export const FIRST_WINDOW_MS = DAY_MS;
+/**
+ * A window never reaches back further than this: a subscriber who missed a week (failures, a long pause)
+ * gets the last week, not an unbounded backlog. The ledger lookup only needs to go this far back too.
+ */
+export const MAX_WINDOW_MS = 7 * DAY_MS;
+
+export interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** Contiguous windows: each starts where the previous digest's window ended. */
+export function nextWindow(previous: LedgerEntry | undefined, now: Date): Window {
+  const earliest = now.getTime() - MAX_WINDOW_MS;
+  const start = previous ? Date.parse(previous.windowTo) : now.getTime() - FIRST_WINDOW_MS;
+  return { from: new Date(Math.min(Math.max(start, earliest), now.getTime())), to: now };
+}
+
+/** The oldest ledger date worth looking at (a little beyond the longest window, any zone). */
+export function ledgerLookbackDate(now: Date): string {
+  return new Date(now.getTime() - MAX_WINDOW_MS - 2 * DAY_MS).toISOString().slice(0, 10);
+}

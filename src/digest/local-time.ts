@@ -1,0 +1,73 @@
+/**
+ * Wall-clock time in a subscriber's zone, computed with Intl so DST rules and 30/45-minute offsets come
+ * from the runtime's time-zone database rather than from arithmetic of our own.
+ */
+
+export interface LocalTime {
+  /** The local calendar date, `YYYY-MM-DD`. */
+  date: string;
+  /** Minutes since local midnight (0-1439). */
+  minuteOfDay: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function localTime(instant: Date, timeZone: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  const { year, month, day, hour, minute } = parts;
+  return {
+    date: `${year}-${month}-${day}`,
+    minuteOfDay: Number(hour) * 60 + Number(minute),
+  };
+}
+
+/** "Tue 24 Nov" for the subject line, in the subscriber's zone. */
+export function shortLocalDate(instant: Date, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  const formatter = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  });
+  for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
+  return `${parts.weekday} ${parts.day} ${parts.month}`;
+}
+
+/** "Tue 1 Dec, 07:00 (Europe/London)" for stating when a presigned link expires. */
+export function localDateTime(instant: Date, timeZone: string): string {
+  const formatter = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${formatter.format(instant)} (${timeZone})`;
+}
+
+/** Parses "HH:MM" into minutes since midnight. */
+export function minuteOfDay(hhmm: string): number {
+  const [hours, minutes] = hhmm.split(':').map(Number);
+  return (hours ?? 0) * 60 + (minutes ?? 0);
+}

@@ -1,0 +1,44 @@
+/**
+ * The same story uploaded twice (a re-upload, a copy with a changed headline or footer) yields summaries
+ * that share most of their sentences. Compare word 3-gram sets of title, summary and key points; above
+ * the threshold, or with the same source URL, the later one is dropped. Pairwise is fine at digest sizes.
+ */
+import type { StoredSummary } from '../ports.js';
+import { words } from './text.js';
+
+const SHINGLE = 3;
+export const DUPLICATE_SIMILARITY = 0.5;
+
+function shingles(item: StoredSummary): Set<string> {
+  const { summary } = item;
+  const tokens = words([summary.title.text, ...summary.summary, ...summary.keyPoints].join(' '));
+  const set = new Set<string>();
+  for (let i = 0; i + SHINGLE <= tokens.length; i++) set.add(tokens.slice(i, i + SHINGLE).join(' '));
+  if (set.size === 0 && tokens.length > 0) set.add(tokens.join(' '));
+  return set;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const s of a) if (b.has(s)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
+/** Keeps the first-stored of each group of near-duplicates, preserving storage order. */
+export function dropNearDuplicates(items: StoredSummary[]): StoredSummary[] {
+  const ordered = [...items].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime());
+  const kept: { item: StoredSummary; shingles: Set<string> }[] = [];
+  for (const item of ordered) {
+    const own = shingles(item);
+    const url = item.summary.source.url;
+    const duplicate = kept.some(
+      (k) =>
+        k.item.summary.id === item.summary.id ||
+        (url !== undefined && k.item.summary.source.url === url) ||
+        jaccard(k.shingles, own) >= DUPLICATE_SIMILARITY,
+    );
+    if (!duplicate) kept.push({ item, shingles: own });
+  }
+  return kept.map((k) => k.item);
+}

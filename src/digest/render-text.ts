@@ -1,0 +1,44 @@
+/**
+ * The plain-text part: same content as the HTML, readable in a terminal or a text-only client. Article
+ * text is already flattened to single lines by the view, so a CR/LF in a title cannot forge structure.
+ */
+import { plainText } from './text.js';
+import { MORE_TITLES_SHOWN, type DigestItemView, type DigestView } from './view.js';
+
+function itemText(item: DigestItemView): string {
+  const meta = [
+    `${item.readingMinutes} min read`,
+    item.people.length > 0 ? `People: ${item.people.join(', ')}` : '',
+    item.places.length > 0 ? `Places: ${item.places.join(', ')}` : '',
+    item.sources.length > 0 ? `Sources: ${item.sources.join(', ')}` : '',
+  ].filter(Boolean);
+  const expiry = item.link.expires ? ` (link valid until ${item.link.expires})` : '';
+  return [`* ${item.title}`, `  ${item.summary}`, `  ${meta.join(' | ')}`, `  ${item.link.url}${expiry}`]
+    .map(plainTextLine)
+    .join('\n');
+}
+
+/** Each line is flattened on its own so the layout's indentation survives. */
+function plainTextLine(line: string): string {
+  const indent = line.match(/^ */)?.[0] ?? '';
+  return indent + plainText(line);
+}
+
+export function renderText(view: DigestView, heading: string): string {
+  const sections = view.groups.map((g) =>
+    [`== ${plainText(g.label)} ==`, ...g.items.map(itemText)].join('\n\n'),
+  );
+  if (view.more.length > 0) {
+    sections.push(
+      [
+        `and ${view.more.length} more:`,
+        ...view.more.slice(0, MORE_TITLES_SHOWN).map((t) => `- ${plainText(t)}`),
+      ].join('\n'),
+    );
+  }
+  if (sections.length === 0) sections.push('Nothing new was published since your last digest.');
+  const footer = view.unsubscribeUrl
+    ? `You receive this daily digest of newly summarised articles.\nUnsubscribe: ${view.unsubscribeUrl}`
+    : 'You receive this daily digest of newly summarised articles.';
+  return `${plainText(heading)}\n\n${sections.join('\n\n')}\n\n-- \n${footer}\n`;
+}

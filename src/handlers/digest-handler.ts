@@ -1,0 +1,87 @@
+/**
+ * The digest Lambda as a function of its dependencies: takes "now" from the scheduled event, runs the
+ * digest use case, emits DigestsSent / DigestsFailed. Import this (not `digest.ts`) to run it with
+ * injected dependencies; `digestDeps` wires the AWS adapters from a config and clients.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createS3Ledger } from '../aws/s3-ledger.js';
+import { createS3LinkSigner } from '../aws/s3-presigner.js';
+import { createS3SubscriberDirectory } from '../aws/s3-subscribers.js';
+import { createS3SummaryReader } from '../aws/s3-summary-reader.js';
+import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
+import { createSesMailer } from '../aws/ses-mailer.js';
+import type { DigestConfig } from '../config.js';
+import { runDigest, type DigestDeps, type DigestReport } from '../digest/run-digest.js';
+import { sendAtFromHour } from '../digest/subscribers.js';
+import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
+
+/**
+ * The Scheduler target input is `{"time": "<aws.scheduler.scheduled-time>"}` and an EventBridge
+ * ScheduledEvent carries `time` too, so a retried event computes the same "now".
+ */
+export interface DigestEvent {
+  time?: string;
+}
+
+/** Stop starting new sends this close to the Lambda timeout, so no send is cut off before its ledger write. */
+const SAFETY_MARGIN_MS = 15_000;
+
+export type DigestWiring = Omit<DigestDeps, 'hasTimeLeft' | 'log'>;
+
+export function eventTime(event: DigestEvent | null | undefined, clock: () => Date = () => new Date()): Date {
+  const time = event?.time === undefined ? Number.NaN : Date.parse(event.time);
+  return Number.isNaN(time) ? clock() : new Date(time);
+}
+
+export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: SESv2Client }): DigestWiring {
+  const { s3, ses } = clients;
+  return {
+    directory: createS3SubscriberDirectory(s3, config.BUCKET, config.SUBSCRIBERS_KEY),
+    ledger: createS3Ledger(s3, config.BUCKET, config.STATE_PREFIX),
+    unsubscribes: createS3Unsubscribes(s3, config.BUCKET, config.STATE_PREFIX),
+    summaries: createS3SummaryReader(s3, config.BUCKET, config.SUMMARIES_PREFIX),
+    mailer: createSesMailer(
+      ses,
+      config.SES_CONFIGURATION_SET === undefined ? {} : { configurationSet: config.SES_CONFIGURATION_SET },
+    ),
+    links: createS3LinkSigner(s3),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    settings: {
+      sender: config.SENDER_EMAIL,
+      sendEmpty: config.SEND_EMPTY_DIGEST,
+      linkExpirySeconds: config.LINK_EXPIRY_SECONDS,
+      ...(config.UNSUBSCRIBE_URL !== undefined &&
+        config.UNSUBSCRIBE_SECRET !== undefined && {
+          unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: config.UNSUBSCRIBE_SECRET },
+        }),
+      defaults: { timeZone: config.DIGEST_TIME_ZONE, sendAt: sendAtFromHour(config.DIGEST_SEND_HOUR) },
+      fallbackRecipients: config.RECIPIENTS,
+    },
+  };
+}
+
+export function createDigestHandler(
+  wiring: DigestWiring,
+  logger: Logger = defaultLogger,
+  metrics: Metrics = defaultMetrics,
+) {
+  const digest = async (event: DigestEvent | null, context: Context): Promise<DigestReport> => {
+    const hasTimeLeft = () =>
+      typeof context.getRemainingTimeInMillis !== 'function' ||
+      context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS;
+    const report = await runDigest({ ...wiring, log: logger, hasTimeLeft }, eventTime(event));
+    metrics.addMetric('DigestsSent', MetricUnit.Count, report.sent);
+    metrics.addMetric('DigestsFailed', MetricUnit.Count, report.failed);
+    return report;
+  };
+  return middy(digest)
+    .use(injectLambdaContext(logger, { clearState: true }))
+    .use(logMetrics(metrics));
+}

@@ -1,0 +1,131 @@
+/**
+ * The digest against s3rver + aws-ses-v2-local: what each subscriber receives, the headers, escaping of
+ * hostile titles, and the ledger stopping a second send for the same hour.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runDigest } from '../../src/digest/run-digest.js';
+import { subscriberId } from '../../src/digest/subscribers.js';
+import { verifyUnsubscribeToken } from '../../src/digest/unsubscribe-token.js';
+import { createDigestHandler } from '../../src/handlers/digest-handler.js';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
+import { quietLogger, startDigestStack, TEST_SECRET, type DigestStack } from '../support/digest-stack.js';
+
+const RECIPIENTS = 'ana@example.com,bo@example.org';
+
+let stack: DigestStack;
+
+beforeAll(async () => {
+  stack = await startDigestStack();
+});
+afterAll(async () => {
+  await stack.close();
+});
+beforeEach(async () => {
+  await stack.ses.clear();
+});
+
+/** A fresh state prefix per test keeps ledgers apart without restarting the emulator. */
+let run = 0;
+function env(extra: Record<string, string> = {}) {
+  run++;
+  return {
+    RECIPIENTS,
+    DIGEST_TIME_ZONE: 'UTC',
+    DIGEST_SEND_HOUR: '0',
+    STATE_PREFIX: `state-${run}/`,
+    SUMMARIES_PREFIX: `summaries-${run}/`,
+    SUBSCRIBERS_KEY: `config-${run}/subscribers.json`,
+    ...extra,
+  };
+}
+
+async function storeSummaries(prefix: string, titles: string[]) {
+  const summaries = titles.map((title, i) =>
+    buildSummary({ title, summary: [`Sentence ${i} about ${title}.`], keywords: ['news'] }),
+  );
+  for (const s of summaries) await stack.putSummary(s, summaryKey(s, new Date(), prefix));
+  return summaries;
+}
+
+describe('the daily digest over the emulators', () => {
+  it('sends one email per subscriber, addressed to that subscriber only, with the stored summaries', async () => {
+    const e = env();
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved', 'Reservoirs at a low']);
+
+    const report = await runDigest(stack.deps(e), new Date(Date.now() + 2000));
+
+    const emails = await stack.ses.emails();
+    expect(report).toMatchObject({ sent: 2, failed: 0 });
+    expect(emails).toHaveLength(2);
+    for (const address of RECIPIENTS.split(',')) {
+      const mine = emails.filter((m) => m.destination.to.includes(address));
+      expect(mine).toHaveLength(1);
+      const email = mine[0]!;
+      expect(email.destination).toEqual({ to: [address], cc: [], bcc: [] });
+      expect(JSON.stringify(email)).not.toContain(RECIPIENTS.split(',').find((a) => a !== address));
+      expect(email.subject).toMatch(/^Your digest for \w{3} \d{1,2} \w{3}: 2 articles$/);
+      for (const text of ['Tram line approved', 'Sentence 1 about Reservoirs at a low.']) {
+        expect(email.body.html).toContain(text);
+        expect(email.body.text).toContain(text);
+      }
+    }
+  });
+
+  it('sends RFC 8058 one-click unsubscribe headers with a signed token for that subscriber', async () => {
+    const e = env({ RECIPIENTS: 'ana@example.com' });
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Only story']);
+
+    await runDigest(stack.deps(e), new Date(Date.now() + 2000));
+
+    const [email] = await stack.ses.emails();
+    const header = (name: string) =>
+      email?.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+    expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    const url = new URL(/^<(.+)>$/.exec(header('List-Unsubscribe') ?? '')?.[1] ?? 'invalid:');
+    expect(url.origin).toBe('https://unsubscribe.example.com');
+    expect(verifyUnsubscribeToken(TEST_SECRET, url.searchParams.get('token') ?? '')).toBe(
+      subscriberId('ana@example.com'),
+    );
+    expect(email?.body.html).toContain(url.href.replaceAll('&', '&amp;'));
+  });
+
+  it('escapes hostile titles in the HTML and text parts and keeps them out of the subject', async () => {
+    const e = env({ RECIPIENTS: 'ana@example.com' });
+    const hostile = 'Breaking <script>alert("x")</script> & \'quotes\'\r\nBcc: victim@example.com';
+    await storeSummaries(e.SUMMARIES_PREFIX, [hostile]);
+
+    await runDigest(stack.deps(e), new Date(Date.now() + 2000));
+
+    const [email] = await stack.ses.emails();
+    expect(email?.body.html).not.toContain('<script>');
+    expect(email?.body.html).toContain(
+      'Breaking &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39; Bcc: victim@example.com',
+    );
+    expect(email?.body.text).toContain(
+      `Breaking <script>alert("x")</script> & 'quotes' Bcc: victim@example.com`,
+    );
+    expect(email?.body.text).not.toMatch(/\r|\nBcc:/);
+    expect(email?.subject).not.toMatch(/[\r\n&<]/);
+    expect(email?.destination.bcc).toEqual([]);
+  });
+
+  it('sends nothing the second time the handler is invoked for the same scheduled hour', async () => {
+    const e = env();
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
+    const wiring = stack.deps(e);
+    const handler = createDigestHandler(
+      wiring,
+      quietLogger(),
+      new Metrics({ namespace: 'test', singleMetric: false }),
+    );
+    const event = { time: new Date(Date.now() + 2000).toISOString() };
+
+    const first = await handler(event, {} as never);
+    const second = await handler(event, {} as never);
+
+    expect(first).toMatchObject({ sent: 2 });
+    expect(second).toMatchObject({ sent: 0, due: 0 });
+    expect(await stack.ses.emails()).toHaveLength(2);
+  });
+});
