@@ -1,0 +1,34 @@
+/**
+ * The unsubscribe Lambda (function URL) as a function of its dependencies: adapts the HTTP event to the
+ * unsubscribe logic and its result to an HTTP response. Import this (not `unsubscribe.ts`) in tests.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { handleUnsubscribe, type UnsubscribeDeps } from '../digest/unsubscribe.js';
+import { logger as defaultLogger } from '../observability.js';
+
+const HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  // The token is in the URL: never leak it to another site, never index the page.
+  'Referrer-Policy': 'no-referrer',
+  'X-Robots-Tag': 'noindex',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+};
+
+export function createUnsubscribeHandler(deps: UnsubscribeDeps, logger: Logger = defaultLogger) {
+  const unsubscribe = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+    const method = event.requestContext.http.method;
+    const result = await handleUnsubscribe({ method, token: event.queryStringParameters?.token }, deps);
+    logger.info('Unsubscribe request', {
+      method,
+      status: result.status,
+      subscriberId: result.subscriberId,
+      unsubscribed: result.unsubscribed,
+    });
+    return { statusCode: result.status, headers: HEADERS, body: method === 'HEAD' ? '' : result.html };
+  };
+  return middy(unsubscribe).use(injectLambdaContext(logger, { clearState: true }));
+}
