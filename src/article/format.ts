@@ -33,6 +33,8 @@ export function detectFormat(text: string, hints: FormatHints): ArticleFormat {
   const extension = hints.key?.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   const byExtension = extension ? BY_EXTENSION[extension] : undefined;
   if (byExtension) return byExtension;
+  // A declared text/plain is only trusted after the extension: uploaders often send it for any text.
+  if (mediaType === 'text/plain') return 'text';
   return sniffFormat(text);
 }
 

@@ -71,7 +71,11 @@ export function extractDates(text: string, publishedAt?: string): StatedDate[] {
       found.push({ text: literal, start, end, ...(iso ? { iso } : {}) });
     }
   }
-  return found.sort((a, b) => a.start - b.start).slice(0, MAX_DATES);
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.start - b.start)
+    .filter((d) => !seen.has(d.text) && seen.add(d.text))
+    .slice(0, MAX_DATES);
 }
 
 function month(name: string | undefined): string | undefined {

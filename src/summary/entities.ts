@@ -23,27 +23,118 @@ interface ArrayOut {
 
 const MAX_PER_KIND = 15;
 
-export function extractEntities(doc: View): Entities {
+export function extractEntities(doc: View, text: string): Entities {
+  const organizations = mentionsOf(doc.organizations(), 'reject');
+  const places = mentionsOf(doc.places(), 'strip');
+  const taken = new Set([...organizations, ...places]);
+  const people = [
+    ...mentionsOf(doc.people(), 'strip'),
+    ...unknownNames(doc, text).filter((n) => !taken.has(n)),
+  ];
   return {
-    people: mergeVariants(mentionsOf(doc.people())),
-    organizations: mergeVariants(mentionsOf(doc.organizations())),
-    places: mergeVariants(mentionsOf(doc.places())),
+    people: countMentions(mergeVariants(people), text, true),
+    organizations: countMentions(mergeVariants(organizations), text),
+    places: countMentions(mergeVariants(places), text),
   };
 }
 
-function mentionsOf(view: ArrayOut): string[] {
-  return (view.out('array') as string[]).map(cleanName).filter((name): name is string => name !== undefined);
+/** Tags that are compatible with a personal name; any other tag on a word means it is something else. */
+const NAME_TAGS = new Set([
+  'Noun',
+  'Singular',
+  'ProperNoun',
+  'Person',
+  'FirstName',
+  'LastName',
+  'MaleName',
+  'FemaleName',
+]);
+
+interface TaggedMatch {
+  text: string;
+  terms: Array<{ text: string; tags: string[] }>;
 }
 
-/** Strips what the tagger drags along: punctuation, possessives, a leading "the", a possessor ("Russia's X"). */
-export function cleanName(raw: string): string | undefined {
+/**
+ * compromise only knows common first names, so "Tamerlan Tsarnaev" stays an untagged proper noun.
+ * Two or three capitalised words that carry no other tag, do not follow an article ("the Islamic
+ * Emirate") and are not the head of an "X of Y" name are taken as a person.
+ */
+function unknownNames(doc: View, text: string): string[] {
+  const names: string[] = [];
+  for (const match of doc.match('#ProperNoun+').json() as TaggedMatch[]) {
+    const terms = match.terms;
+    if (terms.length < 2 || terms.length > 3) continue;
+    if (terms.some((t) => !/^\p{Lu}\p{Ll}+$/u.test(t.text) || t.tags.some((tag) => !NAME_TAGS.has(tag))))
+      continue;
+    if (terms.every((t) => t.tags.includes('Person'))) continue; // compromise found it already
+    const name = terms.map((t) => t.text).join(' ');
+    const pattern = new RegExp(String.raw`(\S+\s+)?${escapeRegExp(name)}(\s+of\b)?`, 'u');
+    const around = pattern.exec(text);
+    if (!around || around[2] || /^(the|a|an|The|A|An)\s/.test(around[1] ?? '')) continue;
+    names.push(name);
+  }
+  return names;
+}
+
+/**
+ * Mentions counted in the text itself (the tagger misses some repeats): each longer name's occurrences
+ * are counted and masked first, so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice.
+ */
+function countMentions(names: MentionedName[], text: string, surnames = false): MentionedName[] {
+  let rest = text;
+  const counted = new Map<string, number>();
+  const variants = [...names].sort((a, b) => b.name.length - a.name.length);
+  const count = (name: string, phrase: string) => {
+    const pattern = new RegExp(String.raw`(?<![\p{L}\p{N}])${escapeRegExp(phrase)}(?![\p{L}\p{N}])`, 'gu');
+    counted.set(name, (counted.get(name) ?? 0) + (rest.match(pattern)?.length ?? 0));
+    rest = rest.replace(pattern, ' ');
+  };
+  for (const { name } of variants) count(name, name);
+  // People are named in full once, then by surname: "Zankishiev was killed". A surname two people share is ambiguous.
+  const lastWord = (name: string) => name.split(' ').at(-1) ?? name;
+  for (const { name } of surnames ? variants : []) {
+    const surname = lastWord(name);
+    if (surname !== name && variants.filter((v) => lastWord(v.name) === surname).length === 1)
+      count(name, surname);
+  }
+  return names
+    .map(({ name, mentions }) => ({ name, mentions: Math.max(mentions, counted.get(name) ?? 0) }))
+    .sort((a, b) => b.mentions - a.mentions || a.name.localeCompare(b.name));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * What to do with a description after the name: "North Caucasus region" is a place named North
+ * Caucasus, but "Russian news agency" is a description, not the name of an organization.
+ */
+type TrailingWords = 'strip' | 'reject';
+
+function mentionsOf(view: ArrayOut, trailing: TrailingWords): string[] {
+  return (view.out('array') as string[])
+    .map((raw) => cleanName(raw, trailing))
+    .filter((name): name is string => name !== undefined);
+}
+
+/**
+ * Strips what the tagger drags along: punctuation, possessives, a possessor ("Russia's X"), leading
+ * lowercase words ("the", "city of", "southern") and, for places and people, trailing ones.
+ */
+export function cleanName(raw: string, trailing: TrailingWords = 'strip'): string | undefined {
   let name = raw
     .replace(/^[\s"'“‘(\[]+|[\s"'”’),.;:!?\]]+$/g, '')
     .replace(/['’]s$/, '')
     .trim();
   const possessor = name.match(/^[\p{Lu}][\p{L}-]*['’]s\s+(.+)$/u);
   if (possessor?.[1]) name = possessor[1];
-  name = name.replace(/^the\s+/i, '').trim();
+  name = name.replace(/^(?:[\p{Ll}-]+\s+)+/u, '');
+  if (/\s[\p{Ll}-]+$/u.test(name)) {
+    if (trailing === 'reject') return undefined;
+    name = name.replace(/(?:\s+[\p{Ll}-]+)+$/u, '');
+  }
   if (!/^[\p{Lu}\p{N}]/u.test(name) || name.length < 2) return undefined;
   return name;
 }

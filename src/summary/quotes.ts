@@ -11,7 +11,9 @@ export interface Quote {
 const QUOTED = /(?:“([^”]{12,600})”|"([^"\n]{12,600})")/g;
 const SPEECH = String.raw`(?:said|says|told|added|explained|wrote|stated|declared|insisted|warned|noted|asked)`;
 const SPEAKER = String.raw`((?:[\p{Lu}][\p{L}'’.-]+)(?:\s+[\p{Lu}][\p{L}'’.-]+){0,3})`;
-const AFTER = new RegExp(String.raw`^[\s,]*(?:${SPEECH}\s+${SPEAKER}|${SPEAKER}\s+${SPEECH})`, 'u');
+/** A speaker may be described: "the Anti-Terrorist agency said". */
+const DESCRIBED = String.raw`(?:the\s+)?${SPEAKER}(?:\s+[\p{Ll}]+)?`;
+const AFTER = new RegExp(String.raw`^[\s,]*(?:${SPEECH}\s+${SPEAKER}|(${DESCRIBED})\s+${SPEECH})`, 'u');
 const BEFORE = new RegExp(String.raw`${SPEAKER}\s+${SPEECH}[^.”"]{0,40}[:,]\s*$`, 'u');
 const PRONOUNS = /^(He|She|They|It|We|I|The|This|That|A|An)$/;
 
@@ -35,7 +37,10 @@ export function extractQuotes(text: string, people: readonly string[] = []): Quo
 
 /** The full name of a surname-only speaker when the article names that person in full elsewhere. */
 function resolveSpeaker(raw: string | undefined, people: readonly string[]): string | undefined {
-  const name = raw?.replace(/['’]s$/, '').trim();
+  const name = raw
+    ?.replace(/^the\s+/, '')
+    .replace(/['’]s$/, '')
+    .trim();
   if (!name || PRONOUNS.test(name)) return undefined;
   return people.find((p) => p === name || p.endsWith(` ${name}`)) ?? name;
 }

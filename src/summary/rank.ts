@@ -2,8 +2,8 @@
  * Sentence selection. Two jobs, two objectives:
  * - the summary says what is new: news puts it first, so a position prior is combined with centrality
  *   (similarity to the whole article), a preference for sentences of typical length, and redundancy removal;
- * - the key points cover the article: greedy coverage of its frequent content words, each word counted
- *   once (SumBasic-style), so the points spread over everything the article talks about.
+ * - the key points cover the article: the sentences that carry most of its frequent content words,
+ *   without repeating each other.
  */
 import type { Sentence } from './sentences.js';
 import { contentStems, countWords } from './tokens.js';
@@ -22,9 +22,11 @@ export function isCandidate(sentence: ScoredSentence): boolean {
   return sentence.wordCount >= 6 && sentence.stems.length >= 3 && /\p{L}/u.test(sentence.text);
 }
 
+/** In how many sentences each stem occurs. */
 function documentFrequencies(sentences: ScoredSentence[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const sentence of sentences) for (const s of sentence.stems) counts.set(s, (counts.get(s) ?? 0) + 1);
+  for (const sentence of sentences)
+    for (const s of new Set(sentence.stems)) counts.set(s, (counts.get(s) ?? 0) + 1);
   return counts;
 }
 
@@ -46,11 +48,21 @@ function termVector(stems: string[]): Map<string, number> {
   return vector;
 }
 
-/** Weights of the summary objective; few on purpose (see docs/summary-quality.md). */
-const LEAD_WEIGHT = 1;
-const CENTRALITY_WEIGHT = 1;
+/**
+ * The summary objective: position prior x centrality x length preference, multiplied so a late
+ * sentence needs much more centrality to beat an early one. The tuned constants are these four.
+ */
 const TYPICAL_WORDS = 25;
+const LENGTH_WEIGHT = 0.3;
 const REDUNDANCY_LIMIT = 0.5;
+/** How many of the best-scored sentences the word-budget search considers. */
+const SHORTLIST = 6;
+
+interface Scored {
+  sentence: ScoredSentence;
+  score: number;
+  vector: Map<string, number>;
+}
 
 export function selectSummary(
   sentences: ScoredSentence[],
@@ -60,47 +72,71 @@ export function selectSummary(
   const candidates = sentences.filter(isCandidate);
   const pool = candidates.length > 0 ? candidates : sentences.filter((s) => s.wordCount > 0);
   const whole = termVector(sentences.flatMap((s) => s.stems));
-  const vectors = new Map(pool.map((s) => [s.index, termVector(s.stems)]));
-  const scored = pool.map((s) => {
-    const position = 1 / Math.sqrt(1 + pool.indexOf(s));
-    const centrality = cosine(vectors.get(s.index) ?? new Map(), whole);
-    const length = Math.exp(-Math.abs(Math.log(Math.max(s.wordCount, 1) / TYPICAL_WORDS)));
-    return { sentence: s, score: (LEAD_WEIGHT * position + CENTRALITY_WEIGHT * centrality) * length };
+  const scored: Scored[] = pool.map((sentence, rank) => {
+    const vector = termVector(sentence.stems);
+    const position = 1 / (1 + rank);
+    const centrality = cosine(vector, whole) + 0.01;
+    const length = Math.exp(
+      -LENGTH_WEIGHT * Math.abs(Math.log(Math.max(sentence.wordCount, 1) / TYPICAL_WORDS)),
+    );
+    return { sentence, vector, score: position * centrality * length };
   });
   scored.sort((a, b) => b.score - a.score);
-  const chosen: ScoredSentence[] = [];
-  let total = 0;
-  for (const { sentence } of scored) {
-    if (chosen.length >= maxSentences) break;
-    if (total + sentence.wordCount > maxWords) continue;
-    const vector = vectors.get(sentence.index) ?? new Map<string, number>();
-    if (chosen.some((c) => cosine(vector, vectors.get(c.index) ?? new Map()) > REDUNDANCY_LIMIT)) continue;
-    chosen.push(sentence);
-    total += sentence.wordCount;
-  }
-  if (chosen.length === 0 && scored[0]) chosen.push(scored[0].sentence);
-  return chosen.sort((a, b) => a.index - b.index);
+  const best = bestWithinBudget(scored.slice(0, SHORTLIST), maxSentences, maxWords);
+  const chosen = best.length > 0 ? best : scored.slice(0, 1);
+  return chosen.map((s) => s.sentence).sort((a, b) => a.index - b.index);
 }
 
-export function selectKeyPoints(sentences: ScoredSentence[], count: number): ScoredSentence[] {
-  const candidates = sentences.filter(isCandidate);
-  const weights = documentFrequencies(candidates);
-  const chosen: ScoredSentence[] = [];
-  const remaining = new Set(candidates);
-  while (chosen.length < count && remaining.size > 0) {
-    let best: ScoredSentence | undefined;
-    let bestScore = -1;
-    for (const sentence of remaining) {
-      const gain = [...new Set(sentence.stems)].reduce((sum, s) => sum + (weights.get(s) ?? 0), 0);
-      if (gain > bestScore) {
-        best = sentence;
-        bestScore = gain;
-      }
+/**
+ * The set of at most `maxSentences` shortlisted sentences, none redundant with another, that fits the
+ * word budget with the highest total score. Exhaustive: the shortlist is small (at most 41 subsets).
+ */
+function bestWithinBudget(shortlist: Scored[], maxSentences: number, maxWords: number): Scored[] {
+  let best: Scored[] = [];
+  let bestScore = 0;
+  const search = (from: number, chosen: Scored[], words: number, score: number): void => {
+    if (score > bestScore) {
+      bestScore = score;
+      best = [...chosen];
     }
-    if (!best || bestScore <= 0) break;
-    chosen.push(best);
-    remaining.delete(best);
-    for (const s of best.stems) weights.set(s, 0);
-  }
-  return chosen.sort((a, b) => a.index - b.index);
+    if (chosen.length >= maxSentences) return;
+    for (let i = from; i < shortlist.length; i++) {
+      const next = shortlist[i];
+      if (!next || words + next.sentence.wordCount > maxWords) continue;
+      if (chosen.some((c) => cosine(c.vector, next.vector) > REDUNDANCY_LIMIT)) continue;
+      chosen.push(next);
+      search(i + 1, chosen, words + next.sentence.wordCount, score + next.score);
+      chosen.pop();
+    }
+  };
+  search(0, [], 0, 0);
+  return best;
 }
+
+/**
+ * Key points: sentences that share the most content words with the rest of the article (each distinct
+ * word counts the other sentences it appears in), skipping any that repeat a chosen point.
+ */
+export function selectKeyPoints(sentences: ScoredSentence[], count: number): ScoredSentence[] {
+  const frequencies = documentFrequencies(sentences);
+  const ranked = sentences
+    .filter(isCandidate)
+    .map((sentence) => {
+      const distinct = [...new Set(sentence.stems)];
+      return {
+        sentence,
+        vector: termVector(sentence.stems),
+        score: distinct.reduce((sum, s) => sum + (frequencies.get(s) ?? 1) - 1, 0),
+      };
+    })
+    .sort((a, b) => b.score - a.score);
+  const chosen: typeof ranked = [];
+  for (const entry of ranked) {
+    if (chosen.length >= count) break;
+    if (chosen.some((c) => cosine(c.vector, entry.vector) > KEY_POINT_REDUNDANCY_LIMIT)) continue;
+    chosen.push(entry);
+  }
+  return chosen.map((c) => c.sentence).sort((a, b) => a.index - b.index);
+}
+
+const KEY_POINT_REDUNDANCY_LIMIT = 0.6;

@@ -1,49 +1,58 @@
 /**
  * Outlets and agencies the article cites ("according to X", "X reported", "courtesy of X", "via X").
- * These attribution frames are fixed phrases of news English; no tagger labels a name as a cited source,
- * so the frames are matched here and the name is read as the run of capitalised words that follows.
+ * These attribution frames are fixed phrases of news English and no tagger labels a name as a cited
+ * source, so the frames are matched here; the cited name is read from the words after the frame.
  */
 import { mergeVariants, type MentionedName } from './entities.js';
 
-/** A cited name: capitalised words, allowing "of", "the", "&", hyphens, dots, as in "The Moscow Times". */
-const NAME = String.raw`((?:The\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*(?:\s+(?:of\s+|&\s+|de\s+|the\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*){0,5})`;
+/** A run of capitalised words, allowing "of", "the", "&" inside, as in "The Moscow Times". */
+const NAME_RUN =
+  /(?:The\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*(?:\s+(?:of\s+|&\s+|the\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*){0,5}/gu;
 
-/** Descriptions between the frame and the name: "a report by the Russian news agency Interfax". */
-const LEAD_IN = String.raw`(?:(?:an?|the|one)\s+)?(?:(?:[\p{L}-]+\s+){0,6}?(?:report|statement|story|interview|article|broadcast|survey|study|data|figures)\s+(?:by|in|on|from|with|to)\s+)?(?:the\s+)?(?:[\p{Ll}-]+\s+){0,6}?`;
+/** Frames whose cited name follows them, up to the end of the clause. */
+const BEFORE_NAME =
+  /\b(?:according to|courtesy of|via|told|in an interview with|speaking to|writing in|reported by|quoted by|cited by)\s+([^.,;:!?()"“”\n]{1,90})/giu;
 
-const FRAMES: readonly RegExp[] = [
-  new RegExp(String.raw`\b[Aa]ccording to\s+${LEAD_IN}${NAME}`, 'gu'),
-  new RegExp(String.raw`\b(?:[Cc]ourtesy of|[Vv]ia|[Ss]ource:|[Cc]redit:)\s+(?:the\s+)?${NAME}`, 'gu'),
-  new RegExp(
-    String.raw`\b(?:told|said in an interview with|in an interview with|speaking to|writing in)\s+(?:the\s+)?${NAME}`,
-    'gu',
-  ),
-  new RegExp(
-    String.raw`${NAME}\s+(?:reported|reports|has reported|was reporting|said in a report|quoted|cited)\b`,
-    'gu',
-  ),
-];
-
-/** Words that start a capitalised run but are not outlets (pronouns, sentence openers, titles). */
-const NOT_A_SOURCE = new RegExp(
-  String.raw`^(He|She|It|They|We|I|You|This|That|These|Those|There|His|Her|Their|Its|Mr|Mrs|Ms|Dr|Police|Officials?|Authorities|Sources?|Witnesses|Reports?|One|Some|Many|Experts?|Analysts?|Investigators|Prosecutors|The|A|An|In|On|At|But|And|Video|Photo)$`,
+/** Frames whose cited name precedes them: "Interfax reported". */
+const AFTER_NAME = new RegExp(
+  String.raw`((?:The\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*(?:\s+(?:of\s+|&\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*){0,4})\s+(?:reported|reports|has reported|said in a report|quoted|cited)\b`,
+  'gu',
 );
 
-export function extractSources(text: string, known: ReadonlySet<string> = new Set()): MentionedName[] {
+/** The noun right before the outlet's name in "the Russian news agency Interfax". */
+const MEDIA_NOUN =
+  /\b(?:agency|newspaper|paper|broadcaster|channel|network|outlet|website|site|magazine|daily|tabloid|station|service|wire)\s+$/i;
+
+const NOT_A_SOURCE =
+  /^(He|She|It|They|We|I|You|This|That|These|Those|There|His|Her|Their|Its|Police|Officials?|Authorities|Sources?|Witnesses|Reports?|One|Some|Many|Experts?|Analysts?|Investigators|Prosecutors|The|A|An|In|On|At|But|And|Video|Photo|Mr|Mrs|Ms|Dr)$/;
+
+export function extractSources(
+  text: string,
+  knownOrganizations: ReadonlySet<string> = new Set(),
+): MentionedName[] {
   const found: string[] = [];
-  for (const frame of FRAMES) {
-    for (const match of text.matchAll(frame)) {
-      const name = tidy(match[1] ?? '');
-      if (name && isOutletLike(name, known)) found.push(name);
-    }
+  for (const match of text.matchAll(BEFORE_NAME)) {
+    const name = citedName(match[1] ?? '');
+    if (name && isOutletLike(name, knownOrganizations)) found.push(name);
+  }
+  for (const match of text.matchAll(AFTER_NAME)) {
+    const name = tidy(match[1] ?? '');
+    if (name && isOutletLike(name, knownOrganizations)) found.push(name);
   }
   return mergeVariants(found);
+}
+
+/** The name a frame cites: the run after a media noun ("news agency RT") or else the first run. */
+function citedName(clause: string): string | undefined {
+  const runs = [...clause.matchAll(NAME_RUN)];
+  const afterMediaNoun = runs.find((run) => MEDIA_NOUN.test(clause.slice(0, run.index)));
+  return tidy((afterMediaNoun ?? runs[0])?.[0] ?? '');
 }
 
 function tidy(raw: string): string | undefined {
   const name = raw
     .replace(/['’]s$/, '')
-    .replace(/[.,;:]+$/, '')
+    .replace(/[.'’-]+$/, '')
     .trim();
   if (!name || NOT_A_SOURCE.test(name)) return undefined;
   return name;
@@ -55,8 +64,8 @@ function tidy(raw: string): string | undefined {
  */
 function isOutletLike(name: string, known: ReadonlySet<string>): boolean {
   if (known.has(name) || known.has(name.replace(/^The\s+/, ''))) return true;
-  if (/^[\p{Lu}]{2,}(?:\s|$)/u.test(name)) return true;
-  return /\b(News|Times|Post|Press|Journal|Telegraph|Guardian|Herald|Tribune|Daily|Mail|Gazette|Reuters|Agency|Network|TV|Radio|Television|Magazine|Online|Channel|Broadcasting|Wire|Bloomberg|Interfax|Tass|Xinhua|Observer|Independent|Sun|Mirror|Express|Chronicle|Today|Review|Insider|Monitor|Standard|Star|Globe|Courier|Record|Register|Bulletin|Report|Weekly|Week|Economist|Forbes|Fortune|Wired|Verge|Vice|Politico|Axios|Vox|Slate|BuzzFeed|Mashable|TechCrunch|Engadget|Yahoo|Google|Twitter|Facebook|YouTube|Instagram|Reddit)\b/u.test(
+  if (/^[\p{Lu}]{2,}$/u.test(name)) return true;
+  return /\b(News|Times|Post|Press|Journal|Telegraph|Guardian|Herald|Tribune|Daily|Mail|Gazette|Reuters|Agency|Network|TV|Radio|Television|Magazine|Online|Channel|Broadcasting|Wire|Bloomberg|Interfax|Tass|Xinhua|Observer|Independent|Sun|Mirror|Express|Chronicle|Today|Insider|Monitor|Standard|Globe|Courier|Register|Bulletin|Weekly|Economist|Forbes|Fortune|Wired|Politico|Axios|Vox|Slate|BuzzFeed|TechCrunch|Yahoo|YouTube|Twitter|Facebook|Instagram|Reddit)\b/u.test(
     name,
   );
 }

@@ -60,7 +60,7 @@ export function summarizeDocument(
   const keyPoints = selectKeyPoints(scope, keyPointCount);
 
   const tagged = nlp(text);
-  const entities = extractEntities(tagged);
+  const entities = extractEntities(tagged, text);
   const dates = extractDates(text, doc.publishedAt);
   const wordCount = countWords(doc.text);
   return {
