@@ -1,0 +1,640 @@
+/**
+ * The deployable service, checked without AWS: `serverless package` runs once, offline, with no credentials,
+ * and these tests assert on the CloudFormation it generates. Each block guards a property a regression would
+ * silently lose: privacy of the bucket, least privilege of each role, the trigger that must not loop, the
+ * dead-letter path, the schedule, the environment each function validates at start.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { withUnsubscribeSecret } from '../../src/aws/secret.js';
+import { loadDigestConfig, loadSummarizeConfig, loadUnsubscribeConfig } from '../../src/config.js';
+import {
+  REPO_ROOT,
+  asArray,
+  packageService,
+  render,
+  resource,
+  resourcesOfType,
+  roleStatements,
+  type CfnTemplate,
+  type CfnValue,
+  type PackagedService,
+  zipEntryText,
+} from '../support/deploy-template.js';
+
+const SENDER = 'digest@news.example.org';
+const TIME_ZONE = 'Europe/Berlin';
+const ALARM_EMAIL = 'ops@example.org';
+const BUCKET_ARN = 'arn:${AWS::Partition}:s3:::article-digest-dev-${AWS::AccountId}-${AWS::Region}';
+const object = (key: string) => `${BUCKET_ARN}/${key}`;
+const SES = 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}';
+const FUNCTIONS = {
+  summarize: 'SummarizeLambdaFunction',
+  digest: 'DigestLambdaFunction',
+  unsubscribe: 'UnsubscribeLambdaFunction',
+} as const;
+
+let service: PackagedService;
+let template: CfnTemplate;
+
+beforeAll(async () => {
+  service = await packageService([
+    `--param=senderEmail=${SENDER}`,
+    `--param=timeZone=${TIME_ZONE}`,
+    `--param=alarmEmail=${ALARM_EMAIL}`,
+  ]);
+  template = service.template;
+  const sizes = Object.entries(service.zips).map(
+    ([name, zip]) => `${name} ${(zip.bytes / 1024).toFixed(1)} KiB`,
+  );
+  console.log(`serverless package: ${service.seconds.toFixed(1)} s; ${sizes.join(', ')}`);
+}, 120_000);
+
+function props(id: string, type: string): Record<string, CfnValue> {
+  return resource(template, id, type).Properties ?? {};
+}
+
+function environmentOf(functionId: string): Record<string, CfnValue> {
+  const environment = props(functionId, 'AWS::Lambda::Function').Environment;
+  const variables = isRecord(environment) ? environment.Variables : undefined;
+  return isRecord(variables) ? variables : {};
+}
+
+function isRecord(value: CfnValue | undefined): value is Record<string, CfnValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+describe('the functions', () => {
+  it.each(Object.entries(FUNCTIONS))('%s runs Node.js 22 on arm64 with JSON logs', (name, id) => {
+    const fn = props(id, 'AWS::Lambda::Function');
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe(`src/handlers/${name}.main`);
+    expect(fn.LoggingConfig).toEqual({ LogFormat: 'JSON' });
+  });
+
+  it('sizes memory and timeout as measured (docs/deploy.md, "Sizing")', () => {
+    const sizing = Object.fromEntries(
+      Object.entries(FUNCTIONS).map(([name, id]) => {
+        const fn = props(id, 'AWS::Lambda::Function');
+        return [name, { memory: fn.MemorySize, timeout: fn.Timeout }];
+      }),
+    );
+    expect(sizing).toEqual({
+      summarize: { memory: 1024, timeout: 60 },
+      digest: { memory: 512, timeout: 300 },
+      unsubscribe: { memory: 256, timeout: 10 },
+    });
+  });
+
+  it('keeps every log group for a bounded time', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(groups.map(([id]) => id).sort()).toEqual([
+      'DigestLogGroup',
+      'SummarizeLogGroup',
+      'UnsubscribeLogGroup',
+    ]);
+    for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
+  });
+
+  it('lets only one digest run at a time', () => {
+    expect(props('DigestLambdaFunction', 'AWS::Lambda::Function').ReservedConcurrentExecutions).toBe(1);
+    expect(
+      props('SummarizeLambdaFunction', 'AWS::Lambda::Function').ReservedConcurrentExecutions,
+    ).toBeUndefined();
+  });
+
+  it('packages one minified, fully bundled zip with a source map per function', () => {
+    expect(Object.keys(service.zips).sort()).toEqual(['digest.zip', 'summarize.zip', 'unsubscribe.zip']);
+    for (const [zipName, zip] of Object.entries(service.zips)) {
+      const name = zipName.replace(/\.zip$/, '');
+      expect(Object.keys(zip.entries).sort()).toEqual([
+        `src/handlers/${name}.js`,
+        `src/handlers/${name}.js.map`,
+      ]);
+      // Far above any bundle, far below an unbundled node_modules (hundreds of MB).
+      expect(zip.bytes).toBeLessThan(10 * 1024 * 1024);
+    }
+  });
+
+  it.each(['summarize', 'digest', 'unsubscribe'])(
+    '%s ships minified code that maps back to src/',
+    async (name) => {
+      const zip = await readFile(join(service.outDir, `${name}.zip`));
+      const code = zipEntryText(zip, `src/handlers/${name}.js`);
+      // Minified output is a few very long lines (newlines survive only inside template literals).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+      expect(code).toMatch(new RegExp(`//# sourceMappingURL=${name}\\.js\\.map\\s*$`));
+      const map = JSON.parse(zipEntryText(zip, `src/handlers/${name}.js.map`)) as { sources: string[] };
+      expect(map.sources).toContainEqual(expect.stringMatching(new RegExp(`src/handlers/${name}\\.ts$`)));
+    },
+  );
+});
+
+describe('the bucket', () => {
+  const bucket = () => props('ArticlesBucket', 'AWS::S3::Bucket');
+
+  it('blocks every kind of public access and disables ACLs', () => {
+    expect(bucket().PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket().OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  it('encrypts at rest', () => {
+    expect(bucket().BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it('has a name unique to the account, region and stage', () => {
+    expect(render(bucket().BucketName)).toBe('article-digest-dev-${AWS::AccountId}-${AWS::Region}');
+  });
+
+  it('denies every request that does not use TLS 1.2 or later', () => {
+    const policy = props('ArticlesBucketPolicy', 'AWS::S3::BucketPolicy');
+    expect(policy.Bucket).toEqual({ Ref: 'ArticlesBucket' });
+    const document = policy.PolicyDocument;
+    const statements = isRecord(document) ? asArray(document.Statement).filter(isRecord) : [];
+    const rendered = statements.map((s) => ({
+      Effect: s.Effect,
+      Principal: s.Principal,
+      Action: s.Action,
+      Resource: asArray(s.Resource).map(render),
+      Condition: s.Condition,
+    }));
+    const common = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [BUCKET_ARN, object('*')] };
+    expect(rendered).toEqual([
+      { ...common, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { ...common, Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+    ]);
+    expect(statements.every((s) => s.Effect === 'Deny')).toBe(true);
+  });
+
+  it('expires failure records and the digest ledger, and never unsubscribes, summaries or articles', () => {
+    const lifecycle = bucket().LifecycleConfiguration;
+    const rules = isRecord(lifecycle) ? asArray(lifecycle.Rules).filter(isRecord) : [];
+    const expiring = Object.fromEntries(
+      rules
+        .filter((r) => r.ExpirationInDays !== undefined)
+        .map((r) => [render(r.Prefix), r.ExpirationInDays]),
+    );
+    expect(expiring).toEqual({ 'failures/': 30, 'state/ledger/': 90, 'state/send-failures/': 30 });
+    // The ledger must outlive the digest's lookback (7-day window + 2 days), or a subscriber gets repeats.
+    expect(Number(expiring['state/ledger/'])).toBeGreaterThan(9);
+    expect(rules.every((r) => r.Status === 'Enabled')).toBe(true);
+    expect(
+      rules.find((r) => r.Id === 'abort-incomplete-multipart-uploads')?.AbortIncompleteMultipartUpload,
+    ).toEqual({
+      DaysAfterInitiation: 1,
+    });
+  });
+});
+
+describe('the upload trigger', () => {
+  it('invokes summarize only for objects created under articles/', () => {
+    const notification = props('ArticlesBucket', 'AWS::S3::Bucket').NotificationConfiguration;
+    expect(notification).toEqual({
+      LambdaConfigurations: [
+        {
+          Event: 's3:ObjectCreated:*',
+          Function: { 'Fn::GetAtt': ['SummarizeLambdaFunction', 'Arn'] },
+          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'articles/' }] } },
+        },
+      ],
+    });
+    expect(resource(template, 'ArticlesBucket', 'AWS::S3::Bucket').DependsOn).toEqual([
+      'SummarizeLambdaPermissionArticlesBucket',
+    ]);
+  });
+
+  it('lets only this bucket in this account invoke summarize', () => {
+    const permission = props('SummarizeLambdaPermissionArticlesBucket', 'AWS::Lambda::Permission');
+    expect({ ...permission, SourceArn: render(permission.SourceArn) }).toEqual({
+      FunctionName: { 'Fn::GetAtt': ['SummarizeLambdaFunction', 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceArn: BUCKET_ARN,
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  });
+
+  it('cannot re-trigger itself: no role may write under the trigger prefix', () => {
+    for (const role of ['SummarizeRole', 'DigestRole', 'UnsubscribeRole']) {
+      const writable = roleStatements(template, role)
+        .filter((s) => s.Action.includes('s3:PutObject'))
+        .flatMap((s) => s.Resource);
+      expect(writable.length, role).toBeGreaterThan(0);
+      for (const arn of writable)
+        expect(arn.startsWith(object('articles/')), `${role} writes ${arn}`).toBe(false);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const lambdaTrust = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  };
+  const deadLetter = {
+    Sid: 'DeadLetterFailedEvents',
+    Effect: 'Allow',
+    Action: ['sqs:SendMessage'],
+    Resource: ['FailedInvocationsQueue.Arn'],
+  };
+  const logs = (group: string) => ({
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: [`${group}.Arn`],
+  });
+
+  it('gives each function its own role and creates no shared default role', () => {
+    const roles = Object.values(FUNCTIONS).map((id) => render(props(id, 'AWS::Lambda::Function').Role));
+    expect(roles).toEqual(['SummarizeRole.Arn', 'DigestRole.Arn', 'UnsubscribeRole.Arn']);
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const role of ['SummarizeRole', 'DigestRole', 'UnsubscribeRole']) {
+      expect(props(role, 'AWS::IAM::Role').AssumeRolePolicyDocument).toEqual(lambdaTrust);
+      expect(props(role, 'AWS::IAM::Role').ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('summarize reads articles/*, writes summaries/* and failures/*, and nothing else', () => {
+    expect(roleStatements(template, 'SummarizeRole')).toEqual([
+      logs('SummarizeLogGroup'),
+      { Sid: 'ReadArticles', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [object('articles/*')] },
+      {
+        Sid: 'WriteSummariesAndFailureRecords',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: [object('failures/*'), object('summaries/*')],
+      },
+      { Sid: 'ProbeSummaries', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [object('summaries/*')] },
+      {
+        Sid: 'ListOwnPrefixes',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [BUCKET_ARN],
+        Condition: { StringLike: { 's3:prefix': ['articles/*', 'summaries/*'] } },
+      },
+      deadLetter,
+    ]);
+  });
+
+  it('digest lists and reads summaries with a prefix condition, writes only its ledger, sends only as the sender', () => {
+    expect(roleStatements(template, 'DigestRole')).toEqual([
+      logs('DigestLogGroup'),
+      {
+        Sid: 'ListSummariesAndState',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [BUCKET_ARN],
+        Condition: {
+          StringLike: {
+            's3:prefix': ['summaries/*', 'state/ledger/*', 'state/unsubscribed/*', 'config/subscribers.json'],
+          },
+        },
+      },
+      {
+        Sid: 'ReadSummariesSubscribersAndState',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [
+          object('config/subscribers.json'),
+          object('state/ledger/*'),
+          object('state/unsubscribed/*'),
+          object('summaries/*'),
+        ],
+      },
+      {
+        Sid: 'PresignLinksToOriginals',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [object('articles/*')],
+      },
+      {
+        Sid: 'WriteLedger',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: [object('state/ledger/*'), object('state/send-failures/*')],
+      },
+      {
+        Sid: 'SendAsTheConfiguredIdentity',
+        Effect: 'Allow',
+        Action: ['ses:SendEmail'],
+        Resource: [
+          `${SES}:configuration-set/\${SesConfigurationSet}`,
+          `${SES}:identity/${SENDER}`,
+          `${SES}:identity/news.example.org`,
+        ],
+      },
+      {
+        Sid: 'CheckSenderVerification',
+        Effect: 'Allow',
+        Action: ['ses:GetEmailIdentity'],
+        Resource: [`${SES}:identity/${SENDER}`, `${SES}:identity/news.example.org`],
+      },
+      { Sid: 'ReadSendingQuota', Effect: 'Allow', Action: ['ses:GetAccount'], Resource: ['*'] },
+      {
+        Sid: 'ReadUnsubscribeSigningKey',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: ['Ref(UnsubscribeSecret)'],
+      },
+      deadLetter,
+    ]);
+  });
+
+  it('unsubscribe touches only the unsubscribe records and its signing key', () => {
+    expect(roleStatements(template, 'UnsubscribeRole')).toEqual([
+      logs('UnsubscribeLogGroup'),
+      {
+        Sid: 'ReadAndWriteUnsubscribes',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: [object('state/unsubscribed/*')],
+      },
+      {
+        Sid: 'ListUnsubscribes',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [BUCKET_ARN],
+        Condition: { StringLike: { 's3:prefix': ['state/unsubscribed/*'] } },
+      },
+      {
+        Sid: 'ReadUnsubscribeSigningKey',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: ['Ref(UnsubscribeSecret)'],
+      },
+    ]);
+  });
+
+  it('the schedule may only invoke the digest and dead-letter its runs', () => {
+    const role = props('DigestSchedulerRole', 'AWS::IAM::Role');
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    expect(roleStatements(template, 'DigestSchedulerRole')).toEqual([
+      {
+        Sid: 'InvokeDigest',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: ['DigestLambdaFunction.Arn'],
+      },
+      {
+        Sid: 'DeadLetterUndeliveredRuns',
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: ['FailedInvocationsQueue.Arn'],
+      },
+    ]);
+  });
+
+  it('grants no wildcard action anywhere and a wildcard resource only for ses:GetAccount', () => {
+    const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
+    expect(roles.sort()).toEqual(['DigestRole', 'DigestSchedulerRole', 'SummarizeRole', 'UnsubscribeRole']);
+    for (const role of roles) {
+      for (const statement of roleStatements(template, role)) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of statement.Action) expect(action, `${role} ${statement.Sid}`).not.toMatch(/\*/);
+        if (statement.Resource.includes('*')) expect(statement.Action).toEqual(['ses:GetAccount']);
+      }
+    }
+  });
+});
+
+describe('failed invocations', () => {
+  it.each([
+    ['SummarizeLambdaEvConf', 'SummarizeLambdaFunction', 21600],
+    ['DigestLambdaEvConf', 'DigestLambdaFunction', 3600],
+  ])('%s sends events that failed their retries to the queue', (configId, functionId, maxAge) => {
+    const config = props(configId, 'AWS::Lambda::EventInvokeConfig');
+    expect(config.FunctionName).toEqual({ Ref: functionId });
+    expect(config.MaximumRetryAttempts).toBe(2);
+    expect(config.MaximumEventAgeInSeconds).toBe(maxAge);
+    expect(config.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] } },
+    });
+  });
+
+  it('keeps failed invocations encrypted for the longest time SQS allows', () => {
+    const queue = props('FailedInvocationsQueue', 'AWS::SQS::Queue');
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.MessageRetentionPeriod).toBe(1_209_600);
+    expect(render(queue.QueueName)).toBe('article-digest-dev-failed-invocations');
+    expect(template.Outputs?.FailedInvocationsQueueUrl?.Value).toEqual({ Ref: 'FailedInvocationsQueue' });
+  });
+
+  it('alarms as soon as anything is dead-lettered', () => {
+    const alarm = props('FailedInvocationsAlarm', 'AWS::CloudWatch::Alarm');
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+  });
+
+  it.each(Object.entries(FUNCTIONS))('alarms on any %s error', (name, functionId) => {
+    const alarm = props(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, 'AWS::CloudWatch::Alarm');
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+  });
+
+  it('mails alarms to the configured address', () => {
+    const subscription = resource(template, 'AlarmEmailSubscription', 'AWS::SNS::Subscription');
+    expect(subscription.Condition).toBe('HasAlarmEmail');
+    expect(subscription.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: ALARM_EMAIL,
+    });
+  });
+});
+
+describe('the schedule', () => {
+  const schedule = () => props('DigestSchedule', 'AWS::Scheduler::Schedule');
+
+  it('runs the digest every hour in the configured time zone', () => {
+    expect(schedule()).toMatchObject({
+      ScheduleExpression: 'cron(0 * * * ? *)',
+      ScheduleExpressionTimezone: TIME_ZONE,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    expect(environmentOf('DigestLambdaFunction').DIGEST_TIME_ZONE).toBe(TIME_ZONE);
+  });
+
+  it('passes the scheduled time as the run time, so a retry computes the same digest', () => {
+    const target = schedule().Target;
+    expect(isRecord(target) && JSON.parse(String(target.Input))).toEqual({
+      time: '<aws.scheduler.scheduled-time>',
+    });
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': ['DigestSchedulerRole', 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] } },
+    });
+  });
+});
+
+describe('the environment', () => {
+  /** Values CloudFormation fills in at deploy time, as a deployed function would see them. */
+  const deployed: Record<string, string> = {
+    'Ref(SesConfigurationSet)': 'article-digest-dev',
+    'UnsubscribeLambdaFunctionUrl.FunctionUrl': 'https://abcdefghij.lambda-url.eu-west-1.on.aws/',
+    'Ref(UnsubscribeSecret)':
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/x-AbCdEf',
+  };
+  const resolve = (value: CfnValue): string =>
+    (deployed[render(value)] ?? render(value))
+      .replace('${AWS::AccountId}', '123456789012')
+      .replace('${AWS::Region}', 'eu-west-1');
+  const resolvedEnvironment = (functionId: string) => ({
+    AWS_REGION: 'eu-west-1',
+    ...Object.fromEntries(Object.entries(environmentOf(functionId)).map(([k, v]) => [k, resolve(v)])),
+  });
+
+  it('names only variables that src/config.ts reads, the Powertools ones and the secret reference', async () => {
+    const configSource = await readFile(join(REPO_ROOT, 'src', 'config.ts'), 'utf8');
+    const known = new Set([...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
+    const extra = new Set([
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_LOG_LEVEL',
+      'NODE_OPTIONS',
+      'UNSUBSCRIBE_SECRET_ID',
+    ]);
+    for (const id of Object.values(FUNCTIONS)) {
+      for (const name of Object.keys(environmentOf(id))) {
+        expect(known.has(name) || extra.has(name), `${id} sets ${name}, which nothing reads`).toBe(true);
+      }
+    }
+  });
+
+  it('sets the Powertools service and metrics namespace on every function', () => {
+    for (const id of Object.values(FUNCTIONS)) {
+      expect(environmentOf(id)).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'article-digest',
+        POWERTOOLS_METRICS_NAMESPACE: 'article-digest',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('gives summarize a configuration its own validation accepts', () => {
+    const config = loadSummarizeConfig(resolvedEnvironment('SummarizeLambdaFunction'));
+    expect(config).toMatchObject({
+      BUCKET: 'article-digest-dev-123456789012-eu-west-1',
+      ARTICLES_PREFIX: 'articles/',
+      SUMMARIES_PREFIX: 'summaries/',
+      FAILURES_PREFIX: 'failures/',
+    });
+  });
+
+  it('gives digest a configuration its own validation accepts, with the unsubscribe URL and key', async () => {
+    const env = await withUnsubscribeSecret(resolvedEnvironment('DigestLambdaFunction'), {
+      secretString: async () => 'k'.repeat(64),
+    });
+    const config = loadDigestConfig(env);
+    expect(config).toMatchObject({
+      SENDER_EMAIL: SENDER,
+      DIGEST_TIME_ZONE: TIME_ZONE,
+      SES_CONFIGURATION_SET: 'article-digest-dev',
+      UNSUBSCRIBE_URL: deployed['UnsubscribeLambdaFunctionUrl.FunctionUrl'],
+      UNSUBSCRIBE_SECRET: 'k'.repeat(64),
+    });
+    expect(environmentOf('DigestLambdaFunction').UNSUBSCRIBE_URL).toEqual({
+      'Fn::GetAtt': ['UnsubscribeLambdaFunctionUrl', 'FunctionUrl'],
+    });
+  });
+
+  it('gives unsubscribe a configuration its own validation accepts once the key is read', async () => {
+    const env = await withUnsubscribeSecret(resolvedEnvironment('UnsubscribeLambdaFunction'), {
+      secretString: async () => 's'.repeat(64),
+    });
+    expect(loadUnsubscribeConfig(env).UNSUBSCRIBE_SECRET).toBe('s'.repeat(64));
+  });
+
+  it('holds no plaintext secret: the signing key is generated in Secrets Manager and passed by reference', () => {
+    for (const id of Object.values(FUNCTIONS)) {
+      for (const [name, value] of Object.entries(environmentOf(id))) {
+        if (/SECRET|PASSWORD|TOKEN|PRIVATE|CREDENTIAL/.test(name)) {
+          expect(value, `${id} ${name}`).toEqual({ Ref: 'UnsubscribeSecret' });
+        }
+      }
+    }
+    const secret = props('UnsubscribeSecret', 'AWS::SecretsManager::Secret');
+    expect(secret.SecretString).toBeUndefined();
+    expect(secret.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+    const text = JSON.stringify(template);
+    expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
+    expect(text).not.toMatch(/resolve:(ssm-secure|secretsmanager)/);
+  });
+});
+
+describe('the unsubscribe endpoint', () => {
+  it('is a public function URL (mail clients post without credentials) and the only one', () => {
+    const urls = resourcesOfType(template, 'AWS::Lambda::Url');
+    expect(urls.map(([id]) => id)).toEqual(['UnsubscribeLambdaFunctionUrl']);
+    expect(props('UnsubscribeLambdaFunctionUrl', 'AWS::Lambda::Url')).toMatchObject({
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': ['UnsubscribeLambdaFunction', 'Arn'] },
+    });
+  });
+});
+
+describe('cfn-lint', () => {
+  const cfnLint = async (): Promise<string | undefined> =>
+    promisify(execFile)('sh', ['-c', 'command -v cfn-lint'])
+      .then(({ stdout }) => stdout.trim() || undefined)
+      .catch(() => undefined);
+
+  it('finds no errors in the template (warnings allowed; skipped with a notice when cfn-lint is absent)', async (context) => {
+    const linter = await cfnLint();
+    if (linter === undefined) {
+      console.warn('SKIPPED: cfn-lint is not installed (pip install cfn-lint, or apt-get install cfn-lint)');
+      context.skip();
+      return;
+    }
+    const file = join(service.outDir, 'cloudformation-template-update-stack.json');
+    const result = await promisify(execFile)(linter, [file]).then(
+      (r) => ({ code: 0, output: r.stdout }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? 1,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      }),
+    );
+    // Exit status bits: 2 errors, 4 warnings, 8 informational. The W3005 warnings are osls' DependsOn lists.
+    expect(result.code & 2, result.output).toBe(0);
+    expect(result.code & ~(2 | 4 | 8), result.output).toBe(0);
+  });
+});
