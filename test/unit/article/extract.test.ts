@@ -1,0 +1,153 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { UnreadableArticleError } from '../../../src/article/document.js';
+import { extractArticle } from '../../../src/article/extract.js';
+
+const STORY =
+  'Russian special forces wiped out a militant cell on Sunday. The raid took place outside Nalchik, officials said.';
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+function unreadableCode(act: () => unknown): string | undefined {
+  try {
+    act();
+  } catch (error: unknown) {
+    if (error instanceof UnreadableArticleError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('extractArticle', () => {
+  it('reads an HTML page through Readability, keeping the article and its title but not the navigation', () => {
+    // Prepare
+    const html = `<!doctype html><html><head><title>Raid in Nalchik</title></head><body>
+      <nav><a href="/">Home</a> <a href="/world">World</a></nav>
+      <article><h1>Raid in Nalchik</h1><p>${STORY}</p><p>${STORY.replace('Sunday', 'Monday')}</p>
+      <p>${STORY.replace('Nalchik', 'the capital')}</p></article>
+      <footer>Subscribe to our newsletter</footer><script>var tracking = 1;</script></body></html>`;
+
+    // Act
+    const doc = extractArticle(utf8(html), { key: 'articles/raid.html', contentType: 'text/html' });
+
+    // Assess
+    expect(doc.format).toBe('html');
+    expect(doc.title).toBe('Raid in Nalchik');
+    expect(doc.text).toContain('Russian special forces wiped out a militant cell on Sunday.');
+    expect(doc.text).not.toMatch(/tracking|Home World/);
+  });
+
+  it('reads Markdown by its extension, taking the top heading as the title and dropping the markup', () => {
+    // Prepare
+    const markdown = `# Raid in Nalchik\n\nRussian **special forces** wiped out a [militant cell](https://example.com) on Sunday.\n\n- The raid took place outside Nalchik.\n`;
+
+    // Act
+    const doc = extractArticle(utf8(markdown), { key: 'articles/raid.md' });
+
+    // Assess
+    expect(doc.format).toBe('markdown');
+    expect(doc.title).toBe('Raid in Nalchik');
+    expect(doc.text).toBe(
+      'Russian special forces wiped out a militant cell on Sunday.\n\nThe raid took place outside Nalchik.',
+    );
+  });
+
+  it('reads a JSON article with title, body, url and publication date, sniffed without any hint', () => {
+    // Prepare
+    const json = JSON.stringify({
+      title: 'Raid',
+      body: STORY,
+      url: 'https://example.com/raid',
+      publishedAt: '2015-11-29',
+    });
+
+    // Act
+    const doc = extractArticle(utf8(json), {});
+
+    // Assess
+    expect(doc).toEqual({
+      format: 'json',
+      charset: 'utf-8',
+      title: 'Raid',
+      text: STORY,
+      url: 'https://example.com/raid',
+      publishedAt: '2015-11-29',
+    });
+  });
+
+  it('detects Windows-1251 text without a declared charset', () => {
+    // Prepare
+    const russian =
+      'Российский спецназ уничтожил ячейку боевиков в воскресенье. Операция прошла недалеко от Нальчика, ' +
+      'сообщили в Национальном антитеррористическом комитете. По данным ведомства, среди мирных жителей нет пострадавших.';
+    const bytes = iconv.encode(russian, 'windows-1251');
+
+    // Act
+    const doc = extractArticle(new Uint8Array(bytes), { key: 'articles/ru.txt' });
+
+    // Assess
+    expect(doc.charset).toBe('windows-1251');
+    expect(doc.text).toBe(russian);
+  });
+
+  it('decodes UTF-16 with a byte-order mark and ISO-8859-1 declared by the content type', () => {
+    // Prepare
+    const utf16 = new Uint8Array(
+      Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('Café society in Zürich.', 'utf-16le')]),
+    );
+    const latin1 = new Uint8Array(iconv.encode('Café society in Zürich.', 'latin1'));
+
+    // Act
+    const fromUtf16 = extractArticle(utf16, { key: 'a.txt' });
+    const fromLatin1 = extractArticle(latin1, {
+      key: 'b.txt',
+      contentType: 'text/plain; charset=ISO-8859-1',
+    });
+
+    // Assess
+    expect([fromUtf16.charset, fromUtf16.text]).toEqual(['utf-16le', 'Café society in Zürich.']);
+    expect([fromLatin1.charset, fromLatin1.text]).toEqual(['iso-8859-1', 'Café society in Zürich.']);
+  });
+
+  it('removes related-story lists, photo and video credits and share lines but keeps the story', () => {
+    // Prepare
+    const text = [
+      STORY,
+      'Video of the aftermath of the raids can be viewed above, on this page, courtesy of RT .',
+      'RELATED STORIES:Russian Attack An ISIS Operation? Links To Islamic Militants FearedHundreds Of ISIS Fighters Killed',
+      'Share this article',
+      'A sequence of firefights ensued, lasting until about 1 p.m. local time.',
+      '[Featured Photo via RT YouTube Screen Capture]',
+    ].join('\n');
+
+    // Act
+    const doc = extractArticle(utf8(text), { key: 'a.txt' });
+
+    // Assess
+    expect(doc.text).toBe(
+      `${STORY}\n\nA sequence of firefights ensued, lasting until about 1 p.m. local time.`,
+    );
+  });
+
+  it('fails with a clear reason on input that cannot become text', () => {
+    // Prepare
+    const pdf = utf8('%PDF-1.7\n%âãÏÓ\n1 0 obj');
+    const image = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]);
+    const nul = new Uint8Array([0x41, 0x00, 0x42, 0x00, 0x00, 0x00, 0xff, 0x13, 0x00, 0x00, 0x07, 0x00]);
+
+    // Act
+    const codes = [
+      unreadableCode(() => extractArticle(new Uint8Array(0), { key: 'empty.txt' })),
+      unreadableCode(() => extractArticle(pdf, { key: 'a.pdf' })),
+      unreadableCode(() => extractArticle(image, { key: 'a.png', contentType: 'image/png' })),
+      unreadableCode(() => extractArticle(nul, { key: 'blob' })),
+      unreadableCode(() =>
+        extractArticle(utf8('<html><body><script>x()</script></body></html>'), { key: 'a.html' }),
+      ),
+      unreadableCode(() => extractArticle(utf8('{"title": "no body"}'), { key: 'a.json' })),
+      unreadableCode(() => extractArticle(utf8('{"title": '), { key: 'a.json' })),
+    ];
+
+    // Assess
+    expect(codes).toEqual(['empty', 'binary', 'binary', 'binary', 'no-text', 'invalid-json', 'invalid-json']);
+  });
+});
