@@ -78,6 +78,8 @@ export interface SubscriberDirectory {
 }
 
 export interface Ledger {
+  /** Whether the subscriber already has an entry for that local date: the cheap check most runs need. */
+  has(subscriberId: string, localDate: string): Promise<boolean>;
   /** The newest entry for the subscriber dated `notBefore` (YYYY-MM-DD) or later. */
   latest(subscriberId: string, notBefore: string): Promise<LedgerEntry | undefined>;
   record(entry: LedgerEntry): Promise<void>;

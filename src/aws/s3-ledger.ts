@@ -6,7 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ledgerEntrySchema } from '../digest/ledger.js';
 import type { Ledger } from '../ports.js';
-import { putJson } from './s3-json.js';
+import { objectExists, putJson } from './s3-json.js';
 import { listAll, parseJson, readText } from './s3-keys.js';
 
 export class LedgerEntryError extends Error {
@@ -16,6 +16,7 @@ export class LedgerEntryError extends Error {
 export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string): Ledger {
   const entries = (id: string) => `${statePrefix}ledger/${id}/`;
   return {
+    has: (subscriberId, localDate) => objectExists(s3, bucket, `${entries(subscriberId)}${localDate}.json`),
     async latest(subscriberId, notBefore) {
       const prefix = entries(subscriberId);
       const keys = (await listAll(s3, bucket, prefix, `${prefix}${notBefore}`))

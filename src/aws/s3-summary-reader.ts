@@ -3,6 +3,7 @@
  * objects whose LastModified is inside it, read them a few at a time.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { mapConcurrent } from '../digest/concurrency.js';
 import { summaryPartitions } from '../digest/partitions.js';
 import type { StoredObject, SummaryReader } from '../ports.js';
 import { listAll, parseJson, readText } from './s3-keys.js';
@@ -22,24 +23,15 @@ export function createS3SummaryReader(s3: S3Client, bucket: string, prefix: stri
           o.LastModified >= from &&
           o.LastModified < to,
       );
-      const results: StoredObject[] = [];
-      for (let i = 0; i < inWindow.length; i += READ_CONCURRENCY) {
-        const batch = inWindow.slice(i, i + READ_CONCURRENCY);
-        results.push(
-          ...(await Promise.all(
-            batch.map(async (o) => {
-              const key = o.Key ?? '';
-              const text = await readText(s3, bucket, key);
-              return {
-                key,
-                storedAt: o.LastModified ?? to,
-                body: text === undefined ? undefined : parseJson(text),
-              };
-            }),
-          )),
-        );
-      }
-      return results;
+      return mapConcurrent(inWindow, READ_CONCURRENCY, async (o): Promise<StoredObject> => {
+        const key = o.Key ?? '';
+        const text = await readText(s3, bucket, key);
+        return {
+          key,
+          storedAt: o.LastModified ?? to,
+          body: text === undefined ? undefined : parseJson(text),
+        };
+      });
     },
   };
 }

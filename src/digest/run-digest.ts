@@ -24,9 +24,10 @@ import type {
 import { composeDigest, HTML_BUDGET_BYTES } from './compose.js';
 import { groupItems } from './group.js';
 import { ledgerLookbackDate, nextWindow, type LedgerEntry, type Window } from './ledger.js';
-import { localDateTime, shortLocalDate } from './local-time.js';
+import { localDateTime, localTime, shortLocalDate } from './local-time.js';
 import { dropNearDuplicates } from './near-duplicates.js';
-import { dueness } from './schedule.js';
+import { mapConcurrent } from './concurrency.js';
+import { dueness, sendTimeReached } from './schedule.js';
 import { selectForSubscriber } from './select.js';
 import { asMailerError, sendIntervalMs, sendWithRetry, type RetryPolicy } from './send.js';
 import {
@@ -83,6 +84,8 @@ interface DueSubscriber {
   window: Window;
 }
 
+const LEDGER_CONCURRENCY = 8;
+
 /** Without GetAccount, assume the sandbox's rate: slow but never throttled into failure. */
 const FALLBACK_ACCOUNT: SendingAccount = {
   sandbox: false,
@@ -93,9 +96,7 @@ const FALLBACK_ACCOUNT: SendingAccount = {
 
 export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestReport> {
   const { log } = deps;
-  const account = await readAccount(deps);
-  const list = await loadSubscribers(deps);
-  const unsubscribed = await deps.unsubscribes.all();
+  const [list, unsubscribed] = await Promise.all([loadSubscribers(deps), deps.unsubscribes.all()]);
   const active = list.subscribers.filter((s) => !unsubscribed.has(s.id));
   const report: DigestReport = {
     subscribers: active.length,
@@ -107,24 +108,32 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
     deferred: 0,
   };
 
-  const due: DueSubscriber[] = [];
-  for (const subscriber of active) {
+  const candidates = active.filter((s) => sendTimeReached(s, now));
+  const checked = await mapConcurrent(candidates, LEDGER_CONCURRENCY, async (subscriber) => {
     try {
+      // Most hourly runs after the send time only need to see that today's entry exists.
+      if (await deps.ledger.has(subscriber.id, localTime(now, subscriber.timeZone).date)) return undefined;
       const latest = await deps.ledger.latest(subscriber.id, ledgerLookbackDate(now));
       const state = dueness(subscriber, latest, now);
-      if (state.due) due.push({ subscriber, localDate: state.localDate, window: nextWindow(latest, now) });
+      return state.due
+        ? { subscriber, localDate: state.localDate, window: nextWindow(latest, now) }
+        : undefined;
     } catch (error: unknown) {
       report.failed++;
       log.error('Could not read the ledger; this subscriber is retried next run', {
         subscriberId: subscriber.id,
         error: errorMessage(error),
       });
+      return undefined;
     }
-  }
+  });
+  const due = checked.filter((d): d is DueSubscriber => d !== undefined);
   report.due = due.length;
   log.info('Digest run planned', { now: now.toISOString(), subscribers: active.length, due: due.length });
   if (due.length === 0) return report;
 
+  // Only a run that sends needs the account (sandbox, quota, rate).
+  const account = await readAccount(deps);
   await warnAboutSending(deps, account, due);
   const stored = await readSummaries(deps, due, now);
   const intervalMs = sendIntervalMs(account.maxSendRate);

@@ -12,6 +12,11 @@ import type { Subscriber } from './subscribers.js';
 export type Dueness =
   { due: true; localDate: string } | { due: false; reason: 'already-sent' | 'not-yet'; localDate: string };
 
+/** Whether the subscriber's local clock has reached the send time; only then is the ledger worth reading. */
+export function sendTimeReached(subscriber: Subscriber, now: Date): boolean {
+  return localTime(now, subscriber.timeZone).minuteOfDay >= minuteOfDay(subscriber.sendAt);
+}
+
 export function dueness(subscriber: Subscriber, latest: LedgerEntry | undefined, now: Date): Dueness {
   const local = localTime(now, subscriber.timeZone);
   // ">=": a zone change that moves the local date backwards must not produce a second digest.
