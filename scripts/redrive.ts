@@ -1,0 +1,73 @@
+/**
+ * npm run redrive -- [--stage dev | --queue-url URL] [--region eu-west-1] [--dry-run] [--limit 100]
+ *
+ * Replays the failed asynchronous invocations waiting in the stack's failed-invocations queue (see
+ * scripts/deploy-redrive.ts). Credentials and region come from the usual AWS environment (AWS_PROFILE,
+ * AWS_REGION, ...). The queue URL is taken from --queue-url, else FAILED_INVOCATIONS_QUEUE_URL, else looked up
+ * from --stage (or STAGE, default dev).
+ */
+import { parseArgs } from 'node:util';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { queueUrlForStage, redrive } from './deploy-redrive.js';
+
+const usage =
+  'usage: npm run redrive -- [--stage STAGE | --queue-url URL] [--region REGION] [--dry-run] [--limit N]';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stage: { type: 'string' },
+      'queue-url': { type: 'string' },
+      region: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      limit: { type: 'string', default: '100' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) {
+    console.error(`--limit must be a positive whole number\n${usage}`);
+    return 2;
+  }
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const sqs = new SQSClient(region ? { region } : {});
+  const lambda = new LambdaClient(region ? { region } : {});
+  const queueUrl =
+    values['queue-url'] ??
+    process.env.FAILED_INVOCATIONS_QUEUE_URL ??
+    (await queueUrlForStage(sqs, values.stage ?? process.env.STAGE ?? 'dev'));
+
+  console.log(`${values['dry-run'] ? 'Dry run: listing' : 'Redriving'} failed invocations from ${queueUrl}`);
+  const report = await redrive(
+    { sqs, lambda },
+    {
+      queueUrl,
+      dryRun: values['dry-run'],
+      limit,
+      visibilityTimeoutSeconds: 60,
+      log: (line) => console.log(line),
+    },
+  );
+  console.table({
+    redriven: report.redriven.length,
+    'would redrive (dry run)': report.wouldRedrive.length,
+    'failed to redrive': report.failed.length,
+    unreadable: report.unreadable.length,
+  });
+  return report.failed.length + report.unreadable.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    process.exitCode = 1;
+  },
+);
