@@ -5,7 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../digest/unsubscribe.js';
 import { logger as defaultLogger } from '../observability.js';
 
@@ -19,7 +19,7 @@ const HEADERS = {
 };
 
 export function createUnsubscribeHandler(deps: UnsubscribeDeps, logger: Logger = defaultLogger) {
-  const unsubscribe = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+  const unsubscribe = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
     const result = await handleUnsubscribe({ method, token: event.queryStringParameters?.token }, deps);
     logger.info('Unsubscribe request', {
