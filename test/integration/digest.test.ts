@@ -2,7 +2,7 @@
  * The digest against s3rver + aws-ses-v2-local: what each subscriber receives, the headers, escaping of
  * hostile titles, and the ledger stopping a second send for the same hour.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDigest } from '../../src/digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { verifyUnsubscribeToken } from '../../src/digest/unsubscribe-token.js';
@@ -24,6 +24,29 @@ afterAll(async () => {
 beforeEach(async () => {
   await stack.ses.clear();
 });
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+/** What aws-ses-v2-local's GetAccount returns, read from its env (it runs in this process). */
+function sesAccount(productionAccess: boolean) {
+  return JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'TRANSACTIONAL',
+      ReviewDetails: { CaseId: 'local', Status: 'PENDING' },
+      UseCaseDescription: 'digest',
+      WebsiteURL: 'https://example.com',
+    },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: productionAccess,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: [] },
+  });
+}
 
 /** A fresh state prefix per test keeps ledgers apart without restarting the emulator. */
 let run = 0;
@@ -127,5 +150,59 @@ describe('the daily digest over the emulators', () => {
     expect(first).toMatchObject({ sent: 2 });
     expect(second).toMatchObject({ sent: 0, due: 0 });
     expect(await stack.ses.emails()).toHaveLength(2);
+  });
+
+  it('reports bad subscriber entries with the reason and still sends to the valid ones', async () => {
+    const e = env();
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
+    await stack.putJson(e.SUBSCRIBERS_KEY, {
+      subscribers: [
+        { email: 'ana@example.com', timeZone: 'UTC', sendAt: '00:00', topics: ['news'] },
+        { email: 'not-an-address', timeZone: 'UTC' },
+        { email: 'cy@example.net', timeZone: 'Mars/Olympus_Mons' },
+        { email: 'dee@example.com', timeZone: 'UTC', sendAt: '00:00' },
+      ],
+    });
+    const deps = stack.deps(e);
+
+    const report = await runDigest(deps, new Date(Date.now() + 2000));
+
+    expect(report).toMatchObject({ sent: 2, invalidSubscribers: 2 });
+    expect((await stack.ses.emails()).flatMap((m) => m.destination.to).sort()).toEqual([
+      'ana@example.com',
+      'dee@example.com',
+    ]);
+    const invalid = deps.logged.filter((l) => l.message === 'Skipping an invalid subscriber entry');
+    expect(invalid.map((l) => l.attributes)).toEqual([
+      expect.objectContaining({ index: 1, entry: { email: 'not-an-address', timeZone: 'UTC' } }),
+      expect.objectContaining({ index: 2, reason: expect.stringContaining('timeZone') }),
+    ]);
+  });
+
+  it('warns clearly when SES is in the sandbox and a recipient is not verified, and still tries', async () => {
+    vi.stubEnv('AWS_SES_ACCOUNT', sesAccount(false));
+    const e = env({ RECIPIENTS: 'ana@example.com' });
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
+    const deps = stack.deps(e);
+
+    const report = await runDigest(deps, new Date(Date.now() + 2000));
+
+    expect(report.sent).toBe(1);
+    expect(deps.logged.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      expect.stringMatching(
+        /^SES is in the sandbox and (this recipient is not verified|the recipient could not be checked)/,
+      ),
+    ]);
+  });
+
+  it('warns and carries on when GetAccount fails', async () => {
+    const e = env({ RECIPIENTS: 'ana@example.com' });
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
+    const deps = stack.deps(e);
+
+    const report = await runDigest(deps, new Date(Date.now() + 2000));
+
+    expect(report.sent).toBe(1);
+    expect(deps.logged.find((l) => l.level === 'warn')?.message).toMatch(/^SES GetAccount failed/);
   });
 });

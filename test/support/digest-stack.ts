@@ -77,16 +77,17 @@ export async function startDigestStack(): Promise<DigestStack> {
     s3,
     sesClient,
     config,
-    deps(env) {
+    deps(env, clients) {
       const log = recordingLog();
       return {
-        ...digestDeps(config(env), { s3, ses: sesClient }),
+        ...digestDeps(config(env), { s3, ses: clients?.ses ?? sesClient }),
         sleep: async () => undefined,
         hasTimeLeft: () => true,
         log,
         logged: log.logged,
       };
     },
+    newSesClient: () => createSesClient(aws, { credentials }),
     putSummary: (summary, key) => putJson(key, summary),
     putJson,
     async close() {

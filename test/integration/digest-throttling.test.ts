@@ -1,0 +1,98 @@
+/**
+ * SES throttling, injected at the SDK client boundary (a middleware before the SDK's own retries) of a
+ * client talking to the real SES emulator: retried within the run when it passes, recorded and resumed
+ * next run when it does not, never a duplicate, never blocking the other addresses.
+ */
+import { TooManyRequestsException, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runDigest } from '../../src/digest/run-digest.js';
+import { subscriberId } from '../../src/digest/subscribers.js';
+import { startDigestStack, TEST_BUCKET, type DigestStack } from '../support/digest-stack.js';
+import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+let stack: DigestStack;
+beforeAll(async () => {
+  stack = await startDigestStack();
+  const story = buildSummary({ title: 'Tram line approved' });
+  await stack.putSummary(story, summaryKey(story, new Date()));
+});
+afterAll(async () => {
+  await stack.close();
+});
+beforeEach(async () => {
+  await stack.ses.clear();
+});
+
+/** Throws TooManyRequests for SendEmail calls the predicate picks; counts every SendEmail attempt. */
+function throttlingSes(
+  throttle: (to: string, attempt: number) => boolean,
+): SESv2Client & { attempts: string[] } {
+  const client = Object.assign(stack.newSesClient(), { attempts: [] as string[] });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'SendEmailCommand') {
+        const to =
+          (args.input as { Destination?: { ToAddresses?: string[] } }).Destination?.ToAddresses?.[0] ?? '';
+        client.attempts.push(to);
+        if (throttle(to, client.attempts.filter((a) => a === to).length)) {
+          throw new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} });
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectThrottling' },
+  );
+  return client;
+}
+
+let run = 0;
+const env = () => ({
+  RECIPIENTS: 'ana@example.com,bo@example.org,cy@example.net',
+  DIGEST_TIME_ZONE: 'UTC',
+  DIGEST_SEND_HOUR: '0',
+  STATE_PREFIX: `throttle-${++run}/`,
+});
+
+const recipients = async () => (await stack.ses.emails()).flatMap((m) => m.destination.to).sort();
+
+describe('a throttled send', () => {
+  it('is retried with backoff within the run and sent once', async () => {
+    const ses = throttlingSes((to, attempt) => to === 'bo@example.org' && attempt <= 2);
+    const deps = stack.deps(env(), { ses });
+
+    const report = await runDigest(deps, new Date(Date.now() + 2000));
+
+    expect(report).toMatchObject({ sent: 3, failed: 0 });
+    expect(ses.attempts.filter((a) => a === 'bo@example.org')).toHaveLength(3);
+    expect(await recipients()).toEqual(['ana@example.com', 'bo@example.org', 'cy@example.net']);
+  });
+
+  it('that keeps failing is recorded, does not block the others, and resumes next run without duplicates', async () => {
+    const e = env();
+    const now = new Date(Date.now() + 2000);
+    let throttled = true;
+    const ses = throttlingSes((to) => throttled && to === 'bo@example.org');
+
+    const first = await runDigest(stack.deps(e, { ses }), now);
+    const failure = await stack.s3.send(
+      new GetObjectCommand({
+        Bucket: TEST_BUCKET,
+        Key: `${e.STATE_PREFIX}send-failures/${subscriberId('bo@example.org')}/${now.toISOString().slice(0, 10)}.json`,
+      }),
+    );
+    throttled = false;
+    const second = await runDigest(stack.deps(e, { ses }), new Date(now.getTime() + HOUR_MS));
+    const third = await runDigest(stack.deps(e, { ses }), new Date(now.getTime() + 2 * HOUR_MS));
+
+    expect(first).toMatchObject({ sent: 2, failed: 1 });
+    expect(JSON.parse((await failure.Body?.transformToString()) ?? '{}')).toMatchObject({
+      code: 'TooManyRequestsException',
+    });
+    expect(second).toMatchObject({ sent: 1, failed: 0 });
+    expect(third).toMatchObject({ sent: 0, due: 0 });
+    expect(await recipients()).toEqual(['ana@example.com', 'bo@example.org', 'cy@example.net']);
+  });
+});
