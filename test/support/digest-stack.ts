@@ -38,7 +38,10 @@ export interface DigestStack {
   /** Production deps over the emulators, with instant sleeps and a recording log. */
   deps(
     env?: Record<string, string>,
+    clients?: { ses?: SESv2Client },
   ): DigestDeps & { logged: { level: string; message: string; attributes: unknown }[] };
+  /** A second SES client on the emulator, e.g. to add fault-injecting middleware to. */
+  newSesClient(): SESv2Client;
   putSummary(summary: Summary, key: string): Promise<void>;
   putJson(key: string, value: unknown): Promise<void>;
   close(): Promise<void>;
