@@ -52,7 +52,7 @@ export function shortLocalDate(instant: Date, timeZone: string): string {
   return `${parts.weekday} ${parts.day} ${parts.month}`;
 }
 
-/** "Tue 1 Dec, 07:00 (Europe/London)" for stating when a presigned link expires. */
+/** "Tue 1 Dec, 07:00 Europe/London" for stating when a presigned link expires. */
 export function localDateTime(instant: Date, timeZone: string): string {
   const formatter = new Intl.DateTimeFormat('en-GB', {
     timeZone,
@@ -63,7 +63,7 @@ export function localDateTime(instant: Date, timeZone: string): string {
     minute: '2-digit',
     hourCycle: 'h23',
   });
-  return `${formatter.format(instant)} (${timeZone})`;
+  return `${formatter.format(instant)} ${timeZone}`;
 }
 
 /** Parses "HH:MM" into minutes since midnight. */

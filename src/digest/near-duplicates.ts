@@ -25,20 +25,26 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
-/** Keeps the first-stored of each group of near-duplicates, preserving storage order. */
+/**
+ * Keeps one of each group of near-duplicates, in storage order. The first-stored copy holds the place; a
+ * later copy replaces it only when it has the article's own URL and the first does not.
+ */
 export function dropNearDuplicates(items: StoredSummary[]): StoredSummary[] {
   const ordered = [...items].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime());
   const kept: { item: StoredSummary; shingles: Set<string> }[] = [];
   for (const item of ordered) {
     const own = shingles(item);
     const url = item.summary.source.url;
-    const duplicate = kept.some(
+    const match = kept.find(
       (k) =>
         k.item.summary.id === item.summary.id ||
         (url !== undefined && k.item.summary.source.url === url) ||
         jaccard(k.shingles, own) >= DUPLICATE_SIMILARITY,
     );
-    if (!duplicate) kept.push({ item, shingles: own });
+    if (!match) kept.push({ item, shingles: own });
+    else if (url !== undefined && match.item.summary.source.url === undefined) {
+      match.item = item;
+    }
   }
   return kept.map((k) => k.item);
 }

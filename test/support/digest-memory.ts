@@ -1,0 +1,153 @@
+/**
+ * In-memory digest ports with real behaviour (no I/O) for unit tests and the preview script. The mailer
+ * records what it was asked to send; a `fail` hook lets a test make chosen sends throw.
+ */
+import type { LedgerEntry, SendFailure } from '../../src/digest/ledger.js';
+import type { DigestDeps, DigestSettings } from '../../src/digest/run-digest.js';
+import type {
+  Ledger,
+  LinkSigner,
+  Log,
+  Mailer,
+  OutgoingEmail,
+  SendingAccount,
+  StoredObject,
+  SummaryReader,
+  Unsubscribes,
+} from '../../src/ports.js';
+import type { Summary } from '../../src/summary/schema.js';
+
+export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: SendFailure[] } {
+  const entries: LedgerEntry[] = [];
+  const failures: SendFailure[] = [];
+  const mine = (id: string) => entries.filter((e) => e.subscriberId === id);
+  return {
+    entries,
+    failures,
+    has: async (id, date) => mine(id).some((e) => e.localDate === date),
+    latest: async (id, notBefore) =>
+      mine(id)
+        .filter((e) => e.localDate >= notBefore)
+        .sort((a, b) => a.localDate.localeCompare(b.localDate))
+        .at(-1),
+    async record(entry) {
+      entries.splice(
+        0,
+        entries.length,
+        ...entries.filter((e) => !(e.subscriberId === entry.subscriberId && e.localDate === entry.localDate)),
+        entry,
+      );
+    },
+    async recordFailure(failure) {
+      failures.push(failure);
+    },
+  };
+}
+
+export function memoryUnsubscribes(ids: string[] = []): Unsubscribes & { ids: Set<string> } {
+  const set = new Set(ids);
+  return {
+    ids: set,
+    all: async () => new Set(set),
+    async add(id) {
+      if (set.has(id)) return false;
+      set.add(id);
+      return true;
+    },
+  };
+}
+
+export function memorySummaries(objects: StoredObject[]): SummaryReader {
+  return {
+    storedBetween: async (from, to) => objects.filter((o) => o.storedAt >= from && o.storedAt < to),
+  };
+}
+
+export const stored = (summary: Summary, storedAt: Date): StoredObject => ({
+  key: `summaries/${storedAt.toISOString().slice(0, 10).replaceAll('-', '/')}/${summary.id}.json`,
+  storedAt,
+  body: summary,
+});
+
+export function capturingMailer(
+  options: {
+    account?: Partial<SendingAccount> | Error;
+    verified?: string[];
+    fail?: (email: OutgoingEmail) => Error | undefined;
+  } = {},
+): Mailer & { sent: (OutgoingEmail & { messageId: string })[] } {
+  const sent: (OutgoingEmail & { messageId: string })[] = [];
+  return {
+    sent,
+    async send(email) {
+      const error = options.fail?.(email);
+      if (error) throw error;
+      const messageId = `message-${sent.length + 1}`;
+      sent.push({ ...email, messageId });
+      return { messageId };
+    },
+    async account() {
+      if (options.account instanceof Error) throw options.account;
+      return {
+        sandbox: false,
+        maxSendRate: 14,
+        max24HourSend: 50_000,
+        sentLast24Hours: 0,
+        ...options.account,
+      };
+    },
+    isVerified: async (address) => (options.verified ?? []).includes(address),
+  };
+}
+
+export const fakeLinkSigner: LinkSigner = {
+  presignGet: async (bucket, key, expires) =>
+    `https://${bucket}.s3.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Expires=${expires}&X-Amz-Signature=0123abcd`,
+};
+
+export function memoryLog(): Log & {
+  logged: { level: string; message: string; attributes: Record<string, unknown> | undefined }[];
+} {
+  const logged: { level: string; message: string; attributes: Record<string, unknown> | undefined }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, ...attributes: Record<string, unknown>[]) =>
+      void logged.push({ level, message, attributes: attributes[0] });
+  return { logged, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export const TEST_SETTINGS: DigestSettings = {
+  sender: 'digest@example.com',
+  sendEmpty: false,
+  linkExpirySeconds: 604_800,
+  unsubscribe: {
+    url: 'https://unsubscribe.example.com/',
+    secret: 'test-secret-0123456789-0123456789-abcdef',
+  },
+  defaults: { timeZone: 'UTC', sendAt: '07:00' },
+  fallbackRecipients: ['ana@example.com'],
+};
+
+export function memoryDeps(
+  overrides: Partial<DigestDeps> & { objects?: StoredObject[]; document?: unknown } = {},
+) {
+  const { objects = [], document, ...rest } = overrides;
+  const ledger = memoryLedger();
+  const mailer = capturingMailer();
+  const log = memoryLog();
+  const unsubscribes = memoryUnsubscribes();
+  const deps: DigestDeps = {
+    directory: { load: async () => document },
+    ledger,
+    unsubscribes,
+    summaries: memorySummaries(objects),
+    mailer,
+    links: fakeLinkSigner,
+    log,
+    sleep: async () => undefined,
+    hasTimeLeft: () => true,
+    settings: TEST_SETTINGS,
+    ...rest,
+  };
+  return { deps, ledger, mailer, log, unsubscribes };
+}
