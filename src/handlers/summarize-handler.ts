@@ -5,9 +5,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import middy from '@middy/core';
+import type { S3Event } from 'aws-lambda';
 import type { z } from 'zod';
 import { decodeS3EventKey } from '../pipeline/keys.js';
 import {
@@ -28,6 +28,10 @@ export interface SummarizeReport {
 /** Some records hit errors a retry may fix; the invocation fails so Lambda retries it (then dead-letters it). */
 export class RetryableUploadError extends Error {
   override readonly name = 'RetryableUploadError';
+}
+
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
 }
 
 export function createSummarizeHandler(
@@ -67,10 +71,24 @@ export function createSummarizeHandler(
     return { outcomes };
   };
 
-  return middy(summarizeRecords)
+  return middy<S3Event, SummarizeReport>()
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(logMetrics(metrics))
-    .use(parser({ schema: S3Schema }));
+    .handler((event) => summarizeRecords(parseS3Notification(event)));
+}
+
+/** Validates at the edge: anything but an S3 notification fails loudly (and is dead-lettered), never half-handled. */
+function parseS3Notification(event: unknown): S3Notification {
+  const parsed = S3Schema.safeParse(event);
+  if (!parsed.success) {
+    throw new InvalidEventError(
+      `The summarize function expects an S3 ObjectCreated notification: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
+        .join('; ')}. Check the bucket notification that invokes it.`,
+    );
+  }
+  return parsed.data;
 }
 
 function logOutcome(logger: Logger, metrics: Metrics, outcome: UploadOutcome): void {

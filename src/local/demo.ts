@@ -29,14 +29,17 @@ async function main(): Promise<void> {
       ['summaries', 'failures', 'emails'].map((dir) => rm(join(out, dir), { recursive: true, force: true })),
     );
     await saveAll(
+      out,
       'summaries',
       summaries.map((s) => ({ name: lastSegment(s.key), body: s.body })),
     );
     await saveAll(
+      out,
       'failures',
       failures.map((f) => ({ name: lastSegment(f.key), body: f.body })),
     );
     await saveAll(
+      out,
       'emails',
       emails.map((email, i) => ({
         name: `${String(i + 1).padStart(2, '0')}-${email.destination.to.join('_')}.json`,

@@ -33,6 +33,23 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+const LOCAL_SES_ACCOUNT = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: {
+    AdditionalContactEmailAddresses: [],
+    ContactLanguage: 'EN',
+    MailType: 'TRANSACTIONAL',
+    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+    UseCaseDescription: 'Local demo of the article digest',
+    WebsiteURL: 'http://127.0.0.1/',
+  },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: [] },
+};
+
 type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LocalStack {
@@ -74,6 +91,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     UNSUBSCRIBE_SECRET: 'local-only-secret-not-for-production-000000',
     POWERTOOLS_LOG_LEVEL: options.quietLogs ? 'WARN' : 'INFO',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // Lambda runs Node 22; locally Node 20 is supported until the SDK's January 2027 releases.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // What the SES emulator's GetAccount answers: a production account, so the sandbox check passes.
+    AWS_SES_ACCOUNT: JSON.stringify(LOCAL_SES_ACCOUNT),
   });
   const summarize = (await import('../handlers/summarize.js')).main as unknown as LambdaEntry;
   const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;

@@ -6,7 +6,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/core/serde';
-import type { Context } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
@@ -18,9 +18,7 @@ import { seedArticle } from '../../support/samples.js';
 
 const s3Mock = mockClient(S3Client);
 const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
-const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as {
-  Records: Record<string, unknown>[];
-};
+const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as S3Event;
 
 function handler() {
   const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -74,7 +72,9 @@ describe('summarize handler', () => {
   });
 
   it('fails the invocation so Lambda retries when S3 throttles, after handling the other records', async () => {
-    const second = structuredClone(putEvent.Records[0]!) as { s3: { object: { key: string } } };
+    const [first] = putEvent.Records;
+    if (!first) throw new Error('events/s3-put.json has no record');
+    const second = structuredClone(first);
     second.s3.object.key = 'articles/other.txt';
     // General behaviour first, the specific key after it: aws-sdk-client-mock matches the last that fits.
     s3Mock.on(GetObjectCommand).rejects(throttled());
@@ -88,7 +88,7 @@ describe('summarize handler', () => {
       );
     s3Mock.on(PutObjectCommand).resolves({});
 
-    await expect(handler()({ Records: [putEvent.Records[0], second] }, context)).rejects.toBeInstanceOf(
+    await expect(handler()({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
       RetryableUploadError,
     );
 
@@ -98,7 +98,9 @@ describe('summarize handler', () => {
   });
 
   it('rejects an event that is not an S3 notification before doing any work', async () => {
-    await expect(handler()({ hello: 'world' }, context)).rejects.toThrow();
+    await expect(handler()({ hello: 'world' } as never, context)).rejects.toThrow(
+      /expects an S3 ObjectCreated notification/,
+    );
     expect(s3Mock.calls()).toHaveLength(0);
   });
 });
