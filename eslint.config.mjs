@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'out/', 'coverage/'] },
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'out/', 'coverage/', '.scratch/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
