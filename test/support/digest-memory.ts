@@ -12,6 +12,7 @@ import type {
   OutgoingEmail,
   SendingAccount,
   StoredObject,
+  StoredSummary,
   SummaryReader,
   Unsubscribes,
 } from '../../src/ports.js';
@@ -63,11 +64,18 @@ export function memorySummaries(objects: StoredObject[]): SummaryReader {
   };
 }
 
+/** A summary as the bucket would hold it (key by upload date, storage time) before validation. */
 export const stored = (summary: Summary, storedAt: Date): StoredObject => ({
   key: `summaries/${storedAt.toISOString().slice(0, 10).replaceAll('-', '/')}/${summary.id}.json`,
   storedAt,
   body: summary,
 });
+
+/** The same, validated: what the core works on after reading. */
+export const storedSummary = (summary: Summary, storedAt: Date): StoredSummary => {
+  const { key } = stored(summary, storedAt);
+  return { summary, key, storedAt };
+};
 
 export function capturingMailer(
   options: {

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../../src/digest/ledger.js';
+import { localTime } from '../../../src/digest/local-time.js';
+import { dueness } from '../../../src/digest/schedule.js';
+import { parseSubscribers, type Subscriber } from '../../../src/digest/subscribers.js';
+
+const HOUR_MS = 3_600_000;
+
+function subscriber(timeZone: string, sendAt: string): Subscriber {
+  const [s] = parseSubscribers(
+    { subscribers: [{ email: 'a@example.com', timeZone, sendAt }] },
+    {
+      timeZone: 'UTC',
+      sendAt: '07:00',
+    },
+  ).subscribers;
+  return s!;
+}
+
+/** Hourly runs over a whole year with an in-memory ledger; returns the instants that sent. */
+function simulateYear(s: Subscriber): Date[] {
+  let latest: LedgerEntry | undefined;
+  const sends: Date[] = [];
+  for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += HOUR_MS) {
+    const now = new Date(t);
+    const state = dueness(s, latest, now);
+    if (!state.due) continue;
+    sends.push(now);
+    latest = {
+      subscriberId: s.id,
+      localDate: state.localDate,
+      status: 'sent',
+      windowFrom: now.toISOString(),
+      windowTo: now.toISOString(),
+      itemCount: 0,
+      recordedAt: now.toISOString(),
+    };
+  }
+  return sends;
+}
+
+describe('who is due in an hourly run', () => {
+  it.each([
+    ['Europe/London', '07:00'],
+    ['America/New_York', '07:00'],
+    ['America/New_York', '02:30'],
+    ['Europe/London', '01:00'],
+    ['Asia/Kathmandu', '07:00'],
+    ['Asia/Kolkata', '06:00'],
+    ['Australia/Lord_Howe', '02:00'],
+    ['Pacific/Chatham', '07:00'],
+    ['UTC', '00:00'],
+  ])(
+    'in %s at %s: exactly one digest per local day all year, by the first run at or after the send time',
+    (zone, sendAt) => {
+      const s = subscriber(zone, sendAt);
+      const sends = simulateYear(s);
+      const dates = sends.map((d) => localTime(d, zone).date);
+      const [h, m] = sendAt.split(':').map(Number);
+      const target = h! * 60 + m!;
+
+      expect(new Set(dates).size).toBe(dates.length);
+      expect(dates.length).toBeGreaterThanOrEqual(364);
+      // The first run (00:00Z on 1 Jan) is a new subscriber's first day: it sends at once if the time has passed.
+      for (const sent of sends.slice(1)) {
+        const local = localTime(sent, zone);
+        const before = localTime(new Date(sent.getTime() - HOUR_MS), zone);
+        // Sent by the first hourly run at or after the local send time: the run before had not reached it.
+        expect(local.minuteOfDay).toBeGreaterThanOrEqual(target);
+        expect(before.date !== local.date || before.minuteOfDay < target).toBe(true);
+        // Under an hour late, or two where a DST jump skipped the send time.
+        expect(local.minuteOfDay - target).toBeLessThan(120);
+      }
+    },
+  );
+
+  it('skips a subscriber who already had today, and waits for one whose send time has not come', () => {
+    const s = subscriber('Europe/London', '07:00');
+    const entry = (localDate: string): LedgerEntry => ({
+      subscriberId: s.id,
+      localDate,
+      status: 'sent',
+      windowFrom: '2026-11-23T07:00:00.000Z',
+      windowTo: '2026-11-24T07:00:00.000Z',
+      itemCount: 1,
+      recordedAt: '2026-11-24T07:00:00.000Z',
+    });
+
+    expect(dueness(s, undefined, new Date('2026-11-24T06:00:00Z'))).toMatchObject({
+      due: false,
+      reason: 'not-yet',
+    });
+    expect(dueness(s, undefined, new Date('2026-11-24T07:00:00Z'))).toEqual({
+      due: true,
+      localDate: '2026-11-24',
+    });
+    expect(dueness(s, entry('2026-11-24'), new Date('2026-11-24T20:00:00Z'))).toMatchObject({
+      due: false,
+      reason: 'already-sent',
+    });
+    // A zone change that moves the local date backwards does not produce a second digest.
+    expect(dueness(s, entry('2026-11-25'), new Date('2026-11-24T20:00:00Z'))).toMatchObject({ due: false });
+  });
+});

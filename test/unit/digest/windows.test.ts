@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ledgerLookbackDate, nextWindow, type LedgerEntry } from '../../../src/digest/ledger.js';
+import { summaryPartitions } from '../../../src/digest/partitions.js';
+import { selectForSubscriber } from '../../../src/digest/select.js';
+import { storedSummary } from '../../support/digest-memory.js';
+import { buildSummary } from '../../support/summary-fixtures.js';
+
+const now = new Date('2026-11-24T07:00:00Z');
+const entry = (windowTo: string): LedgerEntry => ({
+  subscriberId: 'abc',
+  localDate: '2026-11-23',
+  status: 'sent',
+  messageId: 'm-1',
+  windowFrom: '2026-11-22T07:00:00.000Z',
+  windowTo,
+  itemCount: 3,
+  recordedAt: windowTo,
+});
+
+describe('digest windows', () => {
+  it('start where the previous digest ended, so consecutive windows neither overlap nor leave gaps', () => {
+    expect(nextWindow(entry('2026-11-23T07:00:00.000Z'), now)).toEqual({
+      from: new Date('2026-11-23T07:00:00.000Z'),
+      to: now,
+    });
+  });
+
+  it('cover the last 24 hours for a first digest and at most 7 days after a long gap', () => {
+    expect(nextWindow(undefined, now).from).toEqual(new Date('2026-11-23T07:00:00Z'));
+    expect(nextWindow(entry('2026-10-01T07:00:00.000Z'), now).from).toEqual(new Date('2026-11-17T07:00:00Z'));
+    expect(ledgerLookbackDate(now)).toBe('2026-11-15');
+  });
+
+  it('hold the summaries stored in [from, to) that match the filters', () => {
+    const window = { from: new Date('2026-11-23T07:00:00Z'), to: now };
+    const at = (iso: string, title: string, keywords: string[] = []) =>
+      storedSummary(buildSummary({ title, keywords }), new Date(iso));
+    const items = [
+      at('2026-11-23T06:59:59Z', 'Too early'),
+      at('2026-11-23T07:00:00Z', 'On the start edge', ['climate']),
+      at('2026-11-24T06:59:59Z', 'Just in time about the Tram Line'),
+      at('2026-11-24T07:00:00Z', 'On the end edge: next window', ['climate']),
+    ];
+
+    const titles = (topics: string[], keywords: string[]) =>
+      selectForSubscriber(items, { topics, keywords }, window).map((i) => i.summary.title.text);
+
+    expect(titles([], [])).toEqual(['On the start edge', 'Just in time about the Tram Line']);
+    expect(titles(['climate'], [])).toEqual(['On the start edge']);
+    expect(titles([], ['tram line'])).toEqual(['Just in time about the Tram Line']);
+    expect(titles([], ['tram lines'])).toEqual([]);
+  });
+
+  it('read the upload-date partitions from two days before the window up to its end', () => {
+    expect(summaryPartitions('summaries/', new Date('2026-11-23T07:00:00Z'), now)).toEqual([
+      'summaries/2026/11/21/',
+      'summaries/2026/11/22/',
+      'summaries/2026/11/23/',
+      'summaries/2026/11/24/',
+    ]);
+  });
+});
