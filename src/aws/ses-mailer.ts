@@ -76,7 +76,8 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
       return {
         sandbox: result.ProductionAccessEnabled !== true,
         maxSendRate: result.SendQuota?.MaxSendRate ?? 1,
-        max24HourSend: result.SendQuota?.Max24HourSend ?? Infinity,
+        // SES reports -1 for an unlimited quota.
+        max24HourSend: unlimitedIfNegative(result.SendQuota?.Max24HourSend),
         sentLast24Hours: result.SendQuota?.SentLast24Hours ?? 0,
       };
     },
@@ -85,4 +86,8 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
       return (await verified(address)) || (await verified(domain));
     },
   };
+}
+
+function unlimitedIfNegative(quota: number | undefined): number {
+  return quota === undefined || quota < 0 ? Infinity : quota;
 }

@@ -8,8 +8,9 @@ import { subscriberId } from '../../src/digest/subscribers.js';
 import { verifyUnsubscribeToken } from '../../src/digest/unsubscribe-token.js';
 import { createDigestHandler } from '../../src/handlers/digest-handler.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
-import { quietLogger, startDigestStack, TEST_SECRET, type DigestStack } from '../support/digest-stack.js';
+import { startDigestStack, TEST_SECRET, type DigestStack } from '../support/digest-stack.js';
 
 const RECIPIENTS = 'ana@example.com,bo@example.org';
 

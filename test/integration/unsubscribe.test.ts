@@ -8,13 +8,8 @@ import { runDigest } from '../../src/digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { createUnsubscribeHandler } from '../../src/handlers/unsubscribe-handler.js';
 import { functionUrlEvent } from '../support/digest-events.js';
-import {
-  quietLogger,
-  startDigestStack,
-  TEST_BUCKET,
-  TEST_SECRET,
-  type DigestStack,
-} from '../support/digest-stack.js';
+import { startDigestStack, TEST_BUCKET, TEST_SECRET, type DigestStack } from '../support/digest-stack.js';
+import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
 const env = { RECIPIENTS: 'ana@example.com,bo@example.org', DIGEST_TIME_ZONE: 'UTC', DIGEST_SEND_HOUR: '0' };

@@ -2,6 +2,7 @@
  * In-memory digest ports with real behaviour (no I/O) for unit tests and the preview script. The mailer
  * records what it was asked to send; a `fail` hook lets a test make chosen sends throw.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { LedgerEntry, SendFailure } from '../../src/digest/ledger.js';
 import type { DigestDeps, DigestSettings } from '../../src/digest/run-digest.js';
 import type {
@@ -159,3 +160,6 @@ export function memoryDeps(
   };
   return { deps, ledger, mailer, log, unsubscribes };
 }
+
+/** A silent powertools logger for handler tests. */
+export const quietLogger = () => new Logger({ serviceName: 'digest-test', logLevel: 'SILENT' });

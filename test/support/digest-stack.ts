@@ -4,7 +4,6 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createS3Client, createSesClient } from '../../src/aws/clients.js';
 import { loadDigestConfig, type DigestConfig } from '../../src/config.js';
 import type { DigestDeps } from '../../src/digest/run-digest.js';
@@ -17,8 +16,8 @@ import {
   type S3Emulator,
   type SesEmulator,
 } from '../../src/local/emulators.js';
-import type { Log } from '../../src/ports.js';
 import type { Summary } from '../../src/summary/schema.js';
+import { memoryLog } from './digest-memory.js';
 
 export const TEST_BUCKET = 'digest-test-bucket';
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -39,21 +38,12 @@ export interface DigestStack {
   deps(
     env?: Record<string, string>,
     clients?: { ses?: SESv2Client },
-  ): DigestDeps & { logged: { level: string; message: string; attributes: unknown }[] };
+  ): DigestDeps & { logged: ReturnType<typeof memoryLog>['logged'] };
   /** A second SES client on the emulator, e.g. to add fault-injecting middleware to. */
   newSesClient(): SESv2Client;
   putSummary(summary: Summary, key: string): Promise<void>;
   putJson(key: string, value: unknown): Promise<void>;
   close(): Promise<void>;
-}
-
-export function recordingLog(): Log & { logged: { level: string; message: string; attributes: unknown }[] } {
-  const logged: { level: string; message: string; attributes: unknown }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, ...attributes: Record<string, unknown>[]) =>
-      void logged.push({ level, message, attributes: attributes[0] });
-  return { logged, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export async function startDigestStack(): Promise<DigestStack> {
@@ -81,7 +71,7 @@ export async function startDigestStack(): Promise<DigestStack> {
     sesClient,
     config,
     deps(env, clients) {
-      const log = recordingLog();
+      const log = memoryLog();
       return {
         ...digestDeps(config(env), { s3, ses: clients?.ses ?? sesClient }),
         sleep: async () => undefined,
@@ -100,6 +90,3 @@ export async function startDigestStack(): Promise<DigestStack> {
     },
   };
 }
-
-/** A silent powertools logger for handler tests. */
-export const quietLogger = () => new Logger({ serviceName: 'digest-test', logLevel: 'SILENT' });

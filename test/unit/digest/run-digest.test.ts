@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { runDigest } from '../../../src/digest/run-digest.js';
+import { subscriberId } from '../../../src/digest/subscribers.js';
+import { MailerError } from '../../../src/ports.js';
+import {
+  capturingMailer,
+  memoryDeps,
+  memoryLedger,
+  stored,
+  TEST_SETTINGS,
+} from '../../support/digest-memory.js';
+import { buildSummary } from '../../support/summary-fixtures.js';
+
+const SEVEN = new Date('2026-11-24T07:00:00Z');
+const hoursBefore = (h: number, from = SEVEN) => new Date(from.getTime() - h * 3_600_000);
+const DAY_MS = 86_400_000;
+const everyone = (emails: string[]) => ({
+  subscribers: emails.map((email) => ({ email, timeZone: 'UTC', sendAt: '07:00' })),
+});
+
+describe('a digest run', () => {
+  it('sends each due subscriber one email and records the message id and window in the ledger', async () => {
+    const { deps, mailer, ledger } = memoryDeps({
+      document: everyone(['ana@example.com', 'bo@example.org']),
+      objects: [stored(buildSummary({ title: 'Tram line approved' }), hoursBefore(2))],
+    });
+
+    const report = await runDigest(deps, SEVEN);
+
+    expect(report).toMatchObject({ due: 2, sent: 2, failed: 0 });
+    expect(mailer.sent.map((m) => m.to)).toEqual(['ana@example.com', 'bo@example.org']);
+    expect(ledger.entries).toEqual([
+      expect.objectContaining({
+        subscriberId: subscriberId('ana@example.com'),
+        localDate: '2026-11-24',
+        status: 'sent',
+        messageId: 'message-1',
+        windowFrom: '2026-11-23T07:00:00.000Z',
+        windowTo: '2026-11-24T07:00:00.000Z',
+        itemCount: 1,
+      }),
+      expect.objectContaining({ subscriberId: subscriberId('bo@example.org'), messageId: 'message-2' }),
+    ]);
+  });
+
+  it('puts a summary stored between two digests into exactly one of them', async () => {
+    const story = stored(buildSummary({ title: 'Stored at 09:00' }), new Date('2026-11-24T09:00:00Z'));
+    const { deps, mailer } = memoryDeps({ document: everyone(['ana@example.com']), objects: [story] });
+
+    await runDigest(deps, SEVEN);
+    await runDigest(deps, new Date(SEVEN.getTime() + DAY_MS));
+    await runDigest(deps, new Date(SEVEN.getTime() + 2 * DAY_MS));
+
+    expect(mailer.sent.filter((m) => m.text.includes('Stored at 09:00'))).toHaveLength(1);
+    expect(mailer.sent[0]?.subject).toBe('Your digest for Wed 25 Nov: 1 article');
+  });
+
+  it('keeps going when one address fails, records it, and sends only that one on the next run', async () => {
+    let failing = true;
+    const mailer = capturingMailer({
+      fail: (email) =>
+        failing && email.to === 'bo@example.org'
+          ? new MailerError('rejected', 'MessageRejected', false)
+          : undefined,
+    });
+    const { deps, ledger } = memoryDeps({
+      document: everyone(['ana@example.com', 'bo@example.org', 'cy@example.net']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+      mailer,
+    });
+
+    const first = await runDigest(deps, SEVEN);
+    failing = false;
+    const second = await runDigest(deps, hoursBefore(-1));
+
+    expect(first).toMatchObject({ sent: 2, failed: 1 });
+    expect(ledger.failures).toEqual([
+      expect.objectContaining({ subscriberId: subscriberId('bo@example.org'), code: 'MessageRejected' }),
+    ]);
+    expect(second).toMatchObject({ sent: 1, failed: 0 });
+    expect(mailer.sent.map((m) => m.to)).toEqual(['ana@example.com', 'cy@example.net', 'bo@example.org']);
+  });
+
+  it('skips and reports stored summaries that do not match the schema', async () => {
+    const { deps, mailer, log } = memoryDeps({
+      document: everyone(['ana@example.com']),
+      objects: [
+        { key: 'summaries/2026/11/24/bad.json', storedAt: hoursBefore(1), body: { title: 'no schema' } },
+        stored(buildSummary({ title: 'Good one' }), hoursBefore(1)),
+      ],
+    });
+
+    await runDigest(deps, SEVEN);
+
+    expect(mailer.sent[0]?.subject).toBe('Your digest for Tue 24 Nov: 1 article');
+    expect(log.logged).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        attributes: expect.objectContaining({ key: 'summaries/2026/11/24/bad.json' }),
+      }),
+    );
+  });
+
+  it('sends nothing on a day with nothing new but closes the day, or a short note when configured', async () => {
+    const quiet = memoryDeps({ document: everyone(['ana@example.com']) });
+    const noted = memoryDeps({
+      document: everyone(['ana@example.com']),
+      settings: { ...TEST_SETTINGS, sendEmpty: true },
+    });
+
+    const quietReport = await runDigest(quiet.deps, SEVEN);
+    await runDigest(noted.deps, SEVEN);
+
+    expect(quietReport).toMatchObject({ sent: 0, empty: 1 });
+    expect(quiet.mailer.sent).toEqual([]);
+    expect(quiet.ledger.entries[0]).toMatchObject({ status: 'empty', localDate: '2026-11-24' });
+    expect(noted.mailer.sent[0]?.subject).toBe('Your digest for Tue 24 Nov: nothing new');
+  });
+
+  it("links the article's own URL, or a presigned link with its expiry in the subscriber's zone", async () => {
+    const { deps, mailer } = memoryDeps({
+      document: { subscribers: [{ email: 'ana@example.com', timeZone: 'Asia/Kathmandu', sendAt: '07:00' }] },
+      objects: [
+        stored(buildSummary({ title: 'Own URL', url: 'https://news.example.com/own' }), hoursBefore(3)),
+        stored(buildSummary({ title: 'Script URL', url: 'javascript:alert(1)' }), hoursBefore(2)),
+      ],
+    });
+
+    await runDigest(deps, SEVEN);
+
+    const html = mailer.sent[0]?.html ?? '';
+    expect(html).toContain('href="https://news.example.com/own"');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain(
+      'https://digest-test-bucket.s3.amazonaws.com/articles/script-url.txt?X-Amz-Expires=604800',
+    );
+    expect(html).toContain('link valid until Tue 1 Dec, 12:45 Asia/Kathmandu');
+  });
+
+  it('only includes what matches a subscriber filter', async () => {
+    const { deps, mailer } = memoryDeps({
+      document: {
+        subscribers: [{ email: 'ana@example.com', timeZone: 'UTC', sendAt: '07:00', topics: ['climate'] }],
+      },
+      objects: [
+        stored(buildSummary({ title: 'Heatwave', keywords: ['climate'] }), hoursBefore(1)),
+        stored(buildSummary({ title: 'Tram', keywords: ['transport'] }), hoursBefore(1)),
+      ],
+    });
+
+    await runDigest(deps, SEVEN);
+
+    expect(mailer.sent[0]?.text).toContain('Heatwave');
+    expect(mailer.sent[0]?.text).not.toContain('Tram');
+  });
+
+  it('stops starting sends when the invocation is about to time out; the rest go next run', async () => {
+    let left = 1;
+    const { deps, mailer } = memoryDeps({
+      document: everyone(['ana@example.com', 'bo@example.org', 'cy@example.net']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+      hasTimeLeft: () => left-- > 0,
+    });
+
+    const report = await runDigest(deps, SEVEN);
+
+    expect(report).toMatchObject({ sent: 1, deferred: 2 });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('warns when SES is in the sandbox and a recipient is unverified, and when GetAccount fails', async () => {
+    const objects = [stored(buildSummary({ title: 'Story' }), hoursBefore(1))];
+    const sandbox = memoryDeps({
+      document: everyone(['ana@example.com', 'ok@example.com']),
+      objects,
+      mailer: capturingMailer({ account: { sandbox: true }, verified: ['ok@example.com'] }),
+    });
+    const broken = memoryDeps({
+      document: everyone(['ana@example.com']),
+      objects,
+      mailer: capturingMailer({ account: new Error('AccessDenied') }),
+    });
+
+    await runDigest(sandbox.deps, SEVEN);
+    const report = await runDigest(broken.deps, SEVEN);
+
+    const warnings = (l: typeof sandbox.log) => l.logged.filter((x) => x.level === 'warn');
+    expect(warnings(sandbox.log)).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('SES is in the sandbox and this recipient is not verified'),
+        attributes: expect.objectContaining({ email: 'ana@example.com' }),
+      }),
+    ]);
+    expect(warnings(broken.log)[0]?.message).toMatch(/^SES GetAccount failed/);
+    expect(report.sent).toBe(1);
+  });
+
+  it('counts a digest as sent and logs loudly when the ledger cannot be written afterwards', async () => {
+    const ledger = memoryLedger();
+    const { deps, log } = memoryDeps({
+      document: everyone(['ana@example.com']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+      ledger: { ...ledger, record: async () => Promise.reject(new Error('S3 down')) },
+    });
+
+    const report = await runDigest(deps, SEVEN);
+
+    expect(report.sent).toBe(1);
+    expect(log.logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('ledger entry could not be written'),
+        attributes: expect.objectContaining({ messageId: 'message-1' }),
+      }),
+    );
+  });
+
+  it('uses the environment recipients when the bucket has no subscribers document', async () => {
+    const { deps, mailer } = memoryDeps({
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+    });
+
+    await runDigest(deps, SEVEN);
+
+    expect(mailer.sent.map((m) => m.to)).toEqual(TEST_SETTINGS.fallbackRecipients);
+  });
+});
