@@ -10,6 +10,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { createS3Client } from '../aws/clients.js';
 import { getJson } from '../aws/s3-json.js';
 import type { SummarizeReport } from '../handlers/summarize-handler.js';
+import { startFunctionUrl, type FunctionUrlHandler, type LocalFunctionUrl } from './function-url.js';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -55,6 +56,8 @@ type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
 export interface LocalStack {
   s3: S3Emulator;
   ses: SesEmulator;
+  /** The unsubscribe function's URL, as the digest's List-Unsubscribe header points to it. */
+  unsubscribe: LocalFunctionUrl;
   bucket: string;
   client: S3Client;
   /** Uploads a local file under `articles/` as any S3 client would; the notification does the rest. */
@@ -76,6 +79,12 @@ export interface LocalStackOptions {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const s3 = await startS3Emulator({ buckets: [LOCAL_BUCKET] });
   const ses = await startSesEmulator();
+  // The URL must be known before the digest loads its config; the handler is loaded after the env is set.
+  let unsubscribe: FunctionUrlHandler | undefined;
+  const unsubscribeUrl = await startFunctionUrl(
+    () => unsubscribe ?? (() => Promise.reject(new Error('unsubscribe is not loaded yet'))),
+    () => lambdaContext('unsubscribe'),
+  );
   Object.assign(process.env, {
     ...LOCAL_CREDENTIALS,
     AWS_REGION: LOCAL_REGION,
@@ -87,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DIGEST_TIME_ZONE: 'UTC',
     // Hour 0: the local digest is due whenever it is run, still at most once per subscriber and day.
     DIGEST_SEND_HOUR: '0',
-    UNSUBSCRIBE_URL: 'http://127.0.0.1/unsubscribe',
+    UNSUBSCRIBE_URL: unsubscribeUrl.url,
     UNSUBSCRIBE_SECRET: 'local-only-secret-not-for-production-000000',
     POWERTOOLS_LOG_LEVEL: options.quietLogs ? 'WARN' : 'INFO',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -98,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const summarize = (await import('../handlers/summarize.js')).main as unknown as LambdaEntry;
   const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;
+  unsubscribe = (await import('../handlers/unsubscribe.js')).main as unknown as FunctionUrlHandler;
   const client = createS3Client({ AWS_REGION: LOCAL_REGION, S3_ENDPOINT: s3.endpoint });
 
   const inFlight = new Set<Promise<unknown>>();
@@ -116,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     s3,
     ses,
+    unsubscribe: unsubscribeUrl,
     bucket: LOCAL_BUCKET,
     client,
     async upload(path) {
@@ -144,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     async close() {
       client.destroy();
-      await Promise.all([s3.close(), ses.close()]);
+      await Promise.all([s3.close(), ses.close(), unsubscribeUrl.close()]);
     },
   };
 }

@@ -9,6 +9,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Tests assert on behaviour, not log lines: keep the structured logs and EMF metrics out of the report.
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
   },
 });
