@@ -80,9 +80,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = await startS3Emulator({ buckets: [LOCAL_BUCKET] });
   const ses = await startSesEmulator();
   // The URL must be known before the digest loads its config; the handler is loaded after the env is set.
-  let unsubscribe: FunctionUrlHandler | undefined;
+  const loaded: { unsubscribe?: FunctionUrlHandler } = {};
   const unsubscribeUrl = await startFunctionUrl(
-    () => unsubscribe ?? (() => Promise.reject(new Error('unsubscribe is not loaded yet'))),
+    () => loaded.unsubscribe ?? (() => Promise.reject(new Error('unsubscribe is not loaded yet'))),
     () => lambdaContext('unsubscribe'),
   );
   Object.assign(process.env, {
@@ -107,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const summarize = (await import('../handlers/summarize.js')).main as unknown as LambdaEntry;
   const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;
-  unsubscribe = (await import('../handlers/unsubscribe.js')).main as unknown as FunctionUrlHandler;
+  loaded.unsubscribe = (await import('../handlers/unsubscribe.js')).main as unknown as FunctionUrlHandler;
   const client = createS3Client({ AWS_REGION: LOCAL_REGION, S3_ENDPOINT: s3.endpoint });
 
   const inFlight = new Set<Promise<unknown>>();
