@@ -23,7 +23,7 @@ const BRACKETED_CREDIT =
 
 /** Inline furniture that news feeds glue between sentences. */
 const INLINE_NOISE =
-  /\b(Scroll down for (the )?video|Click here for more|Watch the video below|Advertisement)\b\.{0,3}/g;
+  /\b(Scroll down for (the )?video|Click here for more|Watch the video below|Visit site)\b\.{0,3}/g;
 
 /** "RELATED STORIES:" glued mid-paragraph swallows the rest of that paragraph (the list of headlines). */
 const GLUED_RELATED = /\s*RELATED (STORIES|ARTICLES|COVERAGE)\s*:.*$/gm;

@@ -78,25 +78,30 @@ function unknownNames(doc: View, text: string): string[] {
 }
 
 /**
- * Mentions counted in the text itself (the tagger misses some repeats): each longer name's occurrences
- * are counted and masked first, so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice.
+ * Mentions counted in the text itself (the tagger misses some repeats), in one pass of one pattern whose
+ * alternatives run longest first, so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice. People
+ * are named in full once, then by surname ("Zankishiev was killed"); a surname two people share is ambiguous.
  */
 function countMentions(names: MentionedName[], text: string, surnames = false): MentionedName[] {
-  let rest = text;
+  if (names.length === 0) return names;
+  const owner = new Map<string, string>(names.map(({ name }) => [name, name]));
+  if (surnames) {
+    const lastWord = (name: string) => name.split(' ').at(-1) ?? name;
+    for (const { name } of names) {
+      const surname = lastWord(name);
+      const shared = names.filter((n) => lastWord(n.name) === surname).length > 1;
+      if (surname !== name && !shared && !owner.has(surname)) owner.set(surname, name);
+    }
+  }
+  const alternatives = [...owner.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const pattern = new RegExp(
+    String.raw`(?<![\p{L}\p{N}])(?:${alternatives.join('|')})(?![\p{L}\p{N}])`,
+    'gu',
+  );
   const counted = new Map<string, number>();
-  const variants = [...names].sort((a, b) => b.name.length - a.name.length);
-  const count = (name: string, phrase: string) => {
-    const pattern = new RegExp(String.raw`(?<![\p{L}\p{N}])${escapeRegExp(phrase)}(?![\p{L}\p{N}])`, 'gu');
-    counted.set(name, (counted.get(name) ?? 0) + (rest.match(pattern)?.length ?? 0));
-    rest = rest.replace(pattern, ' ');
-  };
-  for (const { name } of variants) count(name, name);
-  // People are named in full once, then by surname: "Zankishiev was killed". A surname two people share is ambiguous.
-  const lastWord = (name: string) => name.split(' ').at(-1) ?? name;
-  for (const { name } of surnames ? variants : []) {
-    const surname = lastWord(name);
-    if (surname !== name && variants.filter((v) => lastWord(v.name) === surname).length === 1)
-      count(name, surname);
+  for (const match of text.matchAll(pattern)) {
+    const name = owner.get(match[0]);
+    if (name) counted.set(name, (counted.get(name) ?? 0) + 1);
   }
   return names
     .map(({ name, mentions }) => ({ name, mentions: Math.max(mentions, counted.get(name) ?? 0) }))

@@ -1,7 +1,8 @@
 /**
  * Sentence selection. Two jobs, two objectives:
  * - the summary says what is new: news puts it first, so a position prior is combined with centrality
- *   (similarity to the whole article), a preference for sentences of typical length, and redundancy removal;
+ *   (mean similarity to the other sentences), a preference for sentences of typical length, and
+ *   redundancy removal;
  * - the key points cover the article: the sentences that carry most of its frequent content words,
  *   without repeating each other.
  */
@@ -56,7 +57,7 @@ const TYPICAL_WORDS = 25;
 const LENGTH_WEIGHT = 0.3;
 const REDUNDANCY_LIMIT = 0.5;
 /** How many of the best-scored sentences the word-budget search considers. */
-const SHORTLIST = 6;
+const SHORTLIST = 5;
 
 interface Scored {
   sentence: ScoredSentence;
@@ -71,11 +72,12 @@ export function selectSummary(
 ): ScoredSentence[] {
   const candidates = sentences.filter(isCandidate);
   const pool = candidates.length > 0 ? candidates : sentences.filter((s) => s.wordCount > 0);
-  const whole = termVector(sentences.flatMap((s) => s.stems));
+  const vectors = new Map(sentences.map((s) => [s.index, termVector(s.stems)]));
+  const vectorOf = (s: ScoredSentence) => vectors.get(s.index) ?? new Map<string, number>();
   const scored: Scored[] = pool.map((sentence, rank) => {
-    const vector = termVector(sentence.stems);
+    const vector = vectorOf(sentence);
     const position = 1 / (1 + rank);
-    const centrality = cosine(vector, whole) + 0.01;
+    const centrality = meanSimilarity(vector, sentence, sentences, vectorOf) + 0.01;
     const length = Math.exp(
       -LENGTH_WEIGHT * Math.abs(Math.log(Math.max(sentence.wordCount, 1) / TYPICAL_WORDS)),
     );
@@ -87,9 +89,22 @@ export function selectSummary(
   return chosen.map((s) => s.sentence).sort((a, b) => a.index - b.index);
 }
 
+/** LexRank-style degree centrality: the mean cosine similarity of a sentence to every other sentence. */
+function meanSimilarity(
+  vector: ReadonlyMap<string, number>,
+  sentence: ScoredSentence,
+  sentences: ScoredSentence[],
+  vectorOf: (s: ScoredSentence) => ReadonlyMap<string, number>,
+): number {
+  if (sentences.length < 2) return 0;
+  let total = 0;
+  for (const other of sentences) if (other.index !== sentence.index) total += cosine(vector, vectorOf(other));
+  return total / (sentences.length - 1);
+}
+
 /**
  * The set of at most `maxSentences` shortlisted sentences, none redundant with another, that fits the
- * word budget with the highest total score. Exhaustive: the shortlist is small (at most 41 subsets).
+ * word budget with the highest total score. Exhaustive: the shortlist is small (at most 26 subsets).
  */
 function bestWithinBudget(shortlist: Scored[], maxSentences: number, maxWords: number): Scored[] {
   let best: Scored[] = [];

@@ -31,7 +31,7 @@ export function splitSentences(text: string): Sentence[] {
     const paragraphStart = text.indexOf(paragraph, offset);
     offset = paragraphStart + paragraph.length;
     for (const line of splitLines(paragraph)) {
-      for (const piece of mergeAbbreviations([...segmenter.segment(line.text)])) {
+      for (const piece of mergeAbbreviations([...segmenter.segment(line.text)]).flatMap(splitGluedCaption)) {
         const trimmed = piece.text.trim();
         if (!trimmed) continue;
         const start = paragraphStart + line.start + piece.index + piece.text.indexOf(trimmed);
@@ -72,4 +72,23 @@ function continuesAfter(previous: string, next: string): boolean {
   if (/^(\p{L}\.)+\p{L}?$/u.test(bare) || /^\p{Lu}$/u.test(lastWord))
     return bare.length <= 4 && /^\p{Lu}/u.test(next.trimStart());
   return ABBREVIATIONS.has(bare);
+}
+
+/**
+ * Photo captions in news feeds lose their closing period and run into the next sentence:
+ * "... camouflaged in woodland In many of the pictures, ...". A capitalised function word right after a
+ * lowercase word cannot continue a sentence, so the text is cut there.
+ */
+const GLUED_START =
+  /(?<=[\p{Ll}\d'’”)])\s+(?=(?:The|He|She|It|Its|They|We|In|At|But|And|This|These|Those|His|Her|Their|When|While|After|Before|There)\s+[\p{Ll}\d])/gu;
+
+function splitGluedCaption(piece: { text: string; index: number }): Array<{ text: string; index: number }> {
+  const parts: Array<{ text: string; index: number }> = [];
+  let from = 0;
+  for (const match of piece.text.matchAll(GLUED_START)) {
+    parts.push({ text: piece.text.slice(from, match.index), index: piece.index + from });
+    from = match.index;
+  }
+  parts.push({ text: piece.text.slice(from), index: piece.index + from });
+  return parts;
 }
