@@ -86,7 +86,7 @@ describe('the functions', () => {
     expect(sizing).toEqual({
       summarize: { memory: 1024, timeout: 60 },
       digest: { memory: 512, timeout: 300 },
-      unsubscribe: { memory: 256, timeout: 10 },
+      unsubscribe: { memory: 1024, timeout: 10 },
     });
   });
 
@@ -270,7 +270,12 @@ describe('least privilege', () => {
   it('summarize reads articles/*, writes summaries/* and failures/*, and nothing else', () => {
     expect(roleStatements(template, 'SummarizeRole')).toEqual([
       logs('SummarizeLogGroup'),
-      { Sid: 'ReadArticles', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [object('articles/*')] },
+      {
+        Sid: 'ReadArticles',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: [object('articles/*')],
+      },
       {
         Sid: 'WriteSummariesAndFailureRecords',
         Effect: 'Allow',
