@@ -4,6 +4,7 @@
  *   npm run -s summarize -- --jsonl IN.jsonl   one JSON line per input line {"id","article"[,"title"]}
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { extractArticle } from '../article/extract.js';
 import { summarizeDocument } from '../summary/summarize.js';
 import type { SummaryContent } from '../summary/schema.js';
@@ -28,7 +29,7 @@ export function summarizeJsonlLine(line: string, lineNumber: number): string {
   return JSON.stringify({ id: row.id, ...content });
 }
 
-function main(args: string[]): number {
+export function main(args: string[]): number {
   if (args.length === 0 || args.includes('--help')) {
     console.error(USAGE);
     return args.length === 0 ? 2 : 0;
@@ -70,4 +71,6 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Run only as a program, so tests can import the functions above.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  process.exitCode = main(process.argv.slice(2));
