@@ -5,15 +5,28 @@
  * Removed inline phrases become paragraph breaks, which keeps every remaining sentence a span of the source.
  */
 
-/** Whole lines that are furniture: related-story lists, credits, share prompts, bylines, timestamps. */
+/** A name as bylines and credits write it: capitalised words, possibly joined by "and", "of", "&". */
+const NAME = String.raw`\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|of|&|de|van|von))*`;
+
+/**
+ * Whole lines that are furniture: related-story lists, share prompts, bylines, timestamps, credits.
+ * Each pattern demands the furniture's own shape (a colon, an imperative with its object, capitalised
+ * names only), so that a line of prose starting "By Sunday, ..." or "Follow the money ..." stays.
+ */
 const NOISE_LINES: readonly RegExp[] = [
-  /^(related (stories|articles|coverage|content|links)|read more|see also|more on this|recommended|most read|you may also like)\b.*$/i,
-  /^(share|tweet|email|print|subscribe|follow|sign up|click here|like us)\b.{0,120}$/i,
-  /^(by|written by|reporting by|words by)\s+[\p{Lu}.][\p{L}.'’ -]{1,60}([,|–-].{0,60})?$/iu,
-  /^(published|updated|last updated|posted|first published)\b.{0,80}$/i,
+  /^(related (stories|articles|coverage|content|links)|read more|see also|more on this( story)?|recommended|most read|you may also like)\s*(:|$)/i,
+  /^(share (this|on)|tweet (this|us)|email (this|us)|print (this|article)|subscribe (to|now|here)|follow (us|@)|sign up (for|to|here)|click here|like us on)\b.{0,120}$/i,
+  new RegExp(
+    String.raw`^(?:By|BY|Written by|Reporting by|Words by)\s+${NAME}(?:\s*[,|–—-]\s*${NAME})*\.?$`,
+    'u',
+  ),
+  /^(published|updated|last updated|posted|first published)(:|\s+(on|at)\s+\d)/i,
   /^(\d{1,2}:\d{2}\s*(am|pm|[A-Z]{2,4})?.{0,40}\d{4}|\w+day,? \d{1,2} \w+ \d{4}.{0,40})$/i,
-  /^(\(?(photo|image|video|picture|footage|graphic)s?\b.{0,40}\b(courtesy|credit|via|by|source)\b.{0,80}\)?)$/i,
-  /^(video|photo|footage|images?) of .{0,160}\b(courtesy of|via|credit(ed)? to)\b.{0,60}$/i,
+  new RegExp(
+    String.raw`^\(?(?:photo|image|picture|video|footage|graphic)s?(?:\s+credit)?\s*(?::|by|via|courtesy of)\s*${NAME}\.?\)?$`,
+    'iu',
+  ),
+  /^(video|photo|footage|images?) of .{0,160}\b(courtesy of|credit(ed)? to)\b.{0,60}$/i,
   /^advertisement$/i,
 ];
 

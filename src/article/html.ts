@@ -11,50 +11,15 @@ export interface HtmlArticle {
   publishedAt?: string;
 }
 
-const BLOCKS = new Set([
-  'ADDRESS',
-  'ARTICLE',
-  'ASIDE',
-  'BLOCKQUOTE',
-  'BR',
-  'DD',
-  'DIV',
-  'DL',
-  'DT',
-  'FIGCAPTION',
-  'FIGURE',
-  'FOOTER',
-  'H1',
-  'H2',
-  'H3',
-  'H4',
-  'H5',
-  'H6',
-  'HEADER',
-  'HR',
-  'LI',
-  'MAIN',
-  'OL',
-  'P',
-  'PRE',
-  'SECTION',
-  'TABLE',
-  'TD',
-  'TH',
-  'TR',
-  'UL',
-]);
-const SKIPPED = new Set([
-  'SCRIPT',
-  'STYLE',
-  'NOSCRIPT',
-  'TEMPLATE',
-  'SVG',
-  'IFRAME',
-  'NAV',
-  'FORM',
-  'BUTTON',
-]);
+const BLOCKS = new Set(
+  'ADDRESS ARTICLE BLOCKQUOTE BR DD DIV DL DT FIGURE FOOTER H1 H2 H3 H4 H5 H6 HEADER HR LI MAIN OL P PRE SECTION TABLE TD TH TR UL'.split(
+    ' ',
+  ),
+);
+/** Not prose: code, embeds, navigation, and the captions and asides that hold photo credits and teasers. */
+const SKIPPED = new Set(
+  'SCRIPT STYLE NOSCRIPT TEMPLATE SVG IFRAME NAV FORM BUTTON FIGCAPTION ASIDE'.split(' '),
+);
 
 interface DomNode {
   nodeType: number;
@@ -77,8 +42,13 @@ export function extractHtml(html: string): HtmlArticle {
   const main = article?.content
     ? blockText(parseHTML(`<html><body>${article.content}</body></html>`).document.body)
     : '';
-  const text = main.trim() ? main : blockText(document.body);
   const title = article?.title?.trim() || ownTitle;
+  // The headline repeats as the body's first heading (Readability turns <h1> into <h2>): it is not a sentence.
+  const headlines = new Set([title, ownTitle].filter(Boolean));
+  const text = (main.trim() ? main : blockText(document.body))
+    .split('\n\n')
+    .filter((paragraph) => !headlines.has(paragraph))
+    .join('\n\n');
   return { text, ...(title ? { title } : {}), ...(publishedAt ? { publishedAt } : {}) };
 }
 
