@@ -22,6 +22,7 @@ import {
   type CfnTemplate,
   type CfnValue,
   type PackagedService,
+  type Statement,
   zipEntryText,
 } from '../support/deploy-template.js';
 
@@ -244,18 +245,24 @@ describe('least privilege', () => {
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ],
   };
-  const deadLetter = {
-    Sid: 'DeadLetterFailedEvents',
+  const allow = (Sid: string, Action: string[], Resource: string[], Condition?: CfnValue): Statement => ({
+    Sid,
     Effect: 'Allow',
-    Action: ['sqs:SendMessage'],
-    Resource: ['FailedInvocationsQueue.Arn'],
-  };
-  const logs = (group: string) => ({
-    Sid: 'WriteOwnLogs',
-    Effect: 'Allow',
-    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: [`${group}.Arn`],
+    Action,
+    Resource,
+    ...(Condition !== undefined && { Condition }),
   });
+  const listUnder = (Sid: string, prefixes: string[]) =>
+    allow(Sid, ['s3:ListBucket'], [BUCKET_ARN], { StringLike: { 's3:prefix': prefixes } });
+  const logs = (group: string) =>
+    allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`${group}.Arn`]);
+  const deadLetter = allow('DeadLetterFailedEvents', ['sqs:SendMessage'], ['FailedInvocationsQueue.Arn']);
+  const signingKey = allow(
+    'ReadUnsubscribeSigningKey',
+    ['secretsmanager:GetSecretValue'],
+    ['Ref(UnsubscribeSecret)'],
+  );
+  const senderIdentities = [`${SES}:identity/${SENDER}`, `${SES}:identity/news.example.org`];
 
   it('gives each function its own role and creates no shared default role', () => {
     const roles = Object.values(FUNCTIONS).map((id) => render(props(id, 'AWS::Lambda::Function').Role));
@@ -270,26 +277,14 @@ describe('least privilege', () => {
   it('summarize reads articles/*, writes summaries/* and failures/*, and nothing else', () => {
     expect(roleStatements(template, 'SummarizeRole')).toEqual([
       logs('SummarizeLogGroup'),
-      {
-        Sid: 'ReadArticles',
-        Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:GetObjectVersion'],
-        Resource: [object('articles/*')],
-      },
-      {
-        Sid: 'WriteSummariesAndFailureRecords',
-        Effect: 'Allow',
-        Action: ['s3:PutObject'],
-        Resource: [object('failures/*'), object('summaries/*')],
-      },
-      { Sid: 'ProbeSummaries', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [object('summaries/*')] },
-      {
-        Sid: 'ListOwnPrefixes',
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: [BUCKET_ARN],
-        Condition: { StringLike: { 's3:prefix': ['articles/*', 'summaries/*'] } },
-      },
+      allow('ReadArticles', ['s3:GetObject', 's3:GetObjectVersion'], [object('articles/*')]),
+      allow(
+        'WriteSummariesAndFailureRecords',
+        ['s3:PutObject'],
+        [object('failures/*'), object('summaries/*')],
+      ),
+      allow('ProbeSummaries', ['s3:GetObject'], [object('summaries/*')]),
+      listUnder('ListOwnPrefixes', ['articles/*', 'summaries/*']),
       deadLetter,
     ]);
   });
@@ -297,63 +292,32 @@ describe('least privilege', () => {
   it('digest lists and reads summaries with a prefix condition, writes only its ledger, sends only as the sender', () => {
     expect(roleStatements(template, 'DigestRole')).toEqual([
       logs('DigestLogGroup'),
-      {
-        Sid: 'ListSummariesAndState',
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: [BUCKET_ARN],
-        Condition: {
-          StringLike: {
-            's3:prefix': ['summaries/*', 'state/ledger/*', 'state/unsubscribed/*', 'config/subscribers.json'],
-          },
-        },
-      },
-      {
-        Sid: 'ReadSummariesSubscribersAndState',
-        Effect: 'Allow',
-        Action: ['s3:GetObject'],
-        Resource: [
+      listUnder('ListSummariesAndState', [
+        'summaries/*',
+        'state/ledger/*',
+        'state/unsubscribed/*',
+        'config/subscribers.json',
+      ]),
+      allow(
+        'ReadSummariesSubscribersAndState',
+        ['s3:GetObject'],
+        [
           object('config/subscribers.json'),
           object('state/ledger/*'),
           object('state/unsubscribed/*'),
           object('summaries/*'),
         ],
-      },
-      {
-        Sid: 'PresignLinksToOriginals',
-        Effect: 'Allow',
-        Action: ['s3:GetObject'],
-        Resource: [object('articles/*')],
-      },
-      {
-        Sid: 'WriteLedger',
-        Effect: 'Allow',
-        Action: ['s3:PutObject'],
-        Resource: [object('state/ledger/*'), object('state/send-failures/*')],
-      },
-      {
-        Sid: 'SendAsTheConfiguredIdentity',
-        Effect: 'Allow',
-        Action: ['ses:SendEmail'],
-        Resource: [
-          `${SES}:configuration-set/\${SesConfigurationSet}`,
-          `${SES}:identity/${SENDER}`,
-          `${SES}:identity/news.example.org`,
-        ],
-      },
-      {
-        Sid: 'CheckSenderVerification',
-        Effect: 'Allow',
-        Action: ['ses:GetEmailIdentity'],
-        Resource: [`${SES}:identity/${SENDER}`, `${SES}:identity/news.example.org`],
-      },
-      { Sid: 'ReadSendingQuota', Effect: 'Allow', Action: ['ses:GetAccount'], Resource: ['*'] },
-      {
-        Sid: 'ReadUnsubscribeSigningKey',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: ['Ref(UnsubscribeSecret)'],
-      },
+      ),
+      allow('PresignLinksToOriginals', ['s3:GetObject'], [object('articles/*')]),
+      allow('WriteLedger', ['s3:PutObject'], [object('state/ledger/*'), object('state/send-failures/*')]),
+      allow(
+        'SendAsTheConfiguredIdentity',
+        ['ses:SendEmail'],
+        [`${SES}:configuration-set/\${SesConfigurationSet}`, ...senderIdentities],
+      ),
+      allow('CheckSenderVerification', ['ses:GetEmailIdentity'], senderIdentities),
+      allow('ReadSendingQuota', ['ses:GetAccount'], ['*']),
+      signingKey,
       deadLetter,
     ]);
   });
@@ -361,25 +325,9 @@ describe('least privilege', () => {
   it('unsubscribe touches only the unsubscribe records and its signing key', () => {
     expect(roleStatements(template, 'UnsubscribeRole')).toEqual([
       logs('UnsubscribeLogGroup'),
-      {
-        Sid: 'ReadAndWriteUnsubscribes',
-        Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:PutObject'],
-        Resource: [object('state/unsubscribed/*')],
-      },
-      {
-        Sid: 'ListUnsubscribes',
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: [BUCKET_ARN],
-        Condition: { StringLike: { 's3:prefix': ['state/unsubscribed/*'] } },
-      },
-      {
-        Sid: 'ReadUnsubscribeSigningKey',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: ['Ref(UnsubscribeSecret)'],
-      },
+      allow('ReadAndWriteUnsubscribes', ['s3:GetObject', 's3:PutObject'], [object('state/unsubscribed/*')]),
+      listUnder('ListUnsubscribes', ['state/unsubscribed/*']),
+      signingKey,
     ]);
   });
 
@@ -397,18 +345,8 @@ describe('least privilege', () => {
       ],
     });
     expect(roleStatements(template, 'DigestSchedulerRole')).toEqual([
-      {
-        Sid: 'InvokeDigest',
-        Effect: 'Allow',
-        Action: ['lambda:InvokeFunction'],
-        Resource: ['DigestLambdaFunction.Arn'],
-      },
-      {
-        Sid: 'DeadLetterUndeliveredRuns',
-        Effect: 'Allow',
-        Action: ['sqs:SendMessage'],
-        Resource: ['FailedInvocationsQueue.Arn'],
-      },
+      allow('InvokeDigest', ['lambda:InvokeFunction'], ['DigestLambdaFunction.Arn']),
+      allow('DeadLetterUndeliveredRuns', ['sqs:SendMessage'], ['FailedInvocationsQueue.Arn']),
     ]);
   });
 
