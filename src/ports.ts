@@ -82,6 +82,13 @@ export interface Ledger {
   has(subscriberId: string, localDate: string): Promise<boolean>;
   /** The newest entry for the subscriber dated `notBefore` (YYYY-MM-DD) or later. */
   latest(subscriberId: string, notBefore: string): Promise<LedgerEntry | undefined>;
+  /**
+   * Claims the right to send this subscriber's digest for that local date, atomically (S3 conditional
+   * put): false while another run holds an unexpired claim, so two concurrent runs cannot both send.
+   */
+  claim(subscriberId: string, localDate: string, at: Date): Promise<boolean>;
+  /** Gives a claim back after a send SES refused, so a retry need not wait for the claim to expire. */
+  release(subscriberId: string, localDate: string): Promise<void>;
   record(entry: LedgerEntry): Promise<void>;
   recordFailure(failure: SendFailure): Promise<void>;
 }

@@ -1,12 +1,13 @@
 /**
  * Ledger on S3: `<state>ledger/<subscriberId>/<YYYY-MM-DD>.json` per sent (or empty) digest, and
- * `<state>send-failures/<subscriberId>/<YYYY-MM-DD>.json` for the last failure of that day. Keys sort by
- * date, so the newest entry is the last key listed.
+ * `<state>send-failures/<subscriberId>/<YYYY-MM-DD>.json` for the last failure of that day, and
+ * `<state>claims/<subscriberId>/<YYYY-MM-DD>.json` taken just before a send. Keys sort by date, so the
+ * newest entry is the last key listed.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ledgerEntrySchema } from '../digest/ledger.js';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { claimExpired, claimSchema, ledgerEntrySchema } from '../digest/ledger.js';
 import type { Ledger } from '../ports.js';
-import { objectExists, putJson } from './s3-json.js';
+import { getJson, objectExists, putJson, putJsonIfAbsent } from './s3-json.js';
 import { listAll, parseJson, readText } from './s3-keys.js';
 
 export class LedgerEntryError extends Error {
@@ -15,6 +16,7 @@ export class LedgerEntryError extends Error {
 
 export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string): Ledger {
   const entries = (id: string) => `${statePrefix}ledger/${id}/`;
+  const claimKey = (id: string, localDate: string) => `${statePrefix}claims/${id}/${localDate}.json`;
   return {
     has: (subscriberId, localDate) => objectExists(s3, bucket, `${entries(subscriberId)}${localDate}.json`),
     async latest(subscriberId, notBefore) {
@@ -31,6 +33,19 @@ export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string
       if (!parsed.success)
         throw new LedgerEntryError(`Ledger entry ${key} is not valid: ${parsed.error.message}`);
       return parsed.data;
+    },
+    async claim(subscriberId, localDate, at) {
+      const key = claimKey(subscriberId, localDate);
+      const claim = { claimedAt: at.toISOString() };
+      if (await putJsonIfAbsent(s3, bucket, key, claim)) return true;
+      const held = claimSchema.safeParse(await getJson(s3, bucket, key));
+      if (held.success && !claimExpired(held.data.claimedAt, at)) return false;
+      // The run that held it is gone (or the claim is unreadable): take it over.
+      await putJson(s3, bucket, key, claim);
+      return true;
+    },
+    async release(subscriberId, localDate) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: claimKey(subscriberId, localDate) }));
     },
     async record(entry) {
       await putJson(s3, bucket, `${entries(entry.subscriberId)}${entry.localDate}.json`, entry);

@@ -63,6 +63,8 @@ export interface DigestDeps {
   links: LinkSigner;
   log: Log;
   sleep: (ms: number) => Promise<void>;
+  /** The wall clock, for claims: a retried event carries the same `now`, but time has moved on. */
+  clock: () => Date;
   /** False when the invocation is about to time out: stop before starting another send. */
   hasTimeLeft: () => boolean;
   settings: DigestSettings;
@@ -75,6 +77,8 @@ export interface DigestReport {
   sent: number;
   empty: number;
   failed: number;
+  /** Due, but another run holds the claim (a concurrent duplicate invocation). */
+  claimedElsewhere: number;
   deferred: number;
 }
 
@@ -105,6 +109,7 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
     sent: 0,
     empty: 0,
     failed: 0,
+    claimedElsewhere: 0,
     deferred: 0,
   };
 
@@ -148,7 +153,7 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
     }
     if (sentBefore) await deps.sleep(intervalMs);
     const outcome = await deliver(deps, target, stored, now, intervalMs);
-    sentBefore = outcome !== 'empty';
+    sentBefore = outcome === 'sent' || outcome === 'failed';
     report[outcome]++;
   }
   log.info('Digest run finished', { ...report });
@@ -239,7 +244,7 @@ async function deliver(
   stored: StoredSummary[],
   now: Date,
   intervalMs: number,
-): Promise<'sent' | 'empty' | 'failed'> {
+): Promise<'sent' | 'empty' | 'failed' | 'claimedElsewhere'> {
   const { subscriber, localDate, window } = target;
   const { settings, log } = deps;
   try {
@@ -260,11 +265,11 @@ async function deliver(
       return 'empty';
     }
     const email = await buildEmail(deps, subscriber, items, now);
-    const { messageId, attempts } = await sendWithRetry(deps.mailer, email, {
-      sleep: deps.sleep,
-      intervalMs,
-      ...(settings.retry && { retry: settings.retry }),
-    });
+    if (!(await deps.ledger.claim(subscriber.id, localDate, deps.clock()))) {
+      log.info('Another run is sending this digest', { subscriberId: subscriber.id, localDate });
+      return 'claimedElsewhere';
+    }
+    const { messageId, attempts } = await sendClaimed(deps, target, email, intervalMs);
     // The one unclosable window is between SES accepting and this write: nothing else happens in between.
     await recordSent(deps, entry('sent', messageId));
     log.info('Digest sent', {
@@ -298,6 +303,33 @@ async function deliver(
         }),
       );
     return 'failed';
+  }
+}
+
+/**
+ * Sends under a claim. When SES answers with an error nothing was sent, so the claim is given back and a
+ * retry need not wait for it to expire. (An ambiguous failure, such as a timeout after SES accepted the
+ * message, is the same window as a crash before the ledger write.)
+ */
+async function sendClaimed(
+  deps: DigestDeps,
+  { subscriber, localDate }: DueSubscriber,
+  email: OutgoingEmail,
+  intervalMs: number,
+): Promise<{ messageId: string; attempts: number }> {
+  try {
+    return await sendWithRetry(deps.mailer, email, {
+      sleep: deps.sleep,
+      intervalMs,
+      ...(deps.settings.retry && { retry: deps.settings.retry }),
+    });
+  } catch (error: unknown) {
+    await deps.ledger.release(subscriber.id, localDate).catch((releaseError: unknown) =>
+      deps.log.warn('Could not release the claim; it expires by itself', {
+        error: errorMessage(releaseError),
+      }),
+    );
+    throw error;
   }
 }
 
@@ -335,7 +367,12 @@ async function buildEmail(
     : undefined;
   const view = digestView(
     groupItems(items),
-    (item) => links.get(item.key) ?? { url: '' },
+    (item) => {
+      const link = links.get(item.key);
+      // Every grouped item is one of `items`, whose links were all resolved above.
+      if (!link) throw new Error(`No link was resolved for ${item.key}`);
+      return link;
+    },
     shortLocalDate(now, subscriber.timeZone),
     unsubscribe,
   );

@@ -53,6 +53,7 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
     ),
     links: createS3LinkSigner(s3),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    clock: () => new Date(),
     settings: {
       sender: config.SENDER_EMAIL,
       sendEmpty: config.SEND_EMPTY_DIGEST,

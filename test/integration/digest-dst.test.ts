@@ -3,19 +3,13 @@
  * at the first hourly run at or after their local send time. Expected send instants are written out in UTC
  * so the test does not just repeat the code's time-zone arithmetic.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDigest } from '../../src/digest/run-digest.js';
-import { startDigestStack, type DigestStack } from '../support/digest-stack.js';
+import { useDigestStack } from '../support/digest-stack.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-let stack: DigestStack;
-beforeAll(async () => {
-  stack = await startDigestStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
+const stack = useDigestStack();
 
 let run = 0;
 /** Runs the digest every hour in [from, to) and returns, per address, the UTC instants it received one. */
@@ -27,15 +21,15 @@ async function hourlyRuns(subscribers: object[], from: string, to: string): Prom
     // Summaries are stored "now", not in these weeks: the short note proves each send.
     SEND_EMPTY_DIGEST: 'true',
   };
-  await stack.putJson(env.SUBSCRIBERS_KEY, { subscribers });
-  await stack.ses.clear();
-  const deps = stack.deps(env);
+  await stack().putJson(env.SUBSCRIBERS_KEY, { subscribers });
+  await stack().ses.clear();
+  const deps = stack().deps(env);
   const received = new Map<string, string[]>();
   let seen = 0;
   for (let t = Date.parse(from); t < Date.parse(to); t += HOUR_MS) {
     const report = await runDigest(deps, new Date(t));
     if (report.sent === 0) continue;
-    const emails = await stack.ses.emails();
+    const emails = await stack().ses.emails();
     for (const email of emails.slice(seen)) {
       for (const to of email.destination.to)
         received.set(to, [...(received.get(to) ?? []), new Date(t).toISOString()]);

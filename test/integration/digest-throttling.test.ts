@@ -4,33 +4,26 @@
  * next run when it does not, never a duplicate, never blocking the other addresses.
  */
 import { TooManyRequestsException, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runDigest } from '../../src/digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
-import { startDigestStack, TEST_BUCKET, type DigestStack } from '../support/digest-stack.js';
+import { TEST_BUCKET, useDigestStack } from '../support/digest-stack.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-let stack: DigestStack;
+const stack = useDigestStack();
 beforeAll(async () => {
-  stack = await startDigestStack();
   const story = buildSummary({ title: 'Tram line approved' });
-  await stack.putSummary(story, summaryKey(story, new Date()));
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(async () => {
-  await stack.ses.clear();
+  await stack().putSummary(story, summaryKey(story, new Date()));
 });
 
 /** Throws TooManyRequests for SendEmail calls the predicate picks; counts every SendEmail attempt. */
 function throttlingSes(
   throttle: (to: string, attempt: number) => boolean,
 ): SESv2Client & { attempts: string[] } {
-  const client = Object.assign(stack.newSesClient(), { attempts: [] as string[] });
+  const client = Object.assign(stack().newSesClient(), { attempts: [] as string[] });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'SendEmailCommand') {
@@ -56,12 +49,12 @@ const env = () => ({
   STATE_PREFIX: `throttle-${++run}/`,
 });
 
-const recipients = async () => (await stack.ses.emails()).flatMap((m) => m.destination.to).sort();
+const recipients = async () => (await stack().ses.emails()).flatMap((m) => m.destination.to).sort();
 
 describe('a throttled send', () => {
   it('is retried with backoff within the run and sent once', async () => {
     const ses = throttlingSes((to, attempt) => to === 'bo@example.org' && attempt <= 2);
-    const deps = stack.deps(env(), { ses });
+    const deps = stack().deps(env(), { ses });
 
     const report = await runDigest(deps, new Date(Date.now() + 2000));
 
@@ -76,16 +69,16 @@ describe('a throttled send', () => {
     let throttled = true;
     const ses = throttlingSes((to) => throttled && to === 'bo@example.org');
 
-    const first = await runDigest(stack.deps(e, { ses }), now);
-    const failure = await stack.s3.send(
+    const first = await runDigest(stack().deps(e, { ses }), now);
+    const failure = await stack().s3.send(
       new GetObjectCommand({
         Bucket: TEST_BUCKET,
         Key: `${e.STATE_PREFIX}send-failures/${subscriberId('bo@example.org')}/${now.toISOString().slice(0, 10)}.json`,
       }),
     );
     throttled = false;
-    const second = await runDigest(stack.deps(e, { ses }), new Date(now.getTime() + HOUR_MS));
-    const third = await runDigest(stack.deps(e, { ses }), new Date(now.getTime() + 2 * HOUR_MS));
+    const second = await runDigest(stack().deps(e, { ses }), new Date(now.getTime() + HOUR_MS));
+    const third = await runDigest(stack().deps(e, { ses }), new Date(now.getTime() + 2 * HOUR_MS));
 
     expect(first).toMatchObject({ sent: 2, failed: 1 });
     expect(JSON.parse((await failure.Body?.transformToString()) ?? '{}')).toMatchObject({

@@ -2,7 +2,7 @@
  * The digest against s3rver + aws-ses-v2-local: what each subscriber receives, the headers, escaping of
  * hostile titles, and the ledger stopping a second send for the same hour.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDigest } from '../../src/digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { verifyUnsubscribeToken } from '../../src/digest/unsubscribe-token.js';
@@ -10,21 +10,12 @@ import { createDigestHandler } from '../../src/handlers/digest-handler.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
-import { startDigestStack, TEST_SECRET, type DigestStack } from '../support/digest-stack.js';
+import { TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
+
+const stack = useDigestStack();
 
 const RECIPIENTS = 'ana@example.com,bo@example.org';
 
-let stack: DigestStack;
-
-beforeAll(async () => {
-  stack = await startDigestStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(async () => {
-  await stack.ses.clear();
-});
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -68,7 +59,7 @@ async function storeSummaries(prefix: string, titles: string[]) {
   const summaries = titles.map((title, i) =>
     buildSummary({ title, summary: [`Sentence ${i} about ${title}.`], keywords: ['news'] }),
   );
-  for (const s of summaries) await stack.putSummary(s, summaryKey(s, new Date(), prefix));
+  for (const s of summaries) await stack().putSummary(s, summaryKey(s, new Date(), prefix));
   return summaries;
 }
 
@@ -77,9 +68,9 @@ describe('the daily digest over the emulators', () => {
     const e = env();
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved', 'Reservoirs at a low']);
 
-    const report = await runDigest(stack.deps(e), new Date(Date.now() + 2000));
+    const report = await runDigest(stack().deps(e), new Date(Date.now() + 2000));
 
-    const emails = await stack.ses.emails();
+    const emails = await stack().ses.emails();
     expect(report).toMatchObject({ sent: 2, failed: 0 });
     expect(emails).toHaveLength(2);
     for (const address of RECIPIENTS.split(',')) {
@@ -100,9 +91,9 @@ describe('the daily digest over the emulators', () => {
     const e = env({ RECIPIENTS: 'ana@example.com' });
     await storeSummaries(e.SUMMARIES_PREFIX, ['Only story']);
 
-    await runDigest(stack.deps(e), new Date(Date.now() + 2000));
+    await runDigest(stack().deps(e), new Date(Date.now() + 2000));
 
-    const [email] = await stack.ses.emails();
+    const [email] = await stack().ses.emails();
     const header = (name: string) =>
       email?.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
     expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
@@ -119,9 +110,9 @@ describe('the daily digest over the emulators', () => {
     const hostile = 'Breaking <script>alert("x")</script> & \'quotes\'\r\nBcc: victim@example.com';
     await storeSummaries(e.SUMMARIES_PREFIX, [hostile]);
 
-    await runDigest(stack.deps(e), new Date(Date.now() + 2000));
+    await runDigest(stack().deps(e), new Date(Date.now() + 2000));
 
-    const [email] = await stack.ses.emails();
+    const [email] = await stack().ses.emails();
     expect(email?.body.html).not.toContain('<script>');
     expect(email?.body.html).toContain(
       'Breaking &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39; Bcc: victim@example.com',
@@ -137,7 +128,7 @@ describe('the daily digest over the emulators', () => {
   it('sends nothing the second time the handler is invoked for the same scheduled hour', async () => {
     const e = env();
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
-    const wiring = stack.deps(e);
+    const wiring = stack().deps(e);
     const handler = createDigestHandler(
       wiring,
       quietLogger(),
@@ -150,13 +141,13 @@ describe('the daily digest over the emulators', () => {
 
     expect(first).toMatchObject({ sent: 2 });
     expect(second).toMatchObject({ sent: 0, due: 0 });
-    expect(await stack.ses.emails()).toHaveLength(2);
+    expect(await stack().ses.emails()).toHaveLength(2);
   });
 
   it('reports bad subscriber entries with the reason and still sends to the valid ones', async () => {
     const e = env();
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
-    await stack.putJson(e.SUBSCRIBERS_KEY, {
+    await stack().putJson(e.SUBSCRIBERS_KEY, {
       subscribers: [
         { email: 'ana@example.com', timeZone: 'UTC', sendAt: '00:00', topics: ['news'] },
         { email: 'not-an-address', timeZone: 'UTC' },
@@ -164,12 +155,12 @@ describe('the daily digest over the emulators', () => {
         { email: 'dee@example.com', timeZone: 'UTC', sendAt: '00:00' },
       ],
     });
-    const deps = stack.deps(e);
+    const deps = stack().deps(e);
 
     const report = await runDigest(deps, new Date(Date.now() + 2000));
 
     expect(report).toMatchObject({ sent: 2, invalidSubscribers: 2 });
-    expect((await stack.ses.emails()).flatMap((m) => m.destination.to).sort()).toEqual([
+    expect((await stack().ses.emails()).flatMap((m) => m.destination.to).sort()).toEqual([
       'ana@example.com',
       'dee@example.com',
     ]);
@@ -184,7 +175,7 @@ describe('the daily digest over the emulators', () => {
     vi.stubEnv('AWS_SES_ACCOUNT', sesAccount(false));
     const e = env({ RECIPIENTS: 'ana@example.com' });
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
-    const deps = stack.deps(e);
+    const deps = stack().deps(e);
 
     const report = await runDigest(deps, new Date(Date.now() + 2000));
 
@@ -199,7 +190,7 @@ describe('the daily digest over the emulators', () => {
   it('warns and carries on when GetAccount fails', async () => {
     const e = env({ RECIPIENTS: 'ana@example.com' });
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
-    const deps = stack.deps(e);
+    const deps = stack().deps(e);
 
     const report = await runDigest(deps, new Date(Date.now() + 2000));
 

@@ -2,35 +2,26 @@
  * The unsubscribe round trip over s3rver + aws-ses-v2-local: the digest's List-Unsubscribe URL, a GET that
  * only confirms, the one-click POST, idempotence, and no digest afterwards.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createS3Unsubscribes } from '../../src/aws/s3-unsubscribes.js';
 import { runDigest } from '../../src/digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { createUnsubscribeHandler } from '../../src/handlers/unsubscribe-handler.js';
 import { functionUrlEvent } from '../support/digest-events.js';
-import { startDigestStack, TEST_BUCKET, TEST_SECRET, type DigestStack } from '../support/digest-stack.js';
+import { TEST_BUCKET, TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
 import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
 const env = { RECIPIENTS: 'ana@example.com,bo@example.org', DIGEST_TIME_ZONE: 'UTC', DIGEST_SEND_HOUR: '0' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let stack: DigestStack;
-beforeAll(async () => {
-  stack = await startDigestStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(async () => {
-  await stack.ses.clear();
-});
+const stack = useDigestStack();
 
 function unsubscribeHandler() {
   return createUnsubscribeHandler(
     {
       secret: TEST_SECRET,
-      unsubscribes: createS3Unsubscribes(stack.s3, TEST_BUCKET, 'state/'),
+      unsubscribes: createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/'),
       now: () => new Date(),
     },
     quietLogger(),
@@ -38,7 +29,7 @@ function unsubscribeHandler() {
 }
 
 async function tokenFromDigest(address: string): Promise<string> {
-  const email = (await stack.ses.emails()).find((m) => m.destination.to.includes(address));
+  const email = (await stack().ses.emails()).find((m) => m.destination.to.includes(address));
   const header = email?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
   return new URL(header.slice(1, -1)).searchParams.get('token') ?? '';
 }
@@ -46,12 +37,12 @@ async function tokenFromDigest(address: string): Promise<string> {
 describe('unsubscribe round trip', () => {
   it('confirms on GET, unsubscribes on the one-click POST, idempotently, and the next digest skips the address', async () => {
     const story = buildSummary({ title: 'First story' });
-    await stack.putSummary(story, summaryKey(story, new Date()));
+    await stack().putSummary(story, summaryKey(story, new Date()));
     const today = new Date(Date.now() + 2000);
-    await runDigest(stack.deps(env), today);
+    await runDigest(stack().deps(env), today);
     const token = await tokenFromDigest('ana@example.com');
     const handler = unsubscribeHandler();
-    const unsubscribed = () => createS3Unsubscribes(stack.s3, TEST_BUCKET, 'state/').all();
+    const unsubscribed = () => createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all();
 
     const page = await handler(functionUrlEvent('GET', token), {} as never);
     expect(page.statusCode).toBe(200);
@@ -64,10 +55,10 @@ describe('unsubscribe round trip', () => {
     expect(again.body).toContain('You are unsubscribed');
     expect(await unsubscribed()).toEqual(new Set([subscriberId('ana@example.com')]));
 
-    await stack.ses.clear();
+    await stack().ses.clear();
     // The next day has nothing new; the short note makes sure it is the address, not the content, that is skipped.
-    await runDigest(stack.deps({ ...env, SEND_EMPTY_DIGEST: 'true' }), new Date(today.getTime() + DAY_MS));
-    const emails = await stack.ses.emails();
+    await runDigest(stack().deps({ ...env, SEND_EMPTY_DIGEST: 'true' }), new Date(today.getTime() + DAY_MS));
+    const emails = await stack().ses.emails();
     expect(emails.map((m) => m.destination.to)).toEqual([['bo@example.org']]);
   });
 
@@ -82,7 +73,7 @@ describe('unsubscribe round trip', () => {
     ]);
 
     expect(responses.map((r) => r.statusCode)).toEqual([400, 400, 400]);
-    expect(await createS3Unsubscribes(stack.s3, TEST_BUCKET, 'state/').all()).not.toContain(
+    expect(await createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all()).not.toContain(
       subscriberId('bo@example.org'),
     );
   });

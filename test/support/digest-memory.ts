@@ -3,7 +3,7 @@
  * records what it was asked to send; a `fail` hook lets a test make chosen sends throw.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { LedgerEntry, SendFailure } from '../../src/digest/ledger.js';
+import { claimExpired, type LedgerEntry, type SendFailure } from '../../src/digest/ledger.js';
 import type { DigestDeps, DigestSettings } from '../../src/digest/run-digest.js';
 import type {
   Ledger,
@@ -22,6 +22,7 @@ import type { Summary } from '../../src/summary/schema.js';
 export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: SendFailure[] } {
   const entries: LedgerEntry[] = [];
   const failures: SendFailure[] = [];
+  const claims = new Map<string, Date>();
   const mine = (id: string) => entries.filter((e) => e.subscriberId === id);
   return {
     entries,
@@ -39,6 +40,15 @@ export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: Sen
         ...entries.filter((e) => !(e.subscriberId === entry.subscriberId && e.localDate === entry.localDate)),
         entry,
       );
+    },
+    async claim(id, date, at) {
+      const held = claims.get(`${id}/${date}`);
+      if (held && !claimExpired(held.toISOString(), at)) return false;
+      claims.set(`${id}/${date}`, at);
+      return true;
+    },
+    async release(id, date) {
+      claims.delete(`${id}/${date}`);
     },
     async recordFailure(failure) {
       failures.push(failure);
@@ -154,6 +164,7 @@ export function memoryDeps(
     links: fakeLinkSigner,
     log,
     sleep: async () => undefined,
+    clock: () => new Date(),
     hasTimeLeft: () => true,
     settings: TEST_SETTINGS,
     ...rest,

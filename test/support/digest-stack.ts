@@ -4,6 +4,7 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createS3Client, createSesClient } from '../../src/aws/clients.js';
 import { loadDigestConfig, type DigestConfig } from '../../src/config.js';
 import type { DigestDeps } from '../../src/digest/run-digest.js';
@@ -88,5 +89,23 @@ export async function startDigestStack(): Promise<DigestStack> {
       sesClient.destroy();
       await Promise.all([s3Emulator.close(), ses.close()]);
     },
+  };
+}
+
+/** Starts the stack once for a test file, clears the SES store before each test, closes it at the end. */
+export function useDigestStack(): () => DigestStack {
+  let stack: DigestStack | undefined;
+  beforeAll(async () => {
+    stack = await startDigestStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    await stack?.ses.clear();
+  });
+  return () => {
+    if (!stack) throw new Error('the digest stack is not started (use it inside tests)');
+    return stack;
   };
 }

@@ -224,4 +224,39 @@ describe('a digest run', () => {
 
     expect(mailer.sent.map((m) => m.to)).toEqual(TEST_SETTINGS.fallbackRecipients);
   });
+
+  it('sends once when two invocations for the same hour run at the same time', async () => {
+    const { deps, mailer } = memoryDeps({
+      document: everyone(['ana@example.com', 'bo@example.org']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+    });
+
+    const reports = await Promise.all([runDigest(deps, SEVEN), runDigest(deps, SEVEN)]);
+
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual(['ana@example.com', 'bo@example.org']);
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(2);
+    expect(reports.reduce((n, r) => n + r.claimedElsewhere, 0)).toBe(2);
+  });
+
+  it('takes over the claim of a run that died before sending once the claim has expired', async () => {
+    const ledger = memoryLedger();
+    await ledger.claim(subscriberId('ana@example.com'), '2026-11-24', new Date('2026-11-24T07:00:05Z'));
+    const at = (iso: string) =>
+      memoryDeps({
+        document: everyone(['ana@example.com']),
+        objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+        ledger,
+        clock: () => new Date(iso),
+      });
+    const early = at('2026-11-24T07:10:00Z');
+    const late = at('2026-11-24T07:30:00Z');
+
+    // The retry of the same scheduled event: same `now`, later wall clock.
+    const blocked = await runDigest(early.deps, SEVEN);
+    const resumed = await runDigest(late.deps, SEVEN);
+
+    expect(blocked).toMatchObject({ sent: 0, claimedElsewhere: 1 });
+    expect(resumed).toMatchObject({ sent: 1 });
+    expect(late.mailer.sent).toHaveLength(1);
+  });
 });
