@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 
@@ -49,6 +49,8 @@ export async function packageService(args: string[] = []): Promise<PackagedServi
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     SLS_DEPRECATION_DISABLE: '*',
+    // Its own esbuild scratch folder (removed after packaging), so a concurrent `npm run package` cannot collide.
+    SLS_ESBUILD_WORK_FOLDER: `.esbuild-test-${basename(outDir)}`,
   });
   const started = performance.now();
   try {
