@@ -68,8 +68,12 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
   };
 }
 
+/**
+ * `wiring` may be a loader: on AWS the unsubscribe signing key is fetched from Secrets Manager at cold
+ * start, so the entry passes a once-per-cold-start loader rather than a ready object.
+ */
 export function createDigestHandler(
-  wiring: DigestWiring,
+  wiring: DigestWiring | (() => Promise<DigestWiring>),
   logger: Logger = defaultLogger,
   metrics: Metrics = defaultMetrics,
 ) {
@@ -77,7 +81,8 @@ export function createDigestHandler(
     const hasTimeLeft = () =>
       typeof context.getRemainingTimeInMillis !== 'function' ||
       context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS;
-    const report = await runDigest({ ...wiring, log: logger, hasTimeLeft }, eventTime(event));
+    const wired = typeof wiring === 'function' ? await wiring() : wiring;
+    const report = await runDigest({ ...wired, log: logger, hasTimeLeft }, eventTime(event));
     metrics.addMetric('DigestsSent', MetricUnit.Count, report.sent);
     metrics.addMetric('DigestsFailed', MetricUnit.Count, report.failed);
     return report;

@@ -1,10 +1,15 @@
-/** Lambda entry (`src/handlers/digest.main`): loads config once per cold start and wires S3 and SES adapters. */
+/**
+ * Lambda entry (`src/handlers/digest.main`): loads config once per cold start (with the unsubscribe signing
+ * key from Secrets Manager when only its ARN is configured) and wires the S3 and SES adapters.
+ */
 import { createS3Client, createSesClient } from '../aws/clients.js';
+import { once, withUnsubscribeSecret } from '../aws/secret.js';
 import { loadDigestConfig } from '../config.js';
 import { createDigestHandler, digestDeps } from './digest-handler.js';
 
-const config = loadDigestConfig();
+const wiring = once(async () => {
+  const config = loadDigestConfig(await withUnsubscribeSecret(process.env));
+  return digestDeps(config, { s3: createS3Client(config), ses: createSesClient(config) });
+});
 
-export const main = createDigestHandler(
-  digestDeps(config, { s3: createS3Client(config), ses: createSesClient(config) }),
-);
+export const main = createDigestHandler(wiring);

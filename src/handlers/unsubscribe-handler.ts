@@ -18,10 +18,15 @@ const HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
 };
 
-export function createUnsubscribeHandler(deps: UnsubscribeDeps, logger: Logger = defaultLogger) {
+/** `deps` may be a once-per-cold-start loader (the signing key comes from Secrets Manager on AWS). */
+export function createUnsubscribeHandler(
+  deps: UnsubscribeDeps | (() => Promise<UnsubscribeDeps>),
+  logger: Logger = defaultLogger,
+) {
   const unsubscribe = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
-    const result = await handleUnsubscribe({ method, token: event.queryStringParameters?.token }, deps);
+    const wired = typeof deps === 'function' ? await deps() : deps;
+    const result = await handleUnsubscribe({ method, token: event.queryStringParameters?.token }, wired);
     logger.info('Unsubscribe request', {
       method,
       status: result.status,

@@ -1,13 +1,20 @@
-/** Lambda entry (`src/handlers/unsubscribe.main`, behind a function URL): config once per cold start. */
+/**
+ * Lambda entry (`src/handlers/unsubscribe.main`, behind a function URL): config once per cold start, the
+ * signing key read from Secrets Manager when only its ARN (`UNSUBSCRIBE_SECRET_ID`) is configured.
+ */
 import { createS3Client } from '../aws/clients.js';
 import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
+import { once, withUnsubscribeSecret } from '../aws/secret.js';
 import { loadUnsubscribeConfig } from '../config.js';
 import { createUnsubscribeHandler } from './unsubscribe-handler.js';
 
-const config = loadUnsubscribeConfig();
-
-export const main = createUnsubscribeHandler({
-  secret: config.UNSUBSCRIBE_SECRET,
-  unsubscribes: createS3Unsubscribes(createS3Client(config), config.BUCKET, config.STATE_PREFIX),
-  now: () => new Date(),
+const deps = once(async () => {
+  const config = loadUnsubscribeConfig(await withUnsubscribeSecret(process.env));
+  return {
+    secret: config.UNSUBSCRIBE_SECRET,
+    unsubscribes: createS3Unsubscribes(createS3Client(config), config.BUCKET, config.STATE_PREFIX),
+    now: () => new Date(),
+  };
 });
+
+export const main = createUnsubscribeHandler(deps);
