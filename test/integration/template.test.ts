@@ -553,6 +553,28 @@ describe('the unsubscribe endpoint', () => {
       TargetFunctionArn: { 'Fn::GetAtt': ['UnsubscribeLambdaFunction', 'Arn'] },
     });
   });
+
+  it('may be invoked by anyone only through its URL (both permissions new function URLs need)', () => {
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties ?? {})
+      .filter((p) => p.Principal === '*')
+      .sort((a, b) => String(a.Action).localeCompare(String(b.Action)));
+    const unsubscribe = { 'Fn::GetAtt': ['UnsubscribeLambdaFunction', 'Arn'] };
+    expect(permissions).toEqual([
+      {
+        FunctionName: unsubscribe,
+        Action: 'lambda:InvokeFunction',
+        Principal: '*',
+        InvokedViaFunctionUrl: true,
+      },
+      {
+        FunctionName: unsubscribe,
+        Action: 'lambda:InvokeFunctionUrl',
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      },
+    ]);
+  });
 });
 
 describe('cfn-lint', () => {
