@@ -17,25 +17,40 @@ export interface Entities {
 }
 
 type View = ReturnType<typeof nlp>;
-interface ArrayOut {
-  out(format: 'array'): unknown;
+interface TaggedView {
+  json(options: object): unknown;
 }
 
 const MAX_PER_KIND = 15;
 
 export function extractEntities(doc: View, text: string): Entities {
-  const organizations = mentionsOf(doc.organizations(), 'reject');
-  const places = mentionsOf(doc.places(), 'strip');
+  const known = mentionsOf(doc.people(), 'strip', personalName);
+  const personWords = new Set(known.flatMap((name) => name.split(' ')));
+  // A word the tagger also saw as part of a personal name ("camp Pacquiao") is that person, not a place.
+  const notPerson = (name: string) => !name.split(' ').every((word) => personWords.has(word));
+  const organizations = mentionsOf(doc.organizations(), 'reject').filter(notPerson);
+  const places = mentionsOf(doc.places(), 'strip').filter(notPerson);
   const taken = new Set([...organizations, ...places]);
-  const people = [
-    ...mentionsOf(doc.people(), 'strip'),
-    ...unknownNames(doc, text).filter((n) => !taken.has(n)),
-  ];
+  const people = [...known, ...unknownNames(doc, text).filter((n) => !taken.has(n))];
   return {
     people: countMentions(mergeVariants(people), text, true),
     organizations: countMentions(mergeVariants(organizations), text),
     places: countMentions(mergeVariants(places), text),
   };
+}
+
+type Term = TaggedMatch['terms'][number];
+
+/**
+ * The personal name inside a mention the tagger calls a person: from its first to its last first- or
+ * last-name word, so titles and words glued on ("Pensioner Terry Cooper", "Although Amy", "Mr Cooper")
+ * drop away and variants merge; a mention without such a word ("Lt Colonel") is no name.
+ */
+function personalName(terms: Term[]): Term[] {
+  const isName = (t: Term) => t.tags.includes('FirstName') || t.tags.includes('LastName');
+  const first = terms.findIndex(isName);
+  const last = terms.findLastIndex(isName);
+  return first < 0 ? [] : terms.slice(first, last + 1);
 }
 
 /** Tags that are compatible with a personal name; any other tag on a word means it is something else. */
@@ -52,7 +67,7 @@ const NAME_TAGS = new Set([
 
 interface TaggedMatch {
   text: string;
-  terms: Array<{ text: string; tags: string[] }>;
+  terms: Array<{ text: string; post?: string; tags: string[] }>;
 }
 
 /**
@@ -60,15 +75,30 @@ interface TaggedMatch {
  * Two or three capitalised words that carry no other tag, do not follow an article ("the Islamic
  * Emirate") and are not the head of an "X of Y" name are taken as a person.
  */
+/** Lowercased, the word is an ordinary adjective, verb, adverb or function word to the tagger. */
+function isCommonWord(word: string): boolean {
+  return nlp(word.toLowerCase()).has(
+    '(#Adjective|#Verb|#Adverb|#Preposition|#Determiner|#Conjunction|#Pronoun)',
+  );
+}
+
+/** The words of a mention as written, with the punctuation between them ("Kabardino-Balkaria", "J. Brown"). */
+function joinTerms(terms: Term[]): string {
+  return terms.map((t, i) => `${t.text}${i < terms.length - 1 ? (t.post ?? ' ') : ''}`).join('');
+}
+
 function unknownNames(doc: View, text: string): string[] {
   const names: string[] = [];
-  for (const match of doc.match('#ProperNoun+').json() as TaggedMatch[]) {
+  for (const match of doc
+    .match('#ProperNoun+')
+    .json({ terms: { tags: true, text: true, whitespace: true } }) as TaggedMatch[]) {
     const terms = match.terms;
-    if (terms.length < 2 || terms.length > 3) continue;
+    if (terms.length < 2 || terms.length > 3 || terms.slice(0, -1).some((t) => t.post !== ' ')) continue;
     if (terms.some((t) => !/^\p{Lu}\p{Ll}+$/u.test(t.text) || t.tags.some((tag) => !NAME_TAGS.has(tag))))
       continue;
     if (terms.every((t) => t.tags.includes('Person'))) continue; // compromise found it already
-    const name = terms.map((t) => t.text).join(' ');
+    if (terms.some((t) => isCommonWord(t.text))) continue; // "Big Bear", "Wild Card"
+    const name = joinTerms(terms);
     const pattern = new RegExp(String.raw`(\S+\s+)?${escapeRegExp(name)}(\s+of\b)?`, 'u');
     const around = pattern.exec(text);
     if (!around || around[2] || /^(the|a|an|The|A|An)\s/.test(around[1] ?? '')) continue;
@@ -118,9 +148,13 @@ function escapeRegExp(text: string): string {
  */
 type TrailingWords = 'strip' | 'reject';
 
-function mentionsOf(view: ArrayOut, trailing: TrailingWords): string[] {
-  return (view.out('array') as string[])
-    .map((raw) => cleanName(raw, trailing))
+function mentionsOf(
+  view: TaggedView,
+  trailing: TrailingWords,
+  pick: (terms: Term[]) => Term[] = (t) => t,
+): string[] {
+  return (view.json({ terms: { tags: true, text: true, whitespace: true } }) as TaggedMatch[])
+    .map((match) => cleanName(joinTerms(pick(match.terms)), trailing))
     .filter((name): name is string => name !== undefined);
 }
 

@@ -48,6 +48,8 @@ export function extractNumbers(
     if (skip.some((s) => start < s.end && end > s.start)) continue;
     if (/[\p{L}\d]/u.test(text[start - 1] ?? '') || /^\d{4}$/.test(literal)) continue; // inside a word, or a year
     const [, currency, whole = '', fraction = '', scaleWord, unitWord] = match;
+    // News style spells out numbers under ten, so a bare digit is a list marker, a score or a time.
+    if (!currency && !scaleWord && !unitWord && !fraction && Number(whole) < 10) continue;
     const base = Number(whole.replace(/,/g, '') + fraction);
     const scale = scaleWord ? (SCALE[scaleWord.toLowerCase()] ?? 1) : 1;
     const unit = [currency ? CURRENCY[currency] : undefined, unitWord ? normalizeUnit(unitWord) : undefined]

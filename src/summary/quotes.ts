@@ -8,7 +8,11 @@ export interface Quote {
   speaker?: string;
 }
 
-const QUOTED = /(?:“([^”]{12,600})”|"([^"\n]{12,600})")/g;
+/**
+ * A quotation opens after a space or bracket and closes before a space or punctuation: with straight
+ * quotes this keeps the text between one quote's end and the next one's start from passing as a quote.
+ */
+const QUOTED = /(?<=^|[\s(\[—–-])(?:“([^”]{12,600})”|"([^"\n]{12,600})")(?=$|[\s,.;:!?)\]—–-])/g;
 const SPEECH = String.raw`(?:said|says|told|added|explained|wrote|stated|declared|insisted|warned|noted|asked)`;
 const SPEAKER = String.raw`((?:[\p{Lu}][\p{L}'’.-]+)(?:\s+[\p{Lu}][\p{L}'’.-]+){0,3})`;
 /** A speaker may be described: "the Anti-Terrorist agency said". */
@@ -16,6 +20,9 @@ const DESCRIBED = String.raw`(?:the\s+)?${SPEAKER}(?:\s+[\p{Ll}]+)?`;
 const AFTER = new RegExp(String.raw`^[\s,]*(?:${SPEECH}\s+${SPEAKER}|(${DESCRIBED})\s+${SPEECH})`, 'u');
 const BEFORE = new RegExp(String.raw`${SPEAKER}\s+${SPEECH}[^.”"]{0,40}[:,]\s*$`, 'u');
 const PRONOUNS = /^(He|She|They|It|We|I|The|This|That|A|An)$/;
+/** "…," he said / She added: "…" — the speaker is the person last named before the quote. */
+const PRONOUN_AFTER = new RegExp(String.raw`^[\s,]*(?:${SPEECH}\s+(?:he|she)\b|(?:he|she)\s+${SPEECH})`, 'u');
+const PRONOUN_BEFORE = new RegExp(String.raw`\b(?:He|She|he|she)\s+${SPEECH}[^.”"]{0,40}[:,]\s*$`, 'u');
 
 const MAX_QUOTES = 10;
 
@@ -28,11 +35,24 @@ export function extractQuotes(text: string, people: readonly string[] = []): Quo
     const after = text.slice(index + match[0].length, index + match[0].length + 80);
     const before = text.slice(Math.max(0, index - 80), index);
     const found = AFTER.exec(after);
-    const speaker = resolveSpeaker(found?.[1] ?? found?.[2] ?? BEFORE.exec(before)?.[1], people);
+    const named = resolveSpeaker(found?.[1] ?? found?.[2] ?? BEFORE.exec(before)?.[1], people);
+    const byPronoun = PRONOUN_AFTER.test(after) || PRONOUN_BEFORE.test(before);
+    const speaker = named ?? (byPronoun ? lastNamedBefore(text, index, people) : undefined);
     quotes.push({ text: inner.replace(/[,\s]+$/, ''), ...(speaker ? { speaker } : {}) });
     if (quotes.length >= MAX_QUOTES) break;
   }
   return quotes;
+}
+
+/** The person whose name (or surname) occurs last before `index`: what a "he said" refers to. */
+function lastNamedBefore(text: string, index: number, people: readonly string[]): string | undefined {
+  const head = text.slice(0, index);
+  let best: { person: string; at: number } | undefined;
+  for (const person of people) {
+    const at = Math.max(head.lastIndexOf(person), head.lastIndexOf(person.split(' ').at(-1) ?? person));
+    if (at >= 0 && (!best || at > best.at)) best = { person, at };
+  }
+  return best?.person;
 }
 
 /** The full name of a surname-only speaker when the article names that person in full elsewhere. */
