@@ -7,8 +7,8 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { claimExpired, claimSchema, ledgerEntrySchema } from '../digest/ledger.js';
 import type { Ledger } from '../ports.js';
-import { getJson, objectExists, putJson, putJsonIfAbsent } from './s3-json.js';
-import { listAll, parseJson, readText } from './s3-keys.js';
+import { getJson, putJson } from './s3-json.js';
+import { keyExists, listAll, parseJson, putJsonIfNoneMatch, readText } from './s3-keys.js';
 
 export class LedgerEntryError extends Error {
   override readonly name = 'LedgerEntryError';
@@ -18,7 +18,7 @@ export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string
   const entries = (id: string) => `${statePrefix}ledger/${id}/`;
   const claimKey = (id: string, localDate: string) => `${statePrefix}claims/${id}/${localDate}.json`;
   return {
-    has: (subscriberId, localDate) => objectExists(s3, bucket, `${entries(subscriberId)}${localDate}.json`),
+    has: (subscriberId, localDate) => keyExists(s3, bucket, `${entries(subscriberId)}${localDate}.json`),
     async latest(subscriberId, notBefore) {
       const prefix = entries(subscriberId);
       const keys = (await listAll(s3, bucket, prefix, `${prefix}${notBefore}`))
@@ -37,7 +37,7 @@ export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string
     async claim(subscriberId, localDate, at) {
       const key = claimKey(subscriberId, localDate);
       const claim = { claimedAt: at.toISOString() };
-      if (await putJsonIfAbsent(s3, bucket, key, claim)) return true;
+      if (await putJsonIfNoneMatch(s3, bucket, key, claim)) return true;
       const held = claimSchema.safeParse(await getJson(s3, bucket, key));
       if (held.success && !claimExpired(held.data.claimedAt, at)) return false;
       // The run that held it is gone (or the claim is unreadable): take it over.

@@ -4,8 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Unsubscribes } from '../ports.js';
-import { putJsonIfAbsent } from './s3-json.js';
-import { listAll } from './s3-keys.js';
+import { listAll, putJsonIfNoneMatch } from './s3-keys.js';
 
 export function createS3Unsubscribes(s3: S3Client, bucket: string, statePrefix: string): Unsubscribes {
   const prefix = `${statePrefix}unsubscribed/`;
@@ -19,7 +18,7 @@ export function createS3Unsubscribes(s3: S3Client, bucket: string, statePrefix: 
       );
     },
     add: (subscriberId, at) =>
-      putJsonIfAbsent(s3, bucket, `${prefix}${subscriberId}.json`, {
+      putJsonIfNoneMatch(s3, bucket, `${prefix}${subscriberId}.json`, {
         subscriberId,
         unsubscribedAt: at.toISOString(),
       }),

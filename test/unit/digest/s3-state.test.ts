@@ -1,0 +1,75 @@
+/**
+ * The S3 state adapters against a mocked S3 client: the conditional-put paths s3rver cannot show (it ignores
+ * If-None-Match), and no HEAD anywhere (a prefix-scoped role gets 403 for a HEAD of a missing key).
+ */
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Ledger } from '../../../src/aws/s3-ledger.js';
+import { createS3Unsubscribes } from '../../../src/aws/s3-unsubscribes.js';
+
+const s3 = mockClient(S3Client);
+afterEach(() => s3.reset());
+
+const preconditionFailed = () =>
+  new S3ServiceException({
+    name: 'PreconditionFailed',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 412 },
+    message: 'At least one of the pre-conditions you specified did not hold',
+  });
+/** Just the part of a streaming body the adapters use. */
+const body = (value: unknown) =>
+  ({ transformToString: async () => JSON.stringify(value) }) as unknown as GetObjectCommandOutput['Body'];
+
+describe('S3 digest state', () => {
+  it('claims with a conditional put, respects a live claim and takes over an expired one', async () => {
+    s3.on(PutObjectCommand, { IfNoneMatch: '*' }).rejects(preconditionFailed());
+    s3.on(GetObjectCommand).resolves({ Body: body({ claimedAt: '2026-11-24T07:00:00.000Z' }) });
+    const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
+
+    const live = await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:05:00Z'));
+    const expired = await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:30:00Z'));
+    await ledger.release('abc', '2026-11-24');
+
+    expect([live, expired]).toEqual([false, true]);
+    expect(
+      s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Key, c.args[0].input.IfNoneMatch]),
+    ).toEqual([
+      ['state/claims/abc/2026-11-24.json', '*'],
+      ['state/claims/abc/2026-11-24.json', '*'],
+      ['state/claims/abc/2026-11-24.json', undefined],
+    ]);
+    expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input.Key).toBe(
+      'state/claims/abc/2026-11-24.json',
+    );
+  });
+
+  it("checks today's ledger entry by listing, never by HEAD", async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'state/ledger/abc/2026-11-24.json' }] });
+    const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
+
+    expect(await ledger.has('abc', '2026-11-24')).toBe(true);
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+  });
+
+  it('records an unsubscribe once: a second conditional put finds it there', async () => {
+    s3.on(PutObjectCommand).resolvesOnce({}).rejects(preconditionFailed());
+    const unsubscribes = createS3Unsubscribes(new S3Client({}), 'b', 'state/');
+
+    const first = await unsubscribes.add('abc', new Date('2026-11-24T07:00:00Z'));
+    const second = await unsubscribes.add('abc', new Date('2026-11-24T07:01:00Z'));
+
+    expect([first, second]).toEqual([true, false]);
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+  });
+});
