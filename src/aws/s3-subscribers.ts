@@ -4,7 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SubscriberDirectory } from '../ports.js';
-import { readText } from './s3-keys.js';
+import { keyExists, readText } from './s3-keys.js';
 
 export class SubscribersDocumentError extends Error {
   override readonly name = 'SubscribersDocumentError';
@@ -13,6 +13,8 @@ export class SubscribersDocumentError extends Error {
 export function createS3SubscriberDirectory(s3: S3Client, bucket: string, key: string): SubscriberDirectory {
   return {
     async load() {
+      // Listed first: a GET of a missing key is 403, not 404, for a role that may list only some prefixes.
+      if (!(await keyExists(s3, bucket, key))) return undefined;
       const text = await readText(s3, bucket, key);
       if (text === undefined) return undefined;
       try {
