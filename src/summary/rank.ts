@@ -72,16 +72,14 @@ export function selectSummary(
 ): ScoredSentence[] {
   const candidates = sentences.filter(isCandidate);
   const pool = candidates.length > 0 ? candidates : sentences.filter((s) => s.wordCount > 0);
-  const vectors = new Map(sentences.map((s) => [s.index, termVector(s.stems)]));
-  const vectorOf = (s: ScoredSentence) => vectors.get(s.index) ?? new Map<string, number>();
+  const centralityOf = meanSimilarities(sentences);
   const scored: Scored[] = pool.map((sentence, rank) => {
-    const vector = vectorOf(sentence);
     const position = 1 / (1 + rank);
-    const centrality = meanSimilarity(vector, sentence, sentences, vectorOf) + 0.01;
+    const centrality = (centralityOf.get(sentence.index) ?? 0) + 0.01;
     const length = Math.exp(
       -LENGTH_WEIGHT * Math.abs(Math.log(Math.max(sentence.wordCount, 1) / TYPICAL_WORDS)),
     );
-    return { sentence, vector, score: position * centrality * length };
+    return { sentence, vector: termVector(sentence.stems), score: position * centrality * length };
   });
   scored.sort((a, b) => b.score - a.score);
   const best = bestWithinBudget(scored.slice(0, SHORTLIST), maxSentences, maxWords);
@@ -89,17 +87,30 @@ export function selectSummary(
   return chosen.map((s) => s.sentence).sort((a, b) => a.index - b.index);
 }
 
-/** LexRank-style degree centrality: the mean cosine similarity of a sentence to every other sentence. */
-function meanSimilarity(
-  vector: ReadonlyMap<string, number>,
-  sentence: ScoredSentence,
-  sentences: ScoredSentence[],
-  vectorOf: (s: ScoredSentence) => ReadonlyMap<string, number>,
-): number {
-  if (sentences.length < 2) return 0;
-  let total = 0;
-  for (const other of sentences) if (other.index !== sentence.index) total += cosine(vector, vectorOf(other));
-  return total / (sentences.length - 1);
+/**
+ * LexRank-style degree centrality: each sentence's mean cosine similarity to every other sentence.
+ * With unit vectors u, the sum of cosines of i to the others is u_i · (sum of all u) - 1, so this is
+ * linear in the article's length rather than quadratic (long uploads have thousands of sentences).
+ */
+function meanSimilarities(sentences: ScoredSentence[]): Map<number, number> {
+  const units = sentences.map((s) => unitVector(termVector(s.stems)));
+  const total = new Map<string, number>();
+  for (const unit of units) for (const [k, v] of unit) total.set(k, (total.get(k) ?? 0) + v);
+  const others = Math.max(sentences.length - 1, 1);
+  return new Map(
+    sentences.map((s, i) => {
+      const unit = units[i] ?? new Map<string, number>();
+      if (unit.size === 0) return [s.index, 0];
+      let dot = 0;
+      for (const [k, v] of unit) dot += v * (total.get(k) ?? 0);
+      return [s.index, Math.max(0, dot - 1) / others];
+    }),
+  );
+}
+
+function unitVector(vector: Map<string, number>): Map<string, number> {
+  const norm = Math.sqrt([...vector.values()].reduce((sum, v) => sum + v * v, 0));
+  return norm === 0 ? vector : new Map([...vector].map(([k, v]) => [k, v / norm]));
 }
 
 /**
