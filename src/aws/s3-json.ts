@@ -1,9 +1,7 @@
 /** JSON objects in S3: the shared mechanics under the summary, failure, ledger and subscriber adapters. */
 import {
   GetObjectCommand,
-  HeadObjectCommand,
   NoSuchKey,
-  NotFound,
   PutObjectCommand,
   S3ServiceException,
   type S3Client,
@@ -23,8 +21,8 @@ export async function putJson(s3: S3Client, bucket: string, key: string, value: 
 }
 
 /**
- * Writes only when `key` is free and returns whether it wrote. S3's conditional put (If-None-Match: *)
- * makes that atomic on AWS; the HEAD before it keeps the same behaviour on emulators that ignore the header.
+ * Writes only when `key` is free and returns whether it wrote: S3's conditional put (If-None-Match: *) is
+ * atomic, and needs no HEAD first (which a role without s3:ListBucket gets 403 for on a missing key).
  */
 export async function putJsonIfAbsent(
   s3: S3Client,
@@ -32,7 +30,6 @@ export async function putJsonIfAbsent(
   key: string,
   value: unknown,
 ): Promise<boolean> {
-  if (await objectExists(s3, bucket, key)) return false;
   try {
     await s3.send(
       new PutObjectCommand({
@@ -57,21 +54,6 @@ export async function getJson(s3: S3Client, bucket: string, key: string): Promis
     return JSON.parse((await response.Body?.transformToString('utf-8')) ?? 'null');
   } catch (error: unknown) {
     if (error instanceof NoSuchKey) return undefined;
-    throw error;
-  }
-}
-
-export async function objectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (error: unknown) {
-    if (
-      error instanceof NotFound ||
-      (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
-    ) {
-      return false;
-    }
     throw error;
   }
 }

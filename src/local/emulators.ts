@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import S3rver, { type S3rverEventRecord } from 's3rver';
+import S3rver, { type S3rverContext, type S3rverEventRecord } from 's3rver';
 
 const HOST = '127.0.0.1';
 
@@ -37,6 +37,7 @@ export async function startS3Emulator(options: {
     directory,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  server.middleware.unshift(conditionalPut);
   const { port } = await server.run();
   return {
     endpoint: `http://${HOST}:${port}`,
@@ -52,6 +53,28 @@ export async function startS3Emulator(options: {
       if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * S3 refuses a PUT with `If-None-Match: *` when the key exists (412), which is how the adapters write
+ * once without a HEAD (a prefix-scoped role gets 403, not 404, for a missing key); s3rver ignores the
+ * header, so add it. Path-style requests only, as the local clients use.
+ */
+async function conditionalPut(ctx: S3rverContext, next: () => Promise<void>): Promise<void> {
+  if (ctx.method === 'PUT' && ctx.get('if-none-match') === '*') {
+    const [bucket = '', ...keyParts] = ctx.path.slice(1).split('/');
+    const key = keyParts.map((part) => decodeURIComponent(part)).join('/');
+    if (await ctx.app.store.existsObject(decodeURIComponent(bucket), key)) {
+      ctx.status = 412;
+      ctx.type = 'application/xml';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
+        '<Message>At least one of the pre-conditions you specified did not hold</Message>' +
+        '<Condition>If-None-Match</Condition></Error>';
+      return;
+    }
+  }
+  await next();
 }
 
 /**

@@ -20,8 +20,21 @@ declare module 's3rver' {
     };
   }
 
+  /** The part of s3rver's Koa context a middleware needs. */
+  export interface S3rverContext {
+    method: string;
+    path: string;
+    status: number;
+    type: string;
+    body: unknown;
+    get(header: string): string;
+    app: { store: { existsObject(bucket: string, key: string): Promise<boolean> } };
+  }
+
   export default class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
+    /** Koa's middleware stack; composed when the server starts listening. */
+    middleware: ((ctx: S3rverContext, next: () => Promise<void>) => Promise<void>)[];
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: { Records: S3rverEventRecord[] }) => void): this;

@@ -1,10 +1,4 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import type { Context, S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -52,13 +46,6 @@ describe('summarize handler', () => {
     s3Mock
       .on(GetObjectCommand)
       .resolves({ Body: body(seedArticle()), ContentLength: 4000, ContentType: 'text/plain' });
-    s3Mock
-      .on(HeadObjectCommand)
-      .rejects(
-        Object.assign(
-          new S3ServiceException({ name: 'NotFound', $fault: 'client', $metadata: { httpStatusCode: 404 } }),
-        ),
-      );
     s3Mock.on(PutObjectCommand).resolves({});
 
     await handler()(putEvent, context);
@@ -66,6 +53,7 @@ describe('summarize handler', () => {
     expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input.Key).toBe(
       'articles/Russia raid in Nalchik – 100% report.txt',
     );
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.IfNoneMatch).toBe('*');
     expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toMatch(
       /^summaries\/2026\/11\/24\/[a-f0-9]{32}\.json$/,
     );
@@ -81,11 +69,6 @@ describe('summarize handler', () => {
     s3Mock
       .on(GetObjectCommand, { Key: 'articles/other.txt' })
       .resolves({ Body: body(seedArticle()), ContentLength: 4000 });
-    s3Mock
-      .on(HeadObjectCommand)
-      .rejects(
-        new S3ServiceException({ name: 'NotFound', $fault: 'client', $metadata: { httpStatusCode: 404 } }),
-      );
     s3Mock.on(PutObjectCommand).resolves({});
 
     await expect(handler()({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
@@ -95,6 +78,24 @@ describe('summarize handler', () => {
     const written = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
     expect(written).toHaveLength(1);
     expect(written[0]).toMatch(/^summaries\//);
+  });
+
+  it('reports a redelivered upload as already summarized when S3 refuses the conditional write', async () => {
+    s3Mock.on(GetObjectCommand).resolves({ Body: body(seedArticle()), ContentLength: 4000 });
+    s3Mock
+      .on(PutObjectCommand)
+      .rejects(
+        new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 412 },
+        }),
+      );
+
+    const report = await handler()(putEvent, context);
+
+    expect(report.outcomes[0]?.status).toBe('already-summarized');
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
 
   it('rejects an event that is not an S3 notification before doing any work', async () => {
