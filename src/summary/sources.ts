@@ -5,9 +5,11 @@
  */
 import { mergeVariants, type MentionedName } from './entities.js';
 
+/** A capitalised word; a dot only inside it ("U.S"), so "RT. Reuters" is two names. */
+const WORD = String.raw`[\p{Lu}](?:[\p{L}\p{N}&'’-]|\.(?=\p{L}))*`;
+
 /** A run of capitalised words, allowing "of", "the", "&" inside, as in "The Moscow Times". */
-const NAME_RUN =
-  /(?:The\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*(?:\s+(?:of\s+|&\s+|the\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*){0,5}/gu;
+const NAME_RUN = new RegExp(String.raw`(?:The\s+)?${WORD}(?:\s+(?:of\s+|&\s+|the\s+)?${WORD}){0,5}`, 'gu');
 
 /** Frames whose cited name follows them, up to the end of the clause. */
 const BEFORE_NAME =
@@ -15,7 +17,7 @@ const BEFORE_NAME =
 
 /** Frames whose cited name precedes them: "Interfax reported". */
 const AFTER_NAME = new RegExp(
-  String.raw`((?:The\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*(?:\s+(?:of\s+|&\s+)?[\p{Lu}][\p{L}\p{N}.&'’-]*){0,4})\s+(?:reported|reports|has reported|said in a report|quoted|cited)\b`,
+  String.raw`((?:The\s+)?${WORD}(?:\s+(?:of\s+|&\s+)?${WORD}){0,4})\s+(?:reported|reports|has reported|said in a report|quoted|cited)\b`,
   'gu',
 );
 
