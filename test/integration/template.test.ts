@@ -186,7 +186,12 @@ describe('the bucket', () => {
         .filter((r) => r.ExpirationInDays !== undefined)
         .map((r) => [render(r.Prefix), r.ExpirationInDays]),
     );
-    expect(expiring).toEqual({ 'failures/': 30, 'state/ledger/': 90, 'state/send-failures/': 30 });
+    expect(expiring).toEqual({
+      'failures/': 30,
+      'state/ledger/': 90,
+      'state/claims/': 7,
+      'state/send-failures/': 30,
+    });
     // The ledger must outlive the digest's lookback (7-day window + 2 days), or a subscriber gets repeats.
     expect(Number(expiring['state/ledger/'])).toBeGreaterThan(9);
     expect(rules.every((r) => r.Status === 'Enabled')).toBe(true);
@@ -295,21 +300,27 @@ describe('least privilege', () => {
       listUnder('ListSummariesAndState', [
         'summaries/*',
         'state/ledger/*',
+        'state/claims/*',
         'state/unsubscribed/*',
         'config/subscribers.json',
       ]),
       allow(
-        'ReadSummariesSubscribersAndState',
+        'ReadSummariesSubscribersAndLedger',
         ['s3:GetObject'],
         [
           object('config/subscribers.json'),
+          object('state/claims/*'),
           object('state/ledger/*'),
-          object('state/unsubscribed/*'),
           object('summaries/*'),
         ],
       ),
       allow('PresignLinksToOriginals', ['s3:GetObject'], [object('articles/*')]),
-      allow('WriteLedger', ['s3:PutObject'], [object('state/ledger/*'), object('state/send-failures/*')]),
+      allow(
+        'WriteLedger',
+        ['s3:PutObject'],
+        [object('state/claims/*'), object('state/ledger/*'), object('state/send-failures/*')],
+      ),
+      allow('ReleaseSendClaims', ['s3:DeleteObject'], [object('state/claims/*')]),
       allow(
         'SendAsTheConfiguredIdentity',
         ['ses:SendEmail'],
@@ -322,11 +333,10 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('unsubscribe touches only the unsubscribe records and its signing key', () => {
+  it('unsubscribe only records unsubscribes and reads its signing key', () => {
     expect(roleStatements(template, 'UnsubscribeRole')).toEqual([
       logs('UnsubscribeLogGroup'),
-      allow('ReadAndWriteUnsubscribes', ['s3:GetObject', 's3:PutObject'], [object('state/unsubscribed/*')]),
-      listUnder('ListUnsubscribes', ['state/unsubscribed/*']),
+      allow('RecordUnsubscribes', ['s3:PutObject'], [object('state/unsubscribed/*')]),
       signingKey,
     ]);
   });
