@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runDigest } from '../src/digest/run-digest.js';
-import { memoryDeps, stored } from '../test/support/digest-memory.js';
+import { fakeLinkSigner, memoryDeps, stored } from '../test/support/digest-memory.js';
 import { buildSummary, SAMPLE_DAY } from '../test/support/summary-fixtures.js';
 
 export const PREVIEW_NOW = new Date('2026-11-24T07:00:00Z');
@@ -22,6 +22,7 @@ export async function writePreview(
   const { deps, mailer } = memoryDeps({
     objects,
     document: { subscribers: [{ email: 'reader@example.com', timeZone: 'Europe/London', sendAt: '07:00' }] },
+    links: fakeLinkSigner(() => PREVIEW_NOW),
   });
 
   await runDigest(deps, PREVIEW_NOW);

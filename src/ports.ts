@@ -137,6 +137,13 @@ export class MailerError extends Error {
 }
 
 export interface LinkSigner {
-  /** A time-limited GET link to a stored object. */
-  presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A time-limited GET link to a stored object, and when it really stops working: a link signed with
+   * temporary credentials dies with them, which can be before `expiresInSeconds`.
+   */
+  presignGet(
+    bucket: string,
+    key: string,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; expiresAt: Date }>;
 }

@@ -361,7 +361,7 @@ async function buildEmail(
   now: Date,
 ): Promise<OutgoingEmail> {
   const { settings } = deps;
-  const links = await resolveLinks(deps, items, now, subscriber.timeZone);
+  const links = await resolveLinks(deps, items, subscriber.timeZone);
   const unsubscribe = settings.unsubscribe
     ? unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id)
     : undefined;
@@ -396,23 +396,21 @@ async function buildEmail(
 async function resolveLinks(
   deps: DigestDeps,
   items: StoredSummary[],
-  now: Date,
   timeZone: string,
 ): Promise<Map<string, ItemLink>> {
-  const expirySeconds = deps.settings.linkExpirySeconds;
-  const expires = localDateTime(new Date(now.getTime() + expirySeconds * 1000), timeZone);
   const links = new Map<string, ItemLink>();
   for (const { key, summary } of items) {
     const own = safeHttpUrl(summary.source.url);
-    links.set(
-      key,
-      own
-        ? { url: own }
-        : {
-            url: await deps.links.presignGet(summary.source.bucket, summary.source.key, expirySeconds),
-            expires,
-          },
+    if (own) {
+      links.set(key, { url: own });
+      continue;
+    }
+    const signed = await deps.links.presignGet(
+      summary.source.bucket,
+      summary.source.key,
+      deps.settings.linkExpirySeconds,
     );
+    links.set(key, { url: signed.url, expires: localDateTime(signed.expiresAt, timeZone) });
   }
   return links;
 }

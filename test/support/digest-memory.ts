@@ -119,10 +119,15 @@ export function capturingMailer(
   };
 }
 
-export const fakeLinkSigner: LinkSigner = {
-  presignGet: async (bucket, key, expires) =>
-    `https://${bucket}.s3.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Expires=${expires}&X-Amz-Signature=0123abcd`,
-};
+/** Signs nothing; the link expires `expires` seconds after `clock()`. */
+export function fakeLinkSigner(clock: () => Date = () => new Date()): LinkSigner {
+  return {
+    presignGet: async (bucket, key, expires) => ({
+      url: `https://${bucket}.s3.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Expires=${expires}&X-Amz-Signature=0123abcd`,
+      expiresAt: new Date(clock().getTime() + expires * 1000),
+    }),
+  };
+}
 
 export function memoryLog(): Log & {
   logged: { level: string; message: string; attributes: Record<string, unknown> | undefined }[];
@@ -161,7 +166,7 @@ export function memoryDeps(
     unsubscribes,
     summaries: memorySummaries(objects),
     mailer,
-    links: fakeLinkSigner,
+    links: fakeLinkSigner(),
     log,
     sleep: async () => undefined,
     clock: () => new Date(),

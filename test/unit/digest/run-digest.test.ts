@@ -3,6 +3,7 @@ import { runDigest } from '../../../src/digest/run-digest.js';
 import { subscriberId } from '../../../src/digest/subscribers.js';
 import { MailerError } from '../../../src/ports.js';
 import {
+  fakeLinkSigner,
   capturingMailer,
   memoryDeps,
   memoryLedger,
@@ -120,6 +121,7 @@ describe('a digest run', () => {
   it("links the article's own URL, or a presigned link with its expiry in the subscriber's zone", async () => {
     const { deps, mailer } = memoryDeps({
       document: { subscribers: [{ email: 'ana@example.com', timeZone: 'Asia/Kathmandu', sendAt: '07:00' }] },
+      links: fakeLinkSigner(() => SEVEN),
       objects: [
         stored(buildSummary({ title: 'Own URL', url: 'https://news.example.com/own' }), hoursBefore(3)),
         stored(buildSummary({ title: 'Script URL', url: 'javascript:alert(1)' }), hoursBefore(2)),

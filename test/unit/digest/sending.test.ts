@@ -9,6 +9,8 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createS3LinkSigner } from '../../../src/aws/s3-presigner.js';
 import { createSesMailer } from '../../../src/aws/ses-mailer.js';
 import { backoffMs, sendIntervalMs, sendWithRetry } from '../../../src/digest/send.js';
 import { MailerError } from '../../../src/ports.js';
@@ -118,5 +120,32 @@ describe('sending through SES', () => {
   it('spaces retries by full jitter but never below the send interval', () => {
     expect(backoffMs(1, { sleep: async () => undefined, intervalMs: 100, random: () => 0 })).toBe(100);
     expect(backoffMs(5, { sleep: async () => undefined, intervalMs: 100, random: () => 1 })).toBe(8000);
+  });
+});
+
+describe('presigned links to stored originals', () => {
+  it('state the earlier of the requested expiry and the expiry of the signing credentials', async () => {
+    const soon = new Date(Date.now() + 3_600_000);
+    const signer = (expiration?: Date) =>
+      createS3LinkSigner(
+        new S3Client({
+          region: 'us-east-1',
+          credentials: {
+            accessKeyId: 'AKIDEXAMPLE',
+            secretAccessKey: 'secret',
+            sessionToken: 't',
+            expiration,
+          },
+        }),
+      );
+
+    const temporary = await signer(soon).presignGet('bucket', 'articles/a b.txt', 604_800);
+    const longLived = await signer().presignGet('bucket', 'articles/a b.txt', 600);
+
+    expect(temporary.url).toMatch(
+      /^https:\/\/bucket\.s3\.us-east-1\.amazonaws\.com\/articles\/a%20b\.txt\?.*X-Amz-Expires=604800/,
+    );
+    expect(temporary.expiresAt).toEqual(soon);
+    expect(longLived.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
   });
 });
