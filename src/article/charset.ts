@@ -45,7 +45,7 @@ export function decodeBytes(bytes: Uint8Array, declaredCharset?: string): Decode
   if (utf8 !== undefined && !bytes.includes(0)) return finish(utf8, 'utf-8');
   const declared = normalizeCharset(declaredCharset);
   if (declared && !bytes.includes(0)) return finish(iconv.decode(Buffer.from(bytes), declared), declared);
-  const detected = normalizeCharset(chardet.detect(bytes) ?? undefined);
+  const detected = utf16ByNulPattern(bytes) ?? normalizeCharset(chardet.detect(bytes) ?? undefined);
   if (!detected)
     throw new UnreadableArticleError('undecodable', 'The charset of the upload could not be detected.');
   if (bytes.includes(0) && !detected.startsWith('utf-16') && !detected.startsWith('utf-32')) {
@@ -62,13 +62,37 @@ export function normalizeCharset(label: string | undefined): string | undefined 
     .replace(/^["']|["']$/g, '')
     .toLowerCase();
   if (!iconv.encodingExists(name)) return undefined;
+  // As browsers do (WHATWG Encoding), Latin-1 labels decode as windows-1252: it only adds printable
+  // characters (curly quotes, dashes, €) where Latin-1 has unused control codes.
   const aliases: Record<string, string> = {
     utf8: 'utf-8',
-    latin1: 'iso-8859-1',
+    latin1: 'windows-1252',
+    'iso-8859-1': 'windows-1252',
+    'iso8859-1': 'windows-1252',
     'us-ascii': 'utf-8',
     ascii: 'utf-8',
   };
   return aliases[name] ?? name;
+}
+
+/**
+ * BOM-less UTF-16 of mostly Latin text has a zero in every other byte; chardet only recognises UTF-16
+ * by its BOM, so the zero pattern is checked here (on the first 4 KB).
+ */
+function utf16ByNulPattern(bytes: Uint8Array): string | undefined {
+  const sample = bytes.subarray(0, 4096 - (Math.min(bytes.length, 4096) % 2));
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue;
+    if (i % 2 === 0) evenZeros++;
+    else oddZeros++;
+  }
+  const half = sample.length / 2;
+  if (half === 0) return undefined;
+  if (oddZeros / half > 0.3 && evenZeros / half < 0.02) return 'utf-16le';
+  if (evenZeros / half > 0.3 && oddZeros / half < 0.02) return 'utf-16be';
+  return undefined;
 }
 
 function strictUtf8(bytes: Uint8Array): string | undefined {

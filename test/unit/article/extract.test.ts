@@ -90,7 +90,7 @@ describe('extractArticle', () => {
     expect(doc.text).toBe(russian);
   });
 
-  it('decodes UTF-16 with a byte-order mark and ISO-8859-1 declared by the content type', () => {
+  it('decodes UTF-16 with a byte-order mark, and Latin-1 declared by the content type as windows-1252 like browsers', () => {
     // Prepare
     const utf16 = new Uint8Array(
       Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('Café society in Zürich.', 'utf-16le')]),
@@ -106,7 +106,23 @@ describe('extractArticle', () => {
 
     // Assess
     expect([fromUtf16.charset, fromUtf16.text]).toEqual(['utf-16le', 'Café society in Zürich.']);
-    expect([fromLatin1.charset, fromLatin1.text]).toEqual(['iso-8859-1', 'Café society in Zürich.']);
+    expect([fromLatin1.charset, fromLatin1.text]).toEqual(['windows-1252', 'Café society in Zürich.']);
+  });
+
+  it('detects BOM-less UTF-16 and windows-1252 curly quotes without a declared charset', () => {
+    // Prepare
+    const text =
+      'The minister said the plan was “ready” — and that the vote would come on Monday, not Friday.';
+    const utf16 = new Uint8Array(iconv.encode(text, 'utf-16le'));
+    const cp1252 = new Uint8Array(iconv.encode(`${text} ${text}`, 'windows-1252'));
+
+    // Act
+    const fromUtf16 = extractArticle(utf16, { key: 'a.txt' });
+    const fromCp1252 = extractArticle(cp1252, { key: 'b.txt' });
+
+    // Assess
+    expect([fromUtf16.charset, fromUtf16.text]).toEqual(['utf-16le', text]);
+    expect([fromCp1252.charset, fromCp1252.text]).toEqual(['windows-1252', `${text} ${text}`]);
   });
 
   it('removes related-story lists, photo and video credits and share lines but keeps the story', () => {
