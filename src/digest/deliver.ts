@@ -1,0 +1,196 @@
+/**
+ * One subscriber's digest: select, de-duplicate, group, render, claim, send, record. Every failure ends
+ * here as a failure record, so one address never stops the others.
+ */
+import type { OutgoingEmail, StoredSummary } from '../ports.js';
+import { composeDigest, HTML_BUDGET_BYTES } from './compose.js';
+import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
+import { groupItems } from './group.js';
+import type { LedgerEntry } from './ledger.js';
+import { localDateTime, shortLocalDate } from './local-time.js';
+import { dropNearDuplicates } from './near-duplicates.js';
+import { selectForSubscriber } from './select.js';
+import { asMailerError, sendWithRetry } from './send.js';
+import type { Subscriber } from './subscribers.js';
+import { safeHttpUrl } from './text.js';
+import { unsubscribeUrl } from './unsubscribe-token.js';
+import { digestView, type ItemLink } from './view.js';
+
+export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'claimedElsewhere';
+
+export async function deliver(
+  deps: DigestDeps,
+  target: DueSubscriber,
+  stored: StoredSummary[],
+  now: Date,
+  intervalMs: number,
+): Promise<DeliveryOutcome> {
+  const { subscriber, localDate, window } = target;
+  const { settings, log } = deps;
+  try {
+    const items = dropNearDuplicates(selectForSubscriber(stored, subscriber, window));
+    const entry = (status: LedgerEntry['status'], messageId?: string): LedgerEntry => ({
+      subscriberId: subscriber.id,
+      localDate,
+      status,
+      ...(messageId !== undefined && { messageId }),
+      windowFrom: window.from.toISOString(),
+      windowTo: window.to.toISOString(),
+      itemCount: items.length,
+      recordedAt: now.toISOString(),
+    });
+    if (items.length === 0 && !settings.sendEmpty) {
+      // Recorded so the window moves on and today is done; nothing was sent.
+      await deps.ledger.record(entry('empty'));
+      return 'empty';
+    }
+    const email = await buildEmail(deps, subscriber, items, now);
+    if (!(await deps.ledger.claim(subscriber.id, localDate, deps.clock()))) {
+      log.info('Another run is sending this digest', { subscriberId: subscriber.id, localDate });
+      return 'claimedElsewhere';
+    }
+    const { messageId, attempts } = await sendClaimed(deps, target, email, intervalMs);
+    // The one unclosable window is between SES accepting and this write: nothing else happens in between.
+    await recordSent(deps, entry('sent', messageId));
+    log.info('Digest sent', {
+      subscriberId: subscriber.id,
+      localDate,
+      messageId,
+      items: items.length,
+      attempts,
+    });
+    return 'sent';
+  } catch (error: unknown) {
+    const failure = asMailerError(error);
+    log.error('Digest not sent; it is retried next run', {
+      subscriberId: subscriber.id,
+      localDate,
+      code: failure.code,
+      error: failure.message,
+    });
+    await deps.ledger
+      .recordFailure({
+        subscriberId: subscriber.id,
+        localDate,
+        reason: failure.message,
+        code: failure.code,
+        failedAt: now.toISOString(),
+      })
+      .catch((recordError: unknown) =>
+        log.error('Could not record the send failure', {
+          subscriberId: subscriber.id,
+          error: errorMessage(recordError),
+        }),
+      );
+    return 'failed';
+  }
+}
+
+/**
+ * Sends under a claim. When SES answers with an error nothing was sent, so the claim is given back and a
+ * retry need not wait for it to expire. (An ambiguous failure, such as a timeout after SES accepted the
+ * message, is the same window as a crash before the ledger write.)
+ */
+async function sendClaimed(
+  deps: DigestDeps,
+  { subscriber, localDate }: DueSubscriber,
+  email: OutgoingEmail,
+  intervalMs: number,
+): Promise<{ messageId: string; attempts: number }> {
+  try {
+    return await sendWithRetry(deps.mailer, email, {
+      sleep: deps.sleep,
+      intervalMs,
+      ...(deps.settings.retry && { retry: deps.settings.retry }),
+    });
+  } catch (error: unknown) {
+    await deps.ledger.release(subscriber.id, localDate).catch((releaseError: unknown) =>
+      deps.log.warn('Could not release the claim; it expires by itself', {
+        error: errorMessage(releaseError),
+      }),
+    );
+    throw error;
+  }
+}
+
+/** After a send, a failed ledger write would mean a duplicate next run: retry it a few times, then shout. */
+async function recordSent(deps: DigestDeps, entry: LedgerEntry): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.ledger.record(entry);
+      return;
+    } catch (error: unknown) {
+      if (attempt >= 3) {
+        deps.log.error('Digest was sent but the ledger entry could not be written: a duplicate may follow', {
+          subscriberId: entry.subscriberId,
+          localDate: entry.localDate,
+          messageId: entry.messageId,
+          error: errorMessage(error),
+        });
+        return;
+      }
+      await deps.sleep(200 * attempt);
+    }
+  }
+}
+
+async function buildEmail(
+  deps: DigestDeps,
+  subscriber: Subscriber,
+  items: StoredSummary[],
+  now: Date,
+): Promise<OutgoingEmail> {
+  const { settings } = deps;
+  const links = await resolveLinks(deps, items, subscriber.timeZone);
+  const unsubscribe = settings.unsubscribe
+    ? unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id)
+    : undefined;
+  const view = digestView(
+    groupItems(items),
+    (item) => {
+      const link = links.get(item.key);
+      // Every grouped item is one of `items`, whose links were all resolved above.
+      if (!link) throw new Error(`No link was resolved for ${item.key}`);
+      return link;
+    },
+    shortLocalDate(now, subscriber.timeZone),
+    unsubscribe,
+  );
+  const composed = composeDigest(view, settings.htmlBudgetBytes ?? HTML_BUDGET_BYTES);
+  return {
+    from: settings.sender,
+    to: subscriber.email,
+    subject: composed.subject,
+    html: composed.html,
+    text: composed.text,
+    headers: unsubscribe
+      ? [
+          { name: 'List-Unsubscribe', value: `<${unsubscribe}>` },
+          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+        ]
+      : [],
+  };
+}
+
+/** The article's own URL when it has a safe one, otherwise a presigned link to the stored original. */
+async function resolveLinks(
+  deps: DigestDeps,
+  items: StoredSummary[],
+  timeZone: string,
+): Promise<Map<string, ItemLink>> {
+  const links = new Map<string, ItemLink>();
+  for (const { key, summary } of items) {
+    const own = safeHttpUrl(summary.source.url);
+    if (own) {
+      links.set(key, { url: own });
+      continue;
+    }
+    const signed = await deps.links.presignGet(
+      summary.source.bucket,
+      summary.source.key,
+      deps.settings.linkExpirySeconds,
+    );
+    links.set(key, { url: signed.url, expires: localDateTime(signed.expiresAt, timeZone) });
+  }
+  return links;
+}

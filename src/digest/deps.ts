@@ -1,0 +1,53 @@
+/** What the digest use case runs on: ports, clocks and settings, wired by the handler or a test. */
+import type {
+  Ledger,
+  LinkSigner,
+  Log,
+  Mailer,
+  SubscriberDirectory,
+  SummaryReader,
+  Unsubscribes,
+} from '../ports.js';
+import type { Window } from './ledger.js';
+import type { RetryPolicy } from './send.js';
+import type { Subscriber, SubscriberDefaults } from './subscribers.js';
+
+export interface DigestSettings {
+  sender: string;
+  /** Send a short "nothing new" note instead of nothing. */
+  sendEmpty: boolean;
+  linkExpirySeconds: number;
+  unsubscribe?: { url: string; secret: string };
+  defaults: SubscriberDefaults;
+  /** Used when the bucket holds no subscribers document. */
+  fallbackRecipients: string[];
+  htmlBudgetBytes?: number;
+  retry?: RetryPolicy;
+}
+
+export interface DigestDeps {
+  directory: SubscriberDirectory;
+  ledger: Ledger;
+  unsubscribes: Unsubscribes;
+  summaries: SummaryReader;
+  mailer: Mailer;
+  links: LinkSigner;
+  log: Log;
+  sleep: (ms: number) => Promise<void>;
+  /** The wall clock, for claims: a retried event carries the same `now`, but time has moved on. */
+  clock: () => Date;
+  /** False when the invocation is about to time out: stop before starting another send. */
+  hasTimeLeft: () => boolean;
+  settings: DigestSettings;
+}
+
+/** A subscriber this run sends to: their local date and the window of summaries it covers. */
+export interface DueSubscriber {
+  subscriber: Subscriber;
+  localDate: string;
+  window: Window;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
