@@ -5,12 +5,21 @@
  * dead-letter path, the schedule, the environment each function validates at start.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withUnsubscribeSecret } from '../../src/aws/secret.js';
 import { loadDigestConfig, loadSummarizeConfig, loadUnsubscribeConfig } from '../../src/config.js';
+import {
+  LOCAL_BUCKET,
+  LOCAL_RECIPIENTS,
+  startLocalStack,
+  type LocalStack,
+} from '../../src/local/local-stack.js';
+import { allows, deniedCalls, recordAwsCalls, s3Call, type AwsCall } from '../support/deploy-iam.js';
 import {
   REPO_ROOT,
   asArray,
@@ -25,6 +34,7 @@ import {
   type Statement,
   zipEntryText,
 } from '../support/deploy-template.js';
+import { SEED_ARTICLE_PATH } from '../support/samples.js';
 
 const SENDER = 'digest@news.example.org';
 const TIME_ZONE = 'Europe/Berlin';
@@ -611,5 +621,111 @@ describe('cfn-lint', () => {
     // Exit status bits: 2 errors, 4 warnings, 8 informational. The W3005 warnings are osls' DependsOn lists.
     expect(result.code & 2, result.output).toBe(0);
     expect(result.code & ~(2 | 4 | 8), result.output).toBe(0);
+  });
+});
+
+describe('the roles allow every call the functions make (local stack, requests recorded)', () => {
+  type FunctionName = keyof typeof FUNCTIONS;
+  const ROLES: Record<FunctionName, string> = {
+    summarize: 'SummarizeRole',
+    digest: 'DigestRole',
+    unsubscribe: 'UnsubscribeRole',
+  };
+  const calls: Record<FunctionName, AwsCall[]> = { summarize: [], digest: [], unsubscribe: [] };
+  const uploaded = new Set<string>();
+  let phase: FunctionName | undefined;
+  let stack: LocalStack | undefined;
+  let stopRecording = () => {};
+
+  /** The template's ARNs as the local stack spells them. */
+  const resolve = (arn: string) =>
+    arn
+      .replaceAll('${AWS::Partition}', 'aws')
+      .replaceAll('article-digest-dev-${AWS::AccountId}-${AWS::Region}', LOCAL_BUCKET);
+
+  async function as<T>(name: FunctionName, act: () => Promise<T>): Promise<T> {
+    phase = name;
+    try {
+      return await act();
+    } finally {
+      phase = undefined;
+    }
+  }
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ quietLogs: true });
+    const local = stack;
+    stopRecording = recordAwsCalls({ s3: local.s3.endpoint, ses: local.ses.endpoint }, (call) => {
+      // The test's own uploads are not the function's calls.
+      const ownUpload =
+        call.action === 's3:PutObject' && [...uploaded].some((key) => call.resource.endsWith(`/${key}`));
+      if (phase && !ownUpload) calls[phase].push(call);
+    });
+    const scratch = await mkdtemp(join(tmpdir(), 'iam-coverage-'));
+    const blank = join(scratch, 'blank.txt');
+    await writeFile(blank, ' \n ');
+    await local.client.send(
+      new PutObjectCommand({
+        Bucket: LOCAL_BUCKET,
+        Key: 'config/subscribers.json',
+        Body: JSON.stringify({ subscribers: LOCAL_RECIPIENTS.map((email) => ({ email })) }),
+      }),
+    );
+    await as('summarize', async () => {
+      // A summary, the same upload again (already summarized), and a failure record.
+      for (const path of [SEED_ARTICLE_PATH, SEED_ARTICLE_PATH, blank]) {
+        uploaded.add(`articles/${basename(path)}`);
+        await local.upload(path);
+        await local.settled();
+      }
+    });
+    const today = new Date();
+    await as('digest', () => local.runDigest(today));
+    const header =
+      (await local.ses.emails())[0]?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    const link = /<(http[^>]+)>/.exec(header)?.[1] ?? '';
+    await as('unsubscribe', async () => {
+      for (let i = 0; i < 2; i += 1) {
+        await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+      }
+    });
+    await as('digest', () => local.runDigest(new Date(today.getTime() + 24 * 60 * 60 * 1000)));
+  }, 90_000);
+
+  afterAll(async () => {
+    stopRecording();
+    await stack?.close();
+  });
+
+  it('exercised each function: summaries and failure records, mail and ledger, an unsubscribe', () => {
+    const made = (name: FunctionName, action: string, prefix: string) =>
+      calls[name].some((c) => c.action === action && c.resource.startsWith(prefix));
+    const under = (prefix: string) => `arn:aws:s3:::${LOCAL_BUCKET}/${prefix}`;
+    expect(made('summarize', 's3:PutObject', under('summaries/'))).toBe(true);
+    expect(made('summarize', 's3:PutObject', under('failures/'))).toBe(true);
+    expect(made('digest', 'ses:SendEmail', '')).toBe(true);
+    expect(made('digest', 's3:PutObject', under('state/ledger/'))).toBe(true);
+    expect(made('unsubscribe', 's3:PutObject', under('state/unsubscribed/'))).toBe(true);
+  });
+
+  it.each(Object.keys(ROLES) as FunctionName[])('%s makes no call its role denies', (name) => {
+    expect(deniedCalls(roleStatements(template, ROLES[name]), calls[name], resolve)).toEqual([]);
+  });
+
+  it('the evaluator itself denies what the roles leave out', () => {
+    const statements = roleStatements(template, 'UnsubscribeRole');
+    const put = (key: string) => s3Call('PUT', `/${LOCAL_BUCKET}/${encodeURIComponent(key)}`);
+    expect(allows(statements, put('state/unsubscribed/abc.json'), resolve)).toBe(true);
+    expect(allows(statements, put('state/ledger/abc/2026-11-24.json'), resolve)).toBe(false);
+    expect(allows(statements, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=state%2F`), resolve)).toBe(
+      false,
+    );
+    const digest = roleStatements(template, 'DigestRole');
+    expect(
+      allows(digest, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=summaries%2F2026%2F`), resolve),
+    ).toBe(true);
+    expect(allows(digest, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=failures%2F`), resolve)).toBe(
+      false,
+    );
   });
 });
