@@ -10,7 +10,7 @@
  *    the same bytes) in an identical process.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -207,6 +207,11 @@ function sampleArticles(): { samples: Article[]; worstCases: Article[] } {
   };
   const samples: Article[] = [];
   const texts: string[] = [];
+  if (!existsSync(join(SHARED, 'articles')) || !existsSync(join(SHARED, 'eval'))) {
+    throw new Error(
+      `The sample articles are read from ${SHARED}/articles and ${SHARED}/eval: check out ../shared.`,
+    );
+  }
   for (const file of readdirSync(join(SHARED, 'articles'))) {
     const content = readFileSync(join(SHARED, 'articles', file), 'utf8');
     texts.push(content);
