@@ -7,8 +7,7 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { claimExpired, claimSchema, ledgerEntrySchema } from '../digest/ledger.js';
 import type { Ledger } from '../ports.js';
-import { getJson, putJson } from './s3-json.js';
-import { keyExists, listAll, parseJson, putJsonIfNoneMatch, readText } from './s3-keys.js';
+import { getJson, keyExists, listAll, parseJson, putJson, putJsonIfAbsent, readText } from './s3-objects.js';
 
 export class LedgerEntryError extends Error {
   override readonly name = 'LedgerEntryError';
@@ -37,7 +36,7 @@ export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string
     async claim(subscriberId, localDate, at) {
       const key = claimKey(subscriberId, localDate);
       const claim = { claimedAt: at.toISOString() };
-      if (await putJsonIfNoneMatch(s3, bucket, key, claim)) return true;
+      if (await putJsonIfAbsent(s3, bucket, key, claim)) return true;
       const held = claimSchema.safeParse(await getJson(s3, bucket, key));
       if (held.success && !claimExpired(held.data.claimedAt, at)) return false;
       // The run that held it is gone (or the claim is unreadable): take it over.

@@ -4,7 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SubscriberDirectory } from '../ports.js';
-import { keyExists, readText } from './s3-keys.js';
+import { keyExists, readText } from './s3-objects.js';
 
 export class SubscribersDocumentError extends Error {
   override readonly name = 'SubscribersDocumentError';

@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { mapConcurrent } from '../digest/concurrency.js';
 import { summaryPartitions } from '../digest/partitions.js';
 import type { StoredObject, SummaryReader } from '../ports.js';
-import { listAll, parseJson, readText } from './s3-keys.js';
+import { listAll, parseJson, readText } from './s3-objects.js';
 
 const READ_CONCURRENCY = 8;
 

@@ -4,7 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Unsubscribes } from '../ports.js';
-import { listAll, putJsonIfNoneMatch } from './s3-keys.js';
+import { listAll, putJsonIfAbsent } from './s3-objects.js';
 
 export function createS3Unsubscribes(s3: S3Client, bucket: string, statePrefix: string): Unsubscribes {
   const prefix = `${statePrefix}unsubscribed/`;
@@ -18,7 +18,7 @@ export function createS3Unsubscribes(s3: S3Client, bucket: string, statePrefix: 
       );
     },
     add: (subscriberId, at) =>
-      putJsonIfNoneMatch(s3, bucket, `${prefix}${subscriberId}.json`, {
+      putJsonIfAbsent(s3, bucket, `${prefix}${subscriberId}.json`, {
         subscriberId,
         unsubscribedAt: at.toISOString(),
       }),
