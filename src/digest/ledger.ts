@@ -54,11 +54,16 @@ export interface Window {
   to: Date;
 }
 
-/** Contiguous windows: each starts where the previous digest's window ended. */
+/**
+ * Contiguous windows: each starts where the previous digest's window ended. The end is cut to a whole
+ * second because S3's LastModified has one-second resolution: with a millisecond end, a summary stored in
+ * the same second just after a run listed would fall before the next window's start and be missed forever.
+ */
 export function nextWindow(previous: LedgerEntry | undefined, now: Date): Window {
-  const earliest = now.getTime() - MAX_WINDOW_MS;
-  const start = previous ? Date.parse(previous.windowTo) : now.getTime() - FIRST_WINDOW_MS;
-  return { from: new Date(Math.min(Math.max(start, earliest), now.getTime())), to: now };
+  const end = Math.floor(now.getTime() / 1000) * 1000;
+  const earliest = end - MAX_WINDOW_MS;
+  const start = previous ? Date.parse(previous.windowTo) : end - FIRST_WINDOW_MS;
+  return { from: new Date(Math.min(Math.max(start, earliest), end)), to: new Date(end) };
 }
 
 /** The oldest ledger date worth looking at (a little beyond the longest window, any zone). */

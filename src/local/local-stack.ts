@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { createS3Client } from '../aws/clients.js';
-import { getJson } from '../aws/s3-json.js';
+import { getJson, listAll } from '../aws/s3-objects.js';
 import type { SummarizeReport } from '../handlers/summarize-handler.js';
 import { startFunctionUrl, type FunctionUrlHandler, type LocalFunctionUrl } from './function-url.js';
 import {
@@ -146,11 +146,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Notifications are emitted after the PUT completes; give them a tick to arrive, then drain.
       await new Promise((resolve) => setTimeout(resolve, 50));
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+      // Digest windows end on a whole second (S3's LastModified resolution): let this second pass, so a
+      // digest run right after it includes what was just stored, as an hourly run would.
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 1));
     },
     runDigest: (time) => digest({ time: time.toISOString() }, lambdaContext('digest')),
     async listJson(prefix) {
-      const listing = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix: prefix }));
-      const keys = (listing.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+      const keys = (await listAll(client, LOCAL_BUCKET, prefix)).flatMap((o) => (o.Key ? [o.Key] : []));
       return Promise.all(keys.map(async (key) => ({ key, body: await getJson(client, LOCAL_BUCKET, key) })));
     },
     async close() {

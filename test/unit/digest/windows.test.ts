@@ -25,6 +25,17 @@ describe('digest windows', () => {
     });
   });
 
+  it('end on a whole second, so a summary stored in the same second just after a run is in the next window', () => {
+    const run = new Date('2026-11-24T07:00:19.008Z');
+    const storedJustAfterListing = new Date('2026-11-24T07:00:19.000Z'); // S3 LastModified: whole seconds
+
+    const first = nextWindow(undefined, run);
+    const second = nextWindow(entry(first.to.toISOString()), new Date('2026-11-25T07:00:00Z'));
+
+    expect(storedJustAfterListing < first.to).toBe(false);
+    expect(storedJustAfterListing >= second.from && storedJustAfterListing < second.to).toBe(true);
+  });
+
   it('cover the last 24 hours for a first digest and at most 7 days after a long gap', () => {
     expect(nextWindow(undefined, now).from).toEqual(new Date('2026-11-23T07:00:00Z'));
     expect(nextWindow(entry('2026-10-01T07:00:00.000Z'), now).from).toEqual(new Date('2026-11-17T07:00:00Z'));
