@@ -298,8 +298,7 @@ describe('least privilege', () => {
         ['s3:PutObject'],
         [object('failures/*'), object('summaries/*')],
       ),
-      allow('ProbeSummaries', ['s3:GetObject'], [object('summaries/*')]),
-      listUnder('ListOwnPrefixes', ['articles/*', 'summaries/*']),
+      listUnder('ListArticles', ['articles/*']),
       deadLetter,
     ]);
   });
