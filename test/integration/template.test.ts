@@ -34,7 +34,6 @@ import {
   type Statement,
   zipEntryText,
 } from '../support/deploy-template.js';
-import { SEED_ARTICLE_PATH } from '../support/samples.js';
 
 const SENDER = 'digest@news.example.org';
 const TIME_ZONE = 'Europe/Berlin';
@@ -623,6 +622,16 @@ describe('cfn-lint', () => {
   });
 });
 
+/** Self-contained, so these tests need nothing beside the checkout. */
+const ARTICLE = `# Library extends opening hours for exam season
+
+The central library will stay open until midnight from 1 May to 15 June, the city council announced on Tuesday, after students asked for more quiet space during exams.
+
+The extra hours cost about 60,000 euros and are paid from the youth budget. "Every seat was taken by ten in the morning last year," said librarian Tom Berg.
+
+Two reading rooms on the top floor will be kept silent, and the café will close at eight as before.
+`;
+
 describe('the roles allow every call the functions make (local stack, requests recorded)', () => {
   type FunctionName = keyof typeof FUNCTIONS;
   const ROLES: Record<FunctionName, string> = {
@@ -663,6 +672,8 @@ describe('the roles allow every call the functions make (local stack, requests r
     const scratch = await mkdtemp(join(tmpdir(), 'iam-coverage-'));
     const blank = join(scratch, 'blank.txt');
     await writeFile(blank, ' \n ');
+    const article = join(scratch, 'bridge.md');
+    await writeFile(article, ARTICLE);
     await local.client.send(
       new PutObjectCommand({
         Bucket: LOCAL_BUCKET,
@@ -672,7 +683,7 @@ describe('the roles allow every call the functions make (local stack, requests r
     );
     await as('summarize', async () => {
       // A summary, the same upload again (already summarized), and a failure record.
-      for (const path of [SEED_ARTICLE_PATH, SEED_ARTICLE_PATH, blank]) {
+      for (const path of [article, article, blank]) {
         uploaded.add(`articles/${basename(path)}`);
         await local.upload(path);
         await local.settled();
