@@ -82,15 +82,13 @@ describe('summarize handler', () => {
 
   it('reports a redelivered upload as already summarized when S3 refuses the conditional write', async () => {
     s3Mock.on(GetObjectCommand).resolves({ Body: body(seedArticle()), ContentLength: 4000 });
-    s3Mock
-      .on(PutObjectCommand)
-      .rejects(
-        new S3ServiceException({
-          name: 'PreconditionFailed',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 412 },
-        }),
-      );
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
 
     const report = await handler()(putEvent, context);
 
