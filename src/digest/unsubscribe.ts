@@ -5,6 +5,7 @@
  * Repeating either is harmless: the state is a set.
  */
 import type { Unsubscribes } from '../ports.js';
+import { page } from './page.js';
 import { escapeHtml } from './text.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
 
@@ -62,12 +63,4 @@ export async function handleUnsubscribe(
     ),
     subscriberId,
   };
-}
-
-function page(title: string, message: string, extra = ''): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">
-<title>${escapeHtml(title)}</title></head>
-<body style="font-family:-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:480px;margin:48px auto;padding:0 16px;">
-<h1 style="font-size:22px;">${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${extra}</body></html>`;
 }

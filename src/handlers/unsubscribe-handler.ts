@@ -8,15 +8,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../digest/unsubscribe.js';
 import { logger as defaultLogger } from '../observability.js';
-
-const HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  // The token is in the URL: never leak it to another site, never index the page.
-  'Referrer-Policy': 'no-referrer',
-  'X-Robots-Tag': 'noindex',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-};
+import { PAGE_HEADERS } from './page-headers.js';
 
 /** `deps` may be a once-per-cold-start loader (the signing key comes from Secrets Manager on AWS). */
 export function createUnsubscribeHandler(
@@ -33,7 +25,7 @@ export function createUnsubscribeHandler(
       subscriberId: result.subscriberId,
       unsubscribed: result.unsubscribed,
     });
-    return { statusCode: result.status, headers: HEADERS, body: method === 'HEAD' ? '' : result.html };
+    return { statusCode: result.status, headers: PAGE_HEADERS, body: method === 'HEAD' ? '' : result.html };
   };
   return middy(unsubscribe).use(injectLambdaContext(logger, { clearState: true }));
 }
