@@ -21,7 +21,7 @@ export function createS3ArticleStore(s3: S3Client): ArticleStore {
         response.Body?.transformToWebStream().cancel();
         throw new UnreadableArticleError(
           'too-large',
-          `The article is ${size} bytes, over the ${maxBytes}-byte limit (MAX_ARTICLE_BYTES). Split it or raise the limit.`,
+          `The article is ${size} bytes, over the ${maxBytes}-byte limit (MAX_ARTICLE_BYTES).`,
         );
       }
       const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();

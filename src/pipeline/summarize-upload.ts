@@ -4,7 +4,7 @@
  * errors that no retry can fix become a failure record, so nothing is silently lost or retried forever.
  */
 import { extractArticle } from '../article/extract.js';
-import { UnreadableArticleError } from '../article/document.js';
+import { UnreadableArticleError, type UnreadableReason } from '../article/document.js';
 import {
   ArticleNotFoundError,
   type ArticleRef,
@@ -94,10 +94,25 @@ export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps
   }
 }
 
+/** What the uploader can do about each kind of unreadable upload: a failure record says both. */
+const WHAT_TO_DO: Record<UnreadableReason, string> = {
+  empty: 'Upload the article itself: plain text, Markdown, HTML or JSON.',
+  binary:
+    'Only text formats are summarized: plain text, Markdown, HTML or JSON; convert documents and images to text first.',
+  undecodable: 'Save the file as UTF-8 (or declare its charset in the Content-Type) and upload it again.',
+  'too-large': 'Upload only the article text, or raise MAX_ARTICLE_BYTES.',
+  'no-text': 'Check that the file holds the article body, not only markup, navigation or metadata.',
+  'invalid-json': 'JSON uploads must be {"title", "body" or "text", "url"?, "publishedAt"?}.',
+};
+
 /** Sorts an error into "record it, a retry cannot help" or undefined for "rethrow, a retry may help". */
 function asPermanentFailure(error: unknown): { code: string; reason: string } | undefined {
-  if (error instanceof UnreadableArticleError) return { code: error.code, reason: error.message };
-  if (error instanceof ArticleNotFoundError) return { code: 'not-found', reason: error.message };
+  if (error instanceof UnreadableArticleError) {
+    return { code: error.code, reason: `${error.message} ${WHAT_TO_DO[error.code]}` };
+  }
+  if (error instanceof ArticleNotFoundError) {
+    return { code: 'not-found', reason: `${error.message} Upload it again if it was deleted by mistake.` };
+  }
   if (error instanceof Error && error.name === 'ZodError') {
     // Our own summarizer produced something off-schema: a bug, and retrying would produce it again.
     return {

@@ -64,16 +64,17 @@ describe('summarizeUpload', () => {
   });
 
   it.each([
-    ['an empty file', '', 'empty'],
-    ['whitespace only', ' \n\t\n ', 'no-text'],
+    ['an empty file', '', 'empty', /Upload the article itself/],
+    ['whitespace only', ' \n\t\n ', 'no-text', /holds the article body/],
     [
       'binary bytes',
       new Uint8Array([
         0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3,
       ]),
       'binary',
+      /convert documents and images to text/,
     ],
-  ])('records a failure with a reason and stores no summary for %s', async (_name, body, code) => {
+  ])('records a failure with a reason and stores no summary for %s', async (_name, body, code, remedy) => {
     const { value, summaries, failures } = deps(memoryArticles({ 'articles/bad.txt': { body } }));
 
     const outcome = await summarizeUpload(ref('articles/bad.txt'), value);
@@ -81,7 +82,7 @@ describe('summarizeUpload', () => {
     expect(outcome).toMatchObject({ status: 'failed', code });
     expect(summaries.stored.size).toBe(0);
     const [record] = [...failures.stored.values()];
-    expect(failureRecordSchema.parse(record).reason.length).toBeGreaterThan(10);
+    expect(failureRecordSchema.parse(record).reason).toMatch(remedy);
     expect([...failures.stored.keys()][0]).toMatch(/^failures\/2026\/11\/24\/[a-f0-9]{32}\.json$/);
   });
 
