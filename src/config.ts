@@ -15,6 +15,8 @@ const prefix = z
   .regex(/^[^/].*\/$/, 'must be a key prefix ending in "/" and not starting with "/", e.g. "articles/"');
 
 const positiveInt = z.coerce.number().int().positive();
+const DAY_SECONDS = 86_400;
+const MAX_LINK_EXPIRY_SECONDS = 90 * DAY_SECONDS;
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Valid IANA zone names are the ones this runtime's Intl accepts. */
@@ -80,8 +82,22 @@ const digestShape = {
   DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   SEND_EMPTY_DIGEST: booleanFlag.default(false),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  /** How long a presigned link to a stored original stays valid (SigV4 allows at most 7 days). */
-  LINK_EXPIRY_SECONDS: positiveInt.max(604_800).default(604_800),
+  /**
+   * How long a digest's link to a stored original works. Through ARTICLE_LINK_URL it is exactly this long
+   * (at most 90 days); without it the link is presigned at send time, for at most 7 days (SigV4) and never
+   * beyond the signing credentials (src/aws/s3-presigner.ts).
+   */
+  LINK_EXPIRY_SECONDS: positiveInt
+    .max(MAX_LINK_EXPIRY_SECONDS, 'must be at most 7776000 (90 days)')
+    .default(30 * DAY_SECONDS),
+  /**
+   * Public URL of the article-link function: links to stored originals go through it and are presigned at
+   * click time. Without it they are presigned at send time and die with the digest's credentials.
+   */
+  ARTICLE_LINK_URL: z
+    .string()
+    .url('must be the article-link function URL, e.g. "https://abc.lambda-url.eu-west-1.on.aws/"')
+    .optional(),
   /** Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. */
   UNSUBSCRIBE_URL: z.string().url().optional(),
   UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret').optional(),
@@ -90,6 +106,13 @@ const digestShape = {
 const unsubscribeShape = {
   ...awsShape,
   ...storageShape,
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret'),
+};
+
+const articleLinkShape = {
+  ...awsShape,
+  ...storageShape,
+  /** The key the digest signs article links with (the same as for unsubscribe links; purposes differ). */
   UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret'),
 };
 
@@ -120,5 +143,17 @@ export type UnsubscribeConfig = ReturnType<typeof loadUnsubscribeConfig>;
 export type AwsConfig = Pick<SummarizeConfig, 'AWS_REGION' | 'S3_ENDPOINT' | 'SES_ENDPOINT'>;
 
 export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeShape, env, 'summarize');
-export const loadDigestConfig = (env: Env = process.env) => load(digestShape, env, 'digest');
+export type ArticleLinkConfig = ReturnType<typeof loadArticleLinkConfig>;
+
+export function loadDigestConfig(env: Env = process.env) {
+  const config = load(digestShape, env, 'digest');
+  if (config.ARTICLE_LINK_URL !== undefined && config.UNSUBSCRIBE_SECRET === undefined) {
+    throw new ConfigError(
+      'Invalid configuration for the digest function: ARTICLE_LINK_URL is set but UNSUBSCRIBE_SECRET is not ' +
+        '(nor UNSUBSCRIBE_SECRET_ID): article links are signed with that key. Set it, or unset ARTICLE_LINK_URL.',
+    );
+  }
+  return config;
+}
 export const loadUnsubscribeConfig = (env: Env = process.env) => load(unsubscribeShape, env, 'unsubscribe');
+export const loadArticleLinkConfig = (env: Env = process.env) => load(articleLinkShape, env, 'article-link');

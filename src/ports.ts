@@ -136,6 +136,13 @@ export class MailerError extends Error {
   }
 }
 
+/** A stored original a digest links to: the object, and its version when the upload event named one. */
+export interface OriginalRef {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
 export interface LinkSigner {
   /**
    * A time-limited GET link to a stored object, and when it really stops working: a link signed with
@@ -146,4 +153,16 @@ export interface LinkSigner {
     key: string,
     expiresInSeconds: number,
   ): Promise<{ url: string; expiresAt: Date }>;
+}
+
+/** Links signed at click time (the article-link function): the role's credentials are fresh then. */
+export interface OriginalLinks {
+  /**
+   * A GET link to the object (that version, when named) valid for `expiresInSeconds` from now, or
+   * undefined when the object is gone. Fails (throws) on anything else, e.g. S3 being unreachable.
+   */
+  presignExisting(
+    ref: OriginalRef,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; expiresAt: Date } | undefined>;
 }

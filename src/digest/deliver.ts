@@ -3,6 +3,7 @@
  * here as a failure record, so one address never stops the others.
  */
 import type { OutgoingEmail, StoredSummary } from '../ports.js';
+import { articleLinkUrl, linkExpiry } from './article-link.js';
 import { composeDigest, HTML_BUDGET_BYTES } from './compose.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
 import { groupItems } from './group.js';
@@ -141,7 +142,7 @@ async function buildEmail(
   now: Date,
 ): Promise<OutgoingEmail> {
   const { settings } = deps;
-  const links = await resolveLinks(deps, items, subscriber.timeZone);
+  const links = await resolveLinks(deps, items, subscriber.timeZone, now);
   const unsubscribe = settings.unsubscribe
     ? unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id)
     : undefined;
@@ -172,12 +173,21 @@ async function buildEmail(
   };
 }
 
-/** The article's own URL when it has a safe one, otherwise a presigned link to the stored original. */
+/** SigV4 presigned URLs are valid for at most 7 days. */
+const MAX_PRESIGNED_SECONDS = 604_800;
+
+/**
+ * The article's own URL when it has a safe one; otherwise a link to the stored original: through the
+ * article-link function when configured (its stated expiry is exact), or presigned now (its stated expiry
+ * is when the URL or its signing credentials run out, whichever is first).
+ */
 async function resolveLinks(
   deps: DigestDeps,
   items: StoredSummary[],
   timeZone: string,
+  now: Date,
 ): Promise<Map<string, ItemLink>> {
+  const { settings } = deps;
   const links = new Map<string, ItemLink>();
   for (const { key, summary } of items) {
     const own = safeHttpUrl(summary.source.url);
@@ -185,10 +195,18 @@ async function resolveLinks(
       links.set(key, { url: own });
       continue;
     }
+    const { bucket, key: objectKey, versionId } = summary.source;
+    if (settings.articleLink) {
+      const expiresAt = linkExpiry(now, settings.linkExpirySeconds);
+      const ref = { bucket, key: objectKey, ...(versionId !== undefined && { versionId }) };
+      const url = articleLinkUrl(settings.articleLink.url, settings.articleLink.secret, ref, expiresAt);
+      links.set(key, { url, expires: localDateTime(expiresAt, timeZone) });
+      continue;
+    }
     const signed = await deps.links.presignGet(
-      summary.source.bucket,
-      summary.source.key,
-      deps.settings.linkExpirySeconds,
+      bucket,
+      objectKey,
+      Math.min(settings.linkExpirySeconds, MAX_PRESIGNED_SECONDS),
     );
     links.set(key, { url: signed.url, expires: localDateTime(signed.expiresAt, timeZone) });
   }

@@ -16,7 +16,13 @@ export interface DigestSettings {
   sender: string;
   /** Send a short "nothing new" note instead of nothing. */
   sendEmpty: boolean;
+  /** How long a link to a stored original works (see `articleLink`). */
   linkExpirySeconds: number;
+  /**
+   * The article-link function: links to stored originals are signed tokens for it, which presigns at
+   * click time. Without it they are presigned at send time (at most 7 days, and never past the credentials).
+   */
+  articleLink?: { url: string; secret: string };
   unsubscribe?: { url: string; secret: string };
   defaults: SubscriberDefaults;
   /** Used when the bucket holds no subscribers document. */

@@ -58,6 +58,11 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
       sender: config.SENDER_EMAIL,
       sendEmpty: config.SEND_EMPTY_DIGEST,
       linkExpirySeconds: config.LINK_EXPIRY_SECONDS,
+      // The config loader refuses ARTICLE_LINK_URL without the signing key.
+      ...(config.ARTICLE_LINK_URL !== undefined &&
+        config.UNSUBSCRIBE_SECRET !== undefined && {
+          articleLink: { url: config.ARTICLE_LINK_URL, secret: config.UNSUBSCRIBE_SECRET },
+        }),
       ...(config.UNSUBSCRIBE_URL !== undefined &&
         config.UNSUBSCRIBE_SECRET !== undefined && {
           unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: config.UNSUBSCRIBE_SECRET },

@@ -6,12 +6,14 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 const load = <T>(name: string): T =>
   JSON.parse(readFileSync(resolve(__dirname, '../../events', name), 'utf-8')) as T;
 
-export function functionUrlEvent(method: 'GET' | 'POST', token: string | undefined): LambdaFunctionURLEvent {
+/** A function URL request (the unsubscribe fixtures; any method but POST is the GET one with its method). */
+export function functionUrlEvent(method: string, token: string | undefined): LambdaFunctionURLEvent {
   const event = load<LambdaFunctionURLEvent>(
-    method === 'GET' ? 'unsubscribe-get.json' : 'unsubscribe-post.json',
+    method === 'POST' ? 'unsubscribe-post.json' : 'unsubscribe-get.json',
   );
   return {
     ...event,
+    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method } },
     rawQueryString: token === undefined ? '' : `token=${encodeURIComponent(token)}`,
     ...(token === undefined ? { queryStringParameters: undefined } : { queryStringParameters: { token } }),
   };

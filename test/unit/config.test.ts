@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  loadArticleLinkConfig,
   loadDigestConfig,
   loadSummarizeConfig,
   loadUnsubscribeConfig,
@@ -67,6 +68,43 @@ describe('config', () => {
   it('refuses a short unsubscribe secret', () => {
     expect(() => loadUnsubscribeConfig({ BUCKET: 'b-ok', UNSUBSCRIBE_SECRET: 'short' })).toThrow(
       /UNSUBSCRIBE_SECRET must be at least 32 characters/,
+    );
+  });
+
+  it('lets article links work 30 days by default and at most 90', () => {
+    const digest = (env: Record<string, string>) =>
+      loadDigestConfig({ BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com', ...env });
+
+    expect(digest({}).LINK_EXPIRY_SECONDS).toBe(30 * 86_400);
+    expect(digest({ LINK_EXPIRY_SECONDS: String(90 * 86_400) }).LINK_EXPIRY_SECONDS).toBe(7_776_000);
+    expect(() => digest({ LINK_EXPIRY_SECONDS: String(90 * 86_400 + 1) })).toThrow(
+      /LINK_EXPIRY_SECONDS must be at most 7776000 \(90 days\)/,
+    );
+  });
+
+  it('wants the article-link URL as a URL, and the signing key with it', () => {
+    const digest = (env: Record<string, string>) =>
+      loadDigestConfig({ BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com', ...env });
+    const secret = 's'.repeat(32);
+
+    expect(
+      digest({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/', UNSUBSCRIBE_SECRET: secret }),
+    ).toMatchObject({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/' });
+    expect(() => digest({ ARTICLE_LINK_URL: 'links', UNSUBSCRIBE_SECRET: secret })).toThrow(
+      /ARTICLE_LINK_URL must be the article-link function URL/,
+    );
+    expect(() => digest({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/' })).toThrow(
+      /ARTICLE_LINK_URL is set but UNSUBSCRIBE_SECRET is not/,
+    );
+  });
+
+  it('gives the article-link function its bucket, prefix and signing key', () => {
+    expect(loadArticleLinkConfig({ BUCKET: 'b-ok', UNSUBSCRIBE_SECRET: 's'.repeat(32) })).toMatchObject({
+      BUCKET: 'b-ok',
+      ARTICLES_PREFIX: 'articles/',
+    });
+    expect(() => loadArticleLinkConfig({ BUCKET: 'b-ok' })).toThrow(
+      /article-link function: UNSUBSCRIBE_SECRET .*it is not set/,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readArticleLinkToken } from '../../../src/digest/article-link.js';
 import { runDigest } from '../../../src/digest/run-digest.js';
 import { subscriberId } from '../../../src/digest/subscribers.js';
 import { MailerError } from '../../../src/ports.js';
@@ -137,6 +138,45 @@ describe('a digest run', () => {
       'https://digest-test-bucket.s3.amazonaws.com/articles/script-url.txt?X-Amz-Expires=604800',
     );
     expect(html).toContain('link valid until Tue 1 Dec, 12:45 Asia/Kathmandu');
+  });
+
+  it('links a stored original through the article-link function when configured, stating the full expiry', async () => {
+    const secret = TEST_SETTINGS.unsubscribe?.secret ?? '';
+    const { deps, mailer } = memoryDeps({
+      document: { subscribers: [{ email: 'ana@example.com', timeZone: 'Asia/Kathmandu', sendAt: '07:00' }] },
+      settings: {
+        ...TEST_SETTINGS,
+        linkExpirySeconds: 30 * 86_400,
+        articleLink: { url: 'https://links.example.com/', secret },
+      },
+      objects: [stored(buildSummary({ title: 'Stored only' }), hoursBefore(2))],
+    });
+
+    await runDigest(deps, SEVEN);
+
+    const text = mailer.sent[0]?.text ?? '';
+    const url = new URL(/https:\/\/links\.example\.com\/\S+/.exec(text)?.[0] ?? 'https://none/');
+    expect(readArticleLinkToken(secret, url.searchParams.get('token') ?? '')).toEqual({
+      bucket: 'digest-test-bucket',
+      key: 'articles/stored-only.txt',
+      expiresAt: new Date('2026-12-24T07:00:00Z'),
+    });
+    expect(text).toContain('link valid until Thu 24 Dec, 12:45 Asia/Kathmandu');
+    expect(text).not.toContain('X-Amz-');
+  });
+
+  it('presigns at most 7 days when there is no article-link function (SigV4 allows no more)', async () => {
+    const { deps, mailer } = memoryDeps({
+      document: everyone(['ana@example.com']),
+      links: fakeLinkSigner(() => SEVEN),
+      settings: { ...TEST_SETTINGS, linkExpirySeconds: 30 * 86_400 },
+      objects: [stored(buildSummary({ title: 'Stored only' }), hoursBefore(2))],
+    });
+
+    await runDigest(deps, SEVEN);
+
+    expect(mailer.sent[0]?.text).toContain('X-Amz-Expires=604800');
+    expect(mailer.sent[0]?.text).toContain('link valid until Tue 1 Dec, 07:00 UTC');
   });
 
   it('only includes what matches a subscriber filter', async () => {

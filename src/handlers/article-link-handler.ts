@@ -1,0 +1,51 @@
+/**
+ * The article-link Lambda (function URL) as a function of its dependencies: adapts the HTTP event to the
+ * article-link logic and its result to a redirect or a page. Import this (not `article-link.ts`) in tests;
+ * `articleLinkDeps` wires the S3 adapter from a config and a client.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import { createS3OriginalLinks } from '../aws/s3-presigner.js';
+import type { ArticleLinkConfig } from '../config.js';
+import { handleArticleLink, type ArticleLinkDeps } from '../digest/article-link.js';
+import { logger as defaultLogger } from '../observability.js';
+import { PAGE_HEADERS } from './page-headers.js';
+
+export function articleLinkDeps(config: ArticleLinkConfig, s3: S3Client): ArticleLinkDeps {
+  return {
+    secret: config.UNSUBSCRIBE_SECRET,
+    bucket: config.BUCKET,
+    articlesPrefix: config.ARTICLES_PREFIX,
+    links: createS3OriginalLinks(s3),
+    now: () => new Date(),
+  };
+}
+
+/** `deps` may be a once-per-cold-start loader (the signing key comes from Secrets Manager on AWS). */
+export function createArticleLinkHandler(
+  deps: ArticleLinkDeps | (() => Promise<ArticleLinkDeps>),
+  logger: Logger = defaultLogger,
+) {
+  const articleLink = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+    const method = event.requestContext.http.method;
+    const wired = typeof deps === 'function' ? await deps() : deps;
+    const result = await handleArticleLink({ method, token: event.queryStringParameters?.token }, wired);
+    // Never the token: it is the link itself.
+    logger.info('Article link request', {
+      method,
+      status: result.status,
+      outcome: result.outcome,
+      key: result.key,
+      versionId: result.versionId,
+    });
+    return {
+      statusCode: result.status,
+      headers: result.location === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, Location: result.location },
+      body: method === 'HEAD' ? '' : result.html,
+    };
+  };
+  return middy(articleLink).use(injectLambdaContext(logger, { clearState: true }));
+}
