@@ -1,7 +1,7 @@
 /**
  * A Lambda function URL on 127.0.0.1: turns each HTTP request into the event a function URL delivers
  * (payload format 2.0) and the function's result back into the HTTP response, so links in local digest
- * emails (one-click unsubscribe) reach the real handler.
+ * emails (one-click unsubscribe, links to stored originals) reach the real handler.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -58,6 +58,8 @@ export interface LocalStack {
   ses: SesEmulator;
   /** The unsubscribe function's URL, as the digest's List-Unsubscribe header points to it. */
   unsubscribe: LocalFunctionUrl;
+  /** The article-link function's URL, which the digest's links to stored originals point to. */
+  articleLink: LocalFunctionUrl;
   bucket: string;
   client: S3Client;
   /** Uploads a local file under `articles/` as any S3 client would; the notification does the rest. */
@@ -79,12 +81,15 @@ export interface LocalStackOptions {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const s3 = await startS3Emulator({ buckets: [LOCAL_BUCKET] });
   const ses = await startSesEmulator();
-  // The URL must be known before the digest loads its config; the handler is loaded after the env is set.
-  const loaded: { unsubscribe?: FunctionUrlHandler } = {};
-  const unsubscribeUrl = await startFunctionUrl(
-    () => loaded.unsubscribe ?? (() => Promise.reject(new Error('unsubscribe is not loaded yet'))),
-    () => lambdaContext('unsubscribe'),
-  );
+  // The URLs must be known before the digest loads its config; the handlers are loaded after the env is set.
+  const loaded: { unsubscribe?: FunctionUrlHandler; articleLink?: FunctionUrlHandler } = {};
+  const functionUrl = (name: keyof typeof loaded, functionName: string) =>
+    startFunctionUrl(
+      () => loaded[name] ?? (() => Promise.reject(new Error(`${functionName} is not loaded yet`))),
+      () => lambdaContext(functionName),
+    );
+  const unsubscribeUrl = await functionUrl('unsubscribe', 'unsubscribe');
+  const articleLinkUrl = await functionUrl('articleLink', 'article-link');
   Object.assign(process.env, {
     ...LOCAL_CREDENTIALS,
     AWS_REGION: LOCAL_REGION,
@@ -97,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Hour 0: the local digest is due whenever it is run, still at most once per subscriber and day.
     DIGEST_SEND_HOUR: '0',
     UNSUBSCRIBE_URL: unsubscribeUrl.url,
+    ARTICLE_LINK_URL: articleLinkUrl.url,
     UNSUBSCRIBE_SECRET: 'local-only-secret-not-for-production-000000',
     POWERTOOLS_LOG_LEVEL: options.quietLogs ? 'WARN' : 'INFO',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -108,6 +114,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const summarize = (await import('../handlers/summarize.js')).main as unknown as LambdaEntry;
   const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;
   loaded.unsubscribe = (await import('../handlers/unsubscribe.js')).main as unknown as FunctionUrlHandler;
+  loaded.articleLink = (await import('../handlers/article-link.js')).main as unknown as FunctionUrlHandler;
   const client = createS3Client({ AWS_REGION: LOCAL_REGION, S3_ENDPOINT: s3.endpoint });
 
   const inFlight = new Set<Promise<unknown>>();
@@ -127,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3,
     ses,
     unsubscribe: unsubscribeUrl,
+    articleLink: articleLinkUrl,
     bucket: LOCAL_BUCKET,
     client,
     async upload(path) {
@@ -157,7 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     async close() {
       client.destroy();
-      await Promise.all([s3.close(), ses.close(), unsubscribeUrl.close()]);
+      await Promise.all([s3.close(), ses.close(), unsubscribeUrl.close(), articleLinkUrl.close()]);
     },
   };
 }

@@ -39,6 +39,7 @@ Local service is running.
   S3 endpoint   ${stack.s3.endpoint}   (bucket "${stack.bucket}", files in ${stack.s3.directory})
   SES inbox     ${stack.ses.inboxUrl}
   Unsubscribe   ${stack.unsubscribe.url}   (the function URL the digest's List-Unsubscribe links point to)
+  Article link  ${stack.articleLink.url}   (the function URL the digest's links to stored originals point to)
 Upload an article (summarized as soon as it lands under articles/):
   ${env} aws --endpoint-url ${stack.s3.endpoint} s3 cp my-article.txt s3://${stack.bucket}/articles/my-article.txt
 Press Enter to run the next day's digest, Ctrl+C to stop.`);

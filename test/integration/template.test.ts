@@ -12,7 +12,12 @@ import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withUnsubscribeSecret } from '../../src/aws/secret.js';
-import { loadDigestConfig, loadSummarizeConfig, loadUnsubscribeConfig } from '../../src/config.js';
+import {
+  loadArticleLinkConfig,
+  loadDigestConfig,
+  loadSummarizeConfig,
+  loadUnsubscribeConfig,
+} from '../../src/config.js';
 import {
   LOCAL_BUCKET,
   LOCAL_RECIPIENTS,
@@ -45,7 +50,16 @@ const FUNCTIONS = {
   summarize: 'SummarizeLambdaFunction',
   digest: 'DigestLambdaFunction',
   unsubscribe: 'UnsubscribeLambdaFunction',
+  articleLink: 'ArticleLinkLambdaFunction',
 } as const;
+/** The handler module of each function (src/handlers/<file>.ts); the zip is named after the function. */
+const HANDLER_FILES: Record<keyof typeof FUNCTIONS, string> = {
+  summarize: 'summarize',
+  digest: 'digest',
+  unsubscribe: 'unsubscribe',
+  articleLink: 'article-link',
+};
+const ROLE_IDS = ['SummarizeRole', 'DigestRole', 'UnsubscribeRole', 'ArticleLinkRole'];
 
 let service: PackagedService;
 let template: CfnTemplate;
@@ -82,7 +96,7 @@ describe('the functions', () => {
     const fn = props(id, 'AWS::Lambda::Function');
     expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.Architectures).toEqual(['arm64']);
-    expect(fn.Handler).toBe(`src/handlers/${name}.main`);
+    expect(fn.Handler).toBe(`src/handlers/${HANDLER_FILES[name as keyof typeof FUNCTIONS]}.main`);
     expect(fn.LoggingConfig).toEqual({ LogFormat: 'JSON' });
   });
 
@@ -97,12 +111,14 @@ describe('the functions', () => {
       summarize: { memory: 1024, timeout: 60 },
       digest: { memory: 512, timeout: 300 },
       unsubscribe: { memory: 1024, timeout: 10 },
+      articleLink: { memory: 1024, timeout: 10 },
     });
   });
 
   it('keeps every log group for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     expect(groups.map(([id]) => id).sort()).toEqual([
+      'ArticleLinkLogGroup',
       'DigestLogGroup',
       'SummarizeLogGroup',
       'UnsubscribeLogGroup',
@@ -118,9 +134,14 @@ describe('the functions', () => {
   });
 
   it('packages one minified, fully bundled zip with a source map per function', () => {
-    expect(Object.keys(service.zips).sort()).toEqual(['digest.zip', 'summarize.zip', 'unsubscribe.zip']);
+    expect(Object.keys(service.zips).sort()).toEqual([
+      'articleLink.zip',
+      'digest.zip',
+      'summarize.zip',
+      'unsubscribe.zip',
+    ]);
     for (const [zipName, zip] of Object.entries(service.zips)) {
-      const name = zipName.replace(/\.zip$/, '');
+      const name = HANDLER_FILES[zipName.replace(/\.zip$/, '') as keyof typeof FUNCTIONS];
       expect(Object.keys(zip.entries).sort()).toEqual([
         `src/handlers/${name}.js`,
         `src/handlers/${name}.js.map`,
@@ -130,10 +151,10 @@ describe('the functions', () => {
     }
   });
 
-  it.each(['summarize', 'digest', 'unsubscribe'])(
+  it.each(Object.entries(HANDLER_FILES))(
     '%s ships minified code that maps back to src/',
-    async (name) => {
-      const zip = await readFile(join(service.outDir, `${name}.zip`));
+    async (functionName, name) => {
+      const zip = await readFile(join(service.outDir, `${functionName}.zip`));
       const code = zipEntryText(zip, `src/handlers/${name}.js`);
       // Minified output is a few very long lines (newlines survive only inside template literals).
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
@@ -280,9 +301,9 @@ describe('least privilege', () => {
 
   it('gives each function its own role and creates no shared default role', () => {
     const roles = Object.values(FUNCTIONS).map((id) => render(props(id, 'AWS::Lambda::Function').Role));
-    expect(roles).toEqual(['SummarizeRole.Arn', 'DigestRole.Arn', 'UnsubscribeRole.Arn']);
+    expect(roles).toEqual(ROLE_IDS.map((role) => `${role}.Arn`));
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-    for (const role of ['SummarizeRole', 'DigestRole', 'UnsubscribeRole']) {
+    for (const role of ROLE_IDS) {
       expect(props(role, 'AWS::IAM::Role').AssumeRolePolicyDocument).toEqual(lambdaTrust);
       expect(props(role, 'AWS::IAM::Role').ManagedPolicyArns).toBeUndefined();
     }
@@ -322,7 +343,6 @@ describe('least privilege', () => {
           object('summaries/*'),
         ],
       ),
-      allow('PresignLinksToOriginals', ['s3:GetObject'], [object('articles/*')]),
       allow(
         'WriteLedger',
         ['s3:PutObject'],
@@ -349,6 +369,22 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('article-link only reads articles/* (to find and presign them) and reads its signing key', () => {
+    expect(roleStatements(template, 'ArticleLinkRole')).toEqual([
+      logs('ArticleLinkLogGroup'),
+      allow('PresignArticles', ['s3:GetObject', 's3:GetObjectVersion'], [object('articles/*')]),
+      listUnder('ListArticles', ['articles/*']),
+      signingKey,
+    ]);
+  });
+
+  it('digest no longer reads the originals: it signs tokens, the article-link function presigns', () => {
+    const readable = roleStatements(template, 'DigestRole')
+      .filter((s) => s.Action.includes('s3:GetObject'))
+      .flatMap((s) => s.Resource);
+    expect(readable.some((arn) => arn.startsWith(object('articles/')))).toBe(false);
+  });
+
   it('the schedule may only invoke the digest and dead-letter its runs', () => {
     const role = props('DigestSchedulerRole', 'AWS::IAM::Role');
     expect(role.AssumeRolePolicyDocument).toEqual({
@@ -370,7 +406,13 @@ describe('least privilege', () => {
 
   it('grants no wildcard action anywhere and a wildcard resource only for ses:GetAccount', () => {
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles.sort()).toEqual(['DigestRole', 'DigestSchedulerRole', 'SummarizeRole', 'UnsubscribeRole']);
+    expect(roles.sort()).toEqual([
+      'ArticleLinkRole',
+      'DigestRole',
+      'DigestSchedulerRole',
+      'SummarizeRole',
+      'UnsubscribeRole',
+    ]);
     for (const role of roles) {
       for (const statement of roleStatements(template, role)) {
         expect(statement.Effect).toBe('Allow');
@@ -472,6 +514,7 @@ describe('the environment', () => {
   const deployed: Record<string, string> = {
     'Ref(SesConfigurationSet)': 'article-digest-dev',
     'UnsubscribeLambdaFunctionUrl.FunctionUrl': 'https://abcdefghij.lambda-url.eu-west-1.on.aws/',
+    'ArticleLinkLambdaFunctionUrl.FunctionUrl': 'https://klmnopqrst.lambda-url.eu-west-1.on.aws/',
     'Ref(UnsubscribeSecret)':
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/x-AbCdEf',
   };
@@ -532,9 +575,25 @@ describe('the environment', () => {
       SES_CONFIGURATION_SET: 'article-digest-dev',
       UNSUBSCRIBE_URL: deployed['UnsubscribeLambdaFunctionUrl.FunctionUrl'],
       UNSUBSCRIBE_SECRET: 'k'.repeat(64),
+      ARTICLE_LINK_URL: deployed['ArticleLinkLambdaFunctionUrl.FunctionUrl'],
+      LINK_EXPIRY_SECONDS: 30 * 86_400,
     });
     expect(environmentOf('DigestLambdaFunction').UNSUBSCRIBE_URL).toEqual({
       'Fn::GetAtt': ['UnsubscribeLambdaFunctionUrl', 'FunctionUrl'],
+    });
+    expect(environmentOf('DigestLambdaFunction').ARTICLE_LINK_URL).toEqual({
+      'Fn::GetAtt': ['ArticleLinkLambdaFunctionUrl', 'FunctionUrl'],
+    });
+  });
+
+  it('gives article-link a configuration its own validation accepts once the key is read', async () => {
+    const env = await withUnsubscribeSecret(resolvedEnvironment('ArticleLinkLambdaFunction'), {
+      secretString: async () => 'a'.repeat(64),
+    });
+    expect(loadArticleLinkConfig(env)).toMatchObject({
+      BUCKET: 'article-digest-dev-123456789012-eu-west-1',
+      ARTICLES_PREFIX: 'articles/',
+      UNSUBSCRIBE_SECRET: 'a'.repeat(64),
     });
   });
 
@@ -562,36 +621,48 @@ describe('the environment', () => {
   });
 });
 
-describe('the unsubscribe endpoint', () => {
-  it('is a public function URL (mail clients post without credentials) and the only one', () => {
+describe('the public endpoints (unsubscribe, article-link)', () => {
+  const PUBLIC = ['UnsubscribeLambdaFunction', 'ArticleLinkLambdaFunction'];
+
+  it('are public function URLs (mail clients and readers come without credentials) and the only ones', () => {
     const urls = resourcesOfType(template, 'AWS::Lambda::Url');
-    expect(urls.map(([id]) => id)).toEqual(['UnsubscribeLambdaFunctionUrl']);
-    expect(props('UnsubscribeLambdaFunctionUrl', 'AWS::Lambda::Url')).toMatchObject({
-      AuthType: 'NONE',
-      TargetFunctionArn: { 'Fn::GetAtt': ['UnsubscribeLambdaFunction', 'Arn'] },
-    });
+    expect(urls.map(([id]) => id).sort()).toEqual([
+      'ArticleLinkLambdaFunctionUrl',
+      'UnsubscribeLambdaFunctionUrl',
+    ]);
+    for (const fn of PUBLIC) {
+      expect(props(`${fn}Url`, 'AWS::Lambda::Url')).toMatchObject({
+        AuthType: 'NONE',
+        TargetFunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] },
+      });
+    }
   });
 
-  it('may be invoked by anyone only through its URL (both permissions new function URLs need)', () => {
+  it('may be invoked by anyone only through their URLs (both permissions new function URLs need)', () => {
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission')
       .map(([, p]) => p.Properties ?? {})
       .filter((p) => p.Principal === '*')
-      .sort((a, b) => String(a.Action).localeCompare(String(b.Action)));
-    const unsubscribe = { 'Fn::GetAtt': ['UnsubscribeLambdaFunction', 'Arn'] };
-    expect(permissions).toEqual([
-      {
-        FunctionName: unsubscribe,
-        Action: 'lambda:InvokeFunction',
-        Principal: '*',
-        InvokedViaFunctionUrl: true,
-      },
-      {
-        FunctionName: unsubscribe,
-        Action: 'lambda:InvokeFunctionUrl',
-        Principal: '*',
-        FunctionUrlAuthType: 'NONE',
-      },
-    ]);
+      .sort((a, b) =>
+        `${render(a.FunctionName)} ${String(a.Action)}`.localeCompare(
+          `${render(b.FunctionName)} ${String(b.Action)}`,
+        ),
+      );
+    expect(permissions).toEqual(
+      [...PUBLIC].sort().flatMap((fn) => [
+        {
+          FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal: '*',
+          InvokedViaFunctionUrl: true,
+        },
+        {
+          FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+          Action: 'lambda:InvokeFunctionUrl',
+          Principal: '*',
+          FunctionUrlAuthType: 'NONE',
+        },
+      ]),
+    );
   });
 });
 
@@ -638,8 +709,15 @@ describe('the roles allow every call the functions make (local stack, requests r
     summarize: 'SummarizeRole',
     digest: 'DigestRole',
     unsubscribe: 'UnsubscribeRole',
+    articleLink: 'ArticleLinkRole',
   };
-  const calls: Record<FunctionName, AwsCall[]> = { summarize: [], digest: [], unsubscribe: [] };
+  const calls: Record<FunctionName, AwsCall[]> = {
+    summarize: [],
+    digest: [],
+    unsubscribe: [],
+    articleLink: [],
+  };
+  let fetchedArticle = { status: 0, text: '' };
   const uploaded = new Set<string>();
   let phase: FunctionName | undefined;
   let stack: LocalStack | undefined;
@@ -691,9 +769,21 @@ describe('the roles allow every call the functions make (local stack, requests r
     });
     const today = new Date();
     await as('digest', () => local.runDigest(today));
-    const header =
-      (await local.ses.emails())[0]?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    const [email] = await local.ses.emails();
+    const header = email?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
     const link = /<(http[^>]+)>/.exec(header)?.[1] ?? '';
+    // The article has no URL of its own: the digest links it through the article-link function.
+    const articleLink =
+      (email?.body.text ?? '').split(/\s/).find((w) => w.startsWith(local.articleLink.url)) ?? '';
+    const location = await as('articleLink', async () => {
+      const redirect = await fetch(articleLink, { redirect: 'manual' });
+      return redirect.headers.get('location') ?? '';
+    });
+    // The reader's GET of the presigned URL is authorized against the signer's role: count it as its call.
+    const presigned = new URL(location);
+    calls.articleLink.push(s3Call('GET', `${presigned.pathname}${presigned.search}`));
+    const response = await fetch(presigned);
+    fetchedArticle = { status: response.status, text: await response.text() };
     await as('unsubscribe', async () => {
       for (let i = 0; i < 2; i += 1) {
         await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
@@ -707,7 +797,7 @@ describe('the roles allow every call the functions make (local stack, requests r
     await stack?.close();
   });
 
-  it('exercised each function: summaries and failure records, mail and ledger, an unsubscribe', () => {
+  it('exercised each function: summaries and failure records, mail and ledger, an unsubscribe, a link', () => {
     const made = (name: FunctionName, action: string, prefix: string) =>
       calls[name].some((c) => c.action === action && c.resource.startsWith(prefix));
     const under = (prefix: string) => `arn:aws:s3:::${LOCAL_BUCKET}/${prefix}`;
@@ -716,6 +806,9 @@ describe('the roles allow every call the functions make (local stack, requests r
     expect(made('digest', 'ses:SendEmail', '')).toBe(true);
     expect(made('digest', 's3:PutObject', under('state/ledger/'))).toBe(true);
     expect(made('unsubscribe', 's3:PutObject', under('state/unsubscribed/'))).toBe(true);
+    expect(made('articleLink', 's3:GetObject', under('articles/bridge.md'))).toBe(true);
+    expect(calls.articleLink.filter((c) => c.action === 's3:GetObject')).toHaveLength(2);
+    expect(fetchedArticle).toEqual({ status: 200, text: ARTICLE });
   });
 
   it.each(Object.keys(ROLES) as FunctionName[])('%s makes no call its role denies', (name) => {
@@ -730,6 +823,14 @@ describe('the roles allow every call the functions make (local stack, requests r
     expect(allows(statements, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=state%2F`), resolve)).toBe(
       false,
     );
+    const articleLink = roleStatements(template, 'ArticleLinkRole');
+    expect(allows(articleLink, s3Call('GET', `/${LOCAL_BUCKET}/articles/x.md?versionId=v1`), resolve)).toBe(
+      true,
+    );
+    expect(allows(articleLink, s3Call('GET', `/${LOCAL_BUCKET}/state/unsubscribed/x.json`), resolve)).toBe(
+      false,
+    );
+    expect(allows(articleLink, s3Call('GET', `/${LOCAL_BUCKET}/summaries/2026/x.json`), resolve)).toBe(false);
     const digest = roleStatements(template, 'DigestRole');
     expect(
       allows(digest, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=summaries%2F2026%2F`), resolve),
