@@ -1,6 +1,6 @@
 /**
  * npm run bench: the numbers behind the memory, timeout and bundle settings in serverless.yml, each next to a
- * baseline measured in the same run (docs/deploy.md, "Sizing").
+ * baseline measured in the same run (README, "Sizing").
  *
  * 1. Bundles: per handler, the shipped build (minified, source map, AWS SDK bundled) against an unminified
  *    build and a build that leaves `@aws-sdk/*` to the runtime; zip sizes as deflate would store them.

@@ -100,7 +100,7 @@ describe('the functions', () => {
     expect(fn.LoggingConfig).toEqual({ LogFormat: 'JSON' });
   });
 
-  it('sizes memory and timeout as measured (docs/deploy.md, "Sizing")', () => {
+  it('sizes memory and timeout as measured (README, "Sizing")', () => {
     const sizing = Object.fromEntries(
       Object.entries(FUNCTIONS).map(([name, id]) => {
         const fn = props(id, 'AWS::Lambda::Function');
