@@ -62,12 +62,12 @@ describe('digest windows', () => {
     expect(titles([], ['tram lines'])).toEqual([]);
   });
 
-  it('read the upload-date partitions from two days before the window up to its end', () => {
-    expect(summaryPartitions('summaries/', new Date('2026-11-23T07:00:00Z'), now)).toEqual([
-      'summaries/2026/11/21/',
-      'summaries/2026/11/22/',
-      'summaries/2026/11/23/',
-      'summaries/2026/11/24/',
-    ]);
+  it('read the upload-date partitions from 16 days before the window (dead-letter retention) up to its end', () => {
+    const partitions = summaryPartitions('summaries/', new Date('2026-11-23T07:00:00Z'), now);
+
+    expect(partitions[0]).toBe('summaries/2026/11/07/');
+    expect(partitions.at(-1)).toBe('summaries/2026/11/24/');
+    expect(partitions).toHaveLength(18);
+    expect(new Set(partitions).size).toBe(partitions.length);
   });
 });
