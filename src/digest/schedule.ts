@@ -3,7 +3,8 @@
  * on a local date they have no ledger entry for. "Reached" rather than "equals" is what makes DST safe:
  * on a spring-forward day a 02:30 send time that never exists is served by the 03:00 run, and on a
  * fall-back day the repeated hour finds today's entry and skips. Zones with 30/45-minute offsets simply
- * reach the send time at :30/:45 past a UTC hour.
+ * reach the send time at :30/:45 past a UTC hour. "Reached" counts within one local date only, which is why
+ * a send time is a whole hour (subscribers.ts): every local HH:00 is reached by a run before its date ends.
  */
 import type { LedgerEntry } from './ledger.js';
 import { localTime, minuteOfDay } from './local-time.js';

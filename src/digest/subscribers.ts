@@ -12,7 +12,7 @@ export interface Subscriber {
   id: string;
   email: string;
   timeZone: string;
-  /** Local send time "HH:MM"; the first hourly run at or after it sends. */
+  /** Local send hour "HH:00"; the first hourly run at or after it sends, on the same local date. */
   sendAt: string;
   /** Lowercased topics matched against a summary's keywords. */
   topics: string[];
@@ -36,6 +36,14 @@ export interface SubscriberDefaults {
   sendAt: string;
 }
 
+/**
+ * Only whole hours: the digest runs at minute 0 of every UTC hour and every zone's offset is a multiple of
+ * 15 minutes, so some run reaches any local HH:00 before that local date ends (at HH:00, :15, :30 or :45).
+ * A later minute can fall after the last run of the local day (23:30 UTC, 23:45 Asia/Kolkata) and would
+ * never be reached at all.
+ */
+const WHOLE_HOUR = 'must be a whole hour such as 07:00: the digest runs hourly';
+
 const lowercased = z.array(z.string().trim().min(1).toLowerCase()).default([]);
 
 const entrySchema = z.strictObject({
@@ -43,7 +51,11 @@ const entrySchema = z.strictObject({
   timeZone: timeZone.optional(),
   sendAt: z
     .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM" such as "07:00"')
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+      message: 'must be a local time "HH:MM" such as "07:00"',
+      abort: true,
+    })
+    .refine((hhmm) => hhmm.endsWith(':00'), WHOLE_HOUR)
     .optional(),
   topics: lowercased,
   keywords: lowercased,

@@ -39,17 +39,54 @@ function simulateYear(s: Subscriber): Date[] {
   return sends;
 }
 
+/** Local dates strictly between the first and the last send that got no digest. */
+function missedDays(dates: string[]): string[] {
+  const missed: string[] = [];
+  const first = Date.parse(`${dates[0]}T00:00:00Z`);
+  const last = Date.parse(`${dates.at(-1)}T00:00:00Z`);
+  const had = new Set(dates);
+  for (let t = first; t <= last; t += 24 * HOUR_MS) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    if (!had.has(date)) missed.push(date);
+  }
+  return missed;
+}
+
 describe('who is due in an hourly run', () => {
+  it.each([
+    ['UTC', '23:30'],
+    ['Asia/Kolkata', '23:45'],
+    ['Asia/Kathmandu', '23:50'],
+    ['Europe/London', '07:15'],
+  ])('refuses %s at %s: no hourly run may reach it before the local day ends', (timeZone, sendAt) => {
+    const list = parseSubscribers(
+      { subscribers: [{ email: 'a@example.com', timeZone, sendAt }] },
+      { timeZone: 'UTC', sendAt: '07:00' },
+    );
+
+    expect(list.subscribers).toEqual([]);
+    expect(list.invalid[0]?.reason).toBe(
+      'sendAt: must be a whole hour such as 07:00: the digest runs hourly',
+    );
+  });
+
   it.each([
     ['Europe/London', '07:00'],
     ['America/New_York', '07:00'],
-    ['America/New_York', '02:30'],
+    ['America/New_York', '02:00'],
     ['Europe/London', '01:00'],
     ['Asia/Kathmandu', '07:00'],
     ['Asia/Kolkata', '06:00'],
     ['Australia/Lord_Howe', '02:00'],
     ['Pacific/Chatham', '07:00'],
     ['UTC', '00:00'],
+    // The last hour of the local day: reached by a run before the date ends only because it is a whole hour.
+    ['UTC', '23:00'],
+    ['Asia/Kolkata', '23:00'],
+    ['Asia/Kathmandu', '23:00'],
+    ['Australia/Lord_Howe', '23:00'],
+    ['Pacific/Chatham', '23:00'],
+    ['America/St_Johns', '23:00'],
   ])(
     'in %s at %s: exactly one digest per local day all year, by the first run at or after the send time',
     (zone, sendAt) => {
@@ -60,7 +97,9 @@ describe('who is due in an hourly run', () => {
       const target = h! * 60 + m!;
 
       expect(new Set(dates).size).toBe(dates.length);
+      // Every local date of the year but the ones cut off at its UTC ends: never a skipped day.
       expect(dates.length).toBeGreaterThanOrEqual(364);
+      expect(missedDays(dates)).toEqual([]);
       // The first run (00:00Z on 1 Jan) is a new subscriber's first day: it sends at once if the time has passed.
       for (const sent of sends.slice(1)) {
         const local = localTime(sent, zone);

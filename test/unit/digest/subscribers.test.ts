@@ -13,7 +13,7 @@ describe('the subscribers list', () => {
     const list = parseSubscribers(
       {
         subscribers: [
-          { email: 'Ana@Example.com', timeZone: 'Asia/Kathmandu', sendAt: '06:30', topics: ['Climate'] },
+          { email: 'Ana@Example.com', timeZone: 'Asia/Kathmandu', sendAt: '06:00', topics: ['Climate'] },
           { email: 'bo@example.org', keywords: ['Tram Line'] },
         ],
       },
@@ -26,7 +26,7 @@ describe('the subscribers list', () => {
         id: subscriberId('ana@example.com'),
         email: 'Ana@Example.com',
         timeZone: 'Asia/Kathmandu',
-        sendAt: '06:30',
+        sendAt: '06:00',
         topics: ['climate'],
         keywords: [],
       },
