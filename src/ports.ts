@@ -31,6 +31,11 @@ export class ArticleNotFoundError extends Error {
   override readonly name = 'ArticleNotFoundError';
 }
 
+/** The key was overwritten after this upload and before it was read: the newer upload has its own event. */
+export class ArticleSupersededError extends Error {
+  override readonly name = 'ArticleSupersededError';
+}
+
 export interface ArticleStore {
   /** Reads at most `maxBytes`; larger objects are rejected before they are downloaded. */
   read(ref: ArticleRef, maxBytes: number): Promise<StoredArticle>;

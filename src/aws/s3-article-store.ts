@@ -1,17 +1,44 @@
 /** Reads uploaded articles from S3, refusing to download more than the configured maximum. */
-import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { UnreadableArticleError } from '../article/document.js';
-import { ArticleNotFoundError, type ArticleRef, type ArticleStore, type StoredArticle } from '../ports.js';
+import {
+  ArticleNotFoundError,
+  ArticleSupersededError,
+  type ArticleRef,
+  type ArticleStore,
+  type StoredArticle,
+} from '../ports.js';
+import { keyExists } from './s3-objects.js';
 
 export function createS3ArticleStore(s3: S3Client): ArticleStore {
   return {
     async read(ref: ArticleRef, maxBytes: number): Promise<StoredArticle> {
+      const location = `s3://${ref.bucket}/${ref.key}`;
       const response = await s3
-        .send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }))
-        .catch((error: unknown) => {
-          if (error instanceof NoSuchKey) {
+        .send(
+          new GetObjectCommand({
+            Bucket: ref.bucket,
+            Key: ref.key,
+            VersionId: ref.versionId,
+            // The event's ETag: if the key was overwritten since, this event's upload is gone and the
+            // newer upload's own event summarizes the current content.
+            IfMatch: ref.etag && !ref.versionId ? `"${ref.etag.replaceAll('"', '')}"` : undefined,
+          }),
+        )
+        .catch(async (error: unknown) => {
+          if (
+            error instanceof NoSuchKey ||
+            (isStatus(error, 403) && !(await keyExists(s3, ref.bucket, ref.key)))
+          ) {
+            // A role without bucket-wide s3:ListBucket gets 403, not 404, for a missing key: the listing
+            // (allowed under articles/) tells a deleted upload from a real permission problem.
             throw new ArticleNotFoundError(
-              `s3://${ref.bucket}/${ref.key} no longer exists; it was deleted before it was read.`,
+              `${location} no longer exists; it was deleted before it was read.`,
+            );
+          }
+          if (isStatus(error, 412)) {
+            throw new ArticleSupersededError(
+              `${location} was overwritten after this upload and before it was read.`,
             );
           }
           throw error;
@@ -36,3 +63,6 @@ export function createS3ArticleStore(s3: S3Client): ArticleStore {
     },
   };
 }
+
+const isStatus = (error: unknown, status: number) =>
+  error instanceof S3ServiceException && error.$metadata.httpStatusCode === status;

@@ -112,5 +112,13 @@ function logOutcome(logger: Logger, metrics: Metrics, outcome: UploadOutcome): v
       return;
     case 'ignored':
       logger.warn('Ignored an object outside the articles prefix', { reason: outcome.reason });
+      return;
+    case 'superseded':
+      logger.info(
+        'Skipped an upload overwritten before it was read; the newer upload is summarized by its own event',
+        {
+          reason: outcome.reason,
+        },
+      );
   }
 }

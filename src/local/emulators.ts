@@ -37,7 +37,7 @@ export async function startS3Emulator(options: {
     directory,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
-  server.middleware.unshift(conditionalPut);
+  server.middleware.unshift(conditionalRequests);
   const { port } = await server.run();
   return {
     endpoint: `http://${HOST}:${port}`,
@@ -56,26 +56,36 @@ export async function startS3Emulator(options: {
 }
 
 /**
- * S3 refuses a PUT with `If-None-Match: *` when the key exists (412), which is how the adapters write
- * once without a HEAD (a prefix-scoped role gets 403, not 404, for a missing key); s3rver ignores the
- * header, so add it. Path-style requests only, as the local clients use.
+ * S3's conditional requests, which s3rver ignores: a PUT with `If-None-Match: *` is refused (412) when the
+ * key exists, which is how the adapters write once without a HEAD (a prefix-scoped role gets 403, not 404,
+ * for a missing key); a GET with `If-Match: "<etag>"` is refused (412) when the object has changed since,
+ * which is how `summarize` notices an upload overwritten before it was read. Path-style requests only, as
+ * the local clients use.
  */
-async function conditionalPut(ctx: S3rverContext, next: () => Promise<void>): Promise<void> {
-  if (ctx.method === 'PUT' && ctx.get('if-none-match') === '*') {
-    const [bucket = '', ...keyParts] = ctx.path.slice(1).split('/');
-    const key = keyParts.map((part) => decodeURIComponent(part)).join('/');
-    if (await ctx.app.store.existsObject(decodeURIComponent(bucket), key)) {
-      ctx.status = 412;
-      ctx.type = 'application/xml';
-      ctx.body =
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
-        '<Message>At least one of the pre-conditions you specified did not hold</Message>' +
-        '<Condition>If-None-Match</Condition></Error>';
-      return;
-    }
+async function conditionalRequests(ctx: S3rverContext, next: () => Promise<void>): Promise<void> {
+  const [bucketPart = '', ...keyParts] = ctx.path.slice(1).split('/');
+  const bucket = decodeURIComponent(bucketPart);
+  const key = keyParts.map((part) => decodeURIComponent(part)).join('/');
+  const ifNoneMatch = ctx.method === 'PUT' && ctx.get('if-none-match') === '*';
+  const ifMatch = ctx.method === 'GET' ? ctx.get('if-match') : '';
+  if (ifNoneMatch && (await ctx.app.store.existsObject(bucket, key)))
+    return preconditionFailed(ctx, 'If-None-Match');
+  if (ifMatch && (await ctx.app.store.existsObject(bucket, key))) {
+    const { etag } = await ctx.app.store.getMetadata(bucket, key);
+    if (unquote(etag) !== unquote(ifMatch)) return preconditionFailed(ctx, 'If-Match');
   }
   await next();
 }
+
+function preconditionFailed(ctx: S3rverContext, condition: string): void {
+  ctx.status = 412;
+  ctx.type = 'application/xml';
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
+    `<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>${condition}</Condition></Error>`;
+}
+
+const unquote = (etag: string) => etag.replaceAll('"', '');
 
 /**
  * S3 URL-encodes keys in notifications (a space becomes "+"); s3rver passes them raw. Encode them the way

@@ -28,7 +28,12 @@ declare module 's3rver' {
     type: string;
     body: unknown;
     get(header: string): string;
-    app: { store: { existsObject(bucket: string, key: string): Promise<boolean> } };
+    app: {
+      store: {
+        existsObject(bucket: string, key: string): Promise<boolean>;
+        getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+      };
+    };
   }
 
   export default class S3rver extends EventEmitter {

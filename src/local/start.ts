@@ -64,6 +64,7 @@ function printOutcome(outcome: UploadOutcome): void {
     'already-summarized': `unchanged   ${outcome.key}`,
     failed: `FAILED      ${outcome.key}`,
     ignored: `ignored     ${outcome.key}`,
+    superseded: `superseded  ${outcome.key}`,
   };
   const detail =
     outcome.status === 'summarized'

@@ -7,6 +7,7 @@ import { extractArticle } from '../article/extract.js';
 import { UnreadableArticleError, type UnreadableReason } from '../article/document.js';
 import {
   ArticleNotFoundError,
+  ArticleSupersededError,
   type ArticleRef,
   type ArticleStore,
   type FailureStore,
@@ -41,7 +42,8 @@ export type UploadOutcome =
   | { status: 'summarized'; key: string; summaryKey: string; title: string }
   | { status: 'already-summarized'; key: string; summaryKey: string }
   | { status: 'failed'; key: string; failureKey: string; code: string; reason: string }
-  | { status: 'ignored'; key: string; reason: string };
+  | { status: 'ignored'; key: string; reason: string }
+  | { status: 'superseded'; key: string; reason: string };
 
 export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps): Promise<UploadOutcome> {
   const { settings } = deps;
@@ -78,6 +80,8 @@ export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps
       ? { status: 'summarized', key: ref.key, summaryKey, title: summary.title.text }
       : { status: 'already-summarized', key: ref.key, summaryKey };
   } catch (error: unknown) {
+    if (error instanceof ArticleSupersededError)
+      return { status: 'superseded', key: ref.key, reason: error.message };
     const permanent = asPermanentFailure(error);
     if (!permanent) throw error;
     const record: FailureRecord = {

@@ -1,4 +1,10 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createS3ArticleStore } from '../../src/aws/s3-article-store.js';
@@ -99,6 +105,29 @@ describe('summarize handler on a real S3-compatible server', () => {
 
     expect(first.outcomes[0]?.status).toBe('summarized');
     expect(second.outcomes[0]?.status).toBe('already-summarized');
+  });
+
+  it('skips an upload overwritten before it was read, and summarizes the newer upload from its own event', async () => {
+    const older = await upload(
+      'articles/overwritten.txt',
+      'An early draft. It was replaced quickly. Nobody read it.',
+    );
+    const newer = await upload('articles/overwritten.txt', seedArticle());
+
+    const first = (await handler(older, context)) as SummarizeReport;
+    const second = (await handler(newer, context)) as SummarizeReport;
+
+    expect(first.outcomes[0]?.status).toBe('superseded');
+    expect(second.outcomes[0]?.status).toBe('summarized');
+  });
+
+  it('records an upload deleted before it was read as a failure, not a retry', async () => {
+    const event = await upload('articles/deleted.txt', seedArticle());
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'articles/deleted.txt' }));
+
+    const report = (await handler(event, context)) as SummarizeReport;
+
+    expect(report.outcomes[0]).toMatchObject({ status: 'failed', code: 'not-found' });
   });
 
   it('stores a failure record saying why for an empty upload, and no summary', async () => {

@@ -1,4 +1,10 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import type { Context, S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,6 +36,13 @@ function handler() {
   });
 }
 
+const accessDenied = () =>
+  new S3ServiceException({
+    name: 'AccessDenied',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 403 },
+    message: 'Access Denied',
+  });
 const throttled = () =>
   new S3ServiceException({
     name: 'SlowDown',
@@ -94,6 +107,28 @@ describe('summarize handler', () => {
 
     expect(report.outcomes[0]?.status).toBe('already-summarized');
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['the key is not listed: the upload was deleted, so a failure record', [], 'failed'],
+    [
+      'the key is listed: a real permission problem, so a retry',
+      [{ Key: 'articles/Russia raid in Nalchik – 100% report.txt' }],
+      'retry',
+    ],
+  ])('tells a 403 on the read apart by listing the key: %s', async (_case, contents, expected) => {
+    s3Mock.on(GetObjectCommand).rejects(accessDenied());
+    s3Mock.on(ListObjectsV2Command).resolves({ Contents: contents });
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    const run = handler()(putEvent, context);
+
+    if (expected === 'retry') {
+      await expect(run).rejects.toBeInstanceOf(RetryableUploadError);
+    } else {
+      expect((await run).outcomes[0]).toMatchObject({ status: 'failed', code: 'not-found' });
+      expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toMatch(/^failures\//);
+    }
   });
 
   it('rejects an event that is not an S3 notification before doing any work', async () => {
