@@ -3,6 +3,7 @@
  * missing or malformed variable fails the start with a message that names the variable and what to set.
  */
 import { z } from 'zod';
+import { timeZone } from './time-zone.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -18,19 +19,6 @@ const positiveInt = z.coerce.number().int().positive();
 const DAY_SECONDS = 86_400;
 const MAX_LINK_EXPIRY_SECONDS = 90 * DAY_SECONDS;
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
-/** Valid IANA zone names are the ones this runtime's Intl accepts. */
-export const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone name such as "Europe/London" or "UTC"' },
-);
 
 const awsShape = {
   AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -157,3 +145,16 @@ export function loadDigestConfig(env: Env = process.env) {
 }
 export const loadUnsubscribeConfig = (env: Env = process.env) => load(unsubscribeShape, env, 'unsubscribe');
 export const loadArticleLinkConfig = (env: Env = process.env) => load(articleLinkShape, env, 'article-link');
+
+/**
+ * Resolves secrets that the environment only names (e.g. `UNSUBSCRIBE_SECRET_ID`) into the variables the
+ * loaders validate; the Secrets Manager adapter in `aws/secret.ts` is one.
+ */
+export type SecretResolver = (env: Env) => Promise<Env>;
+
+export const loadDigestConfigWithSecrets = async (resolve: SecretResolver, env: Env = process.env) =>
+  loadDigestConfig(await resolve(env));
+export const loadUnsubscribeConfigWithSecrets = async (resolve: SecretResolver, env: Env = process.env) =>
+  loadUnsubscribeConfig(await resolve(env));
+export const loadArticleLinkConfigWithSecrets = async (resolve: SecretResolver, env: Env = process.env) =>
+  loadArticleLinkConfig(await resolve(env));

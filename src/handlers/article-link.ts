@@ -4,11 +4,11 @@
  */
 import { createS3Client } from '../aws/clients.js';
 import { once, withUnsubscribeSecret } from '../aws/secret.js';
-import { loadArticleLinkConfig } from '../config.js';
+import { loadArticleLinkConfigWithSecrets } from '../config.js';
 import { articleLinkDeps, createArticleLinkHandler } from './article-link-handler.js';
 
 const deps = once(async () => {
-  const config = loadArticleLinkConfig(await withUnsubscribeSecret(process.env));
+  const config = await loadArticleLinkConfigWithSecrets(withUnsubscribeSecret);
   return articleLinkDeps(config, createS3Client(config));
 });
 

@@ -4,11 +4,11 @@
  */
 import { createS3Client, createSesClient } from '../aws/clients.js';
 import { once, withUnsubscribeSecret } from '../aws/secret.js';
-import { loadDigestConfig } from '../config.js';
+import { loadDigestConfigWithSecrets } from '../config.js';
 import { createDigestHandler, digestDeps } from './digest-handler.js';
 
 const wiring = once(async () => {
-  const config = loadDigestConfig(await withUnsubscribeSecret(process.env));
+  const config = await loadDigestConfigWithSecrets(withUnsubscribeSecret);
   return digestDeps(config, { s3: createS3Client(config), ses: createSesClient(config) });
 });
 

@@ -5,11 +5,11 @@
 import { createS3Client } from '../aws/clients.js';
 import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
 import { once, withUnsubscribeSecret } from '../aws/secret.js';
-import { loadUnsubscribeConfig } from '../config.js';
+import { loadUnsubscribeConfigWithSecrets } from '../config.js';
 import { createUnsubscribeHandler } from './unsubscribe-handler.js';
 
 const deps = once(async () => {
-  const config = loadUnsubscribeConfig(await withUnsubscribeSecret(process.env));
+  const config = await loadUnsubscribeConfigWithSecrets(withUnsubscribeSecret);
   return {
     secret: config.UNSUBSCRIBE_SECRET,
     unsubscribes: createS3Unsubscribes(createS3Client(config), config.BUCKET, config.STATE_PREFIX),
