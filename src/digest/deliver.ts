@@ -1,8 +1,10 @@
 /**
  * One subscriber's digest: select, de-duplicate, group, render, claim, send, record. Every failure ends
- * here as a failure record, so one address never stops the others.
+ * here as a failure record, so one address never stops the others. A failure that can pass is retried by
+ * the next hourly run; a permanent SES rejection closes the day with a `rejected` ledger entry instead, so
+ * the same refused message is not re-sent every hour.
  */
-import type { OutgoingEmail, StoredSummary } from '../ports.js';
+import type { MailerError, OutgoingEmail, StoredSummary } from '../ports.js';
 import { articleLinkUrl, linkExpiry } from './article-link.js';
 import { composeDigest, HTML_BUDGET_BYTES } from './compose.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
@@ -28,18 +30,20 @@ export async function deliver(
 ): Promise<DeliveryOutcome> {
   const { subscriber, localDate, window } = target;
   const { settings, log } = deps;
+  let itemCount = 0;
+  const entry = (status: LedgerEntry['status'], messageId?: string): LedgerEntry => ({
+    subscriberId: subscriber.id,
+    localDate,
+    status,
+    ...(messageId !== undefined && { messageId }),
+    windowFrom: window.from.toISOString(),
+    windowTo: window.to.toISOString(),
+    itemCount,
+    recordedAt: now.toISOString(),
+  });
   try {
     const items = dropNearDuplicates(selectForSubscriber(stored, subscriber, window));
-    const entry = (status: LedgerEntry['status'], messageId?: string): LedgerEntry => ({
-      subscriberId: subscriber.id,
-      localDate,
-      status,
-      ...(messageId !== undefined && { messageId }),
-      windowFrom: window.from.toISOString(),
-      windowTo: window.to.toISOString(),
-      itemCount: items.length,
-      recordedAt: now.toISOString(),
-    });
+    itemCount = items.length;
     if (items.length === 0 && !settings.sendEmpty) {
       // Recorded so the window moves on and today is done; nothing was sent.
       await deps.ledger.record(entry('empty'));
@@ -63,12 +67,16 @@ export async function deliver(
     return 'sent';
   } catch (error: unknown) {
     const failure = asMailerError(error);
-    log.error('Digest not sent; it is retried next run', {
-      subscriberId: subscriber.id,
-      localDate,
-      code: failure.code,
-      error: failure.message,
-    });
+    if (failure.retryable) {
+      log.error('Digest not sent; it is retried next run', {
+        subscriberId: subscriber.id,
+        localDate,
+        code: failure.code,
+        error: failure.message,
+      });
+    } else {
+      await giveUpToday(deps, entry('rejected'), failure);
+    }
     await deps.ledger
       .recordFailure({
         subscriberId: subscriber.id,
@@ -112,6 +120,36 @@ async function sendClaimed(
     );
     throw error;
   }
+}
+
+/**
+ * SES refused the message for good: sending it again this hour or the next would only be refused again. The
+ * `rejected` entry closes the day, so the next try is the next local day; it does not move the window on,
+ * so that digest still carries what this one would have.
+ */
+async function giveUpToday(deps: DigestDeps, rejected: LedgerEntry, failure: MailerError): Promise<void> {
+  const { log } = deps;
+  const attributes = {
+    subscriberId: rejected.subscriberId,
+    localDate: rejected.localDate,
+    code: failure.code,
+    error: failure.message,
+  };
+  try {
+    await deps.ledger.record(rejected);
+  } catch (recordError: unknown) {
+    log.error('SES rejected the digest and the rejection could not be recorded; it is tried again next run', {
+      ...attributes,
+      recordError: errorMessage(recordError),
+    });
+    return;
+  }
+  log.error(
+    "SES rejected the digest permanently; today's digest is given up and tried again on the next local " +
+      "day, covering these summaries too. Fix the cause: in the SES sandbox verify the recipient's address " +
+      'or request production access; otherwise check the address and the SES suppression list.',
+    attributes,
+  );
 }
 
 /** After a send, a failed ledger write would mean a duplicate next run: retry it a few times, then shout. */

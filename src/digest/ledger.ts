@@ -1,7 +1,7 @@
 /**
  * The ledger: one entry per subscriber and local day, written after the digest was sent (or deliberately
- * not sent because nothing was new). It answers the two questions a run asks: has this subscriber had
- * today's digest, and where does the next digest's window start.
+ * not sent because nothing was new, or given up because SES refused it for good). It answers the two
+ * questions a run asks: is this subscriber's day done, and where does the next digest's window start.
  */
 import { z } from 'zod';
 
@@ -9,7 +9,12 @@ export const ledgerEntrySchema = z.object({
   subscriberId: z.string().min(1),
   /** The subscriber's local date the digest belongs to, `YYYY-MM-DD`. */
   localDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  status: z.enum(['sent', 'empty']),
+  /**
+   * `sent`, `empty` (nothing new, nothing sent), or `rejected`: SES refused the digest permanently (e.g. an
+   * unverified recipient in the sandbox), so the day is given up rather than re-sent every hour. A
+   * rejected window was never delivered: the next digest covers it again (see `nextWindow`).
+   */
+  status: z.enum(['sent', 'empty', 'rejected']),
   /** SES message id; absent when nothing was new and no note was sent. */
   messageId: z.string().min(1).optional(),
   /** The window of stored summaries this digest covered: [windowFrom, windowTo). */
@@ -31,7 +36,10 @@ export function claimExpired(claimedAt: string, at: Date): boolean {
   return at.getTime() - Date.parse(claimedAt) >= CLAIM_LEASE_MS;
 }
 
-/** A send that failed for now; the next hourly run tries again because no ledger entry exists. */
+/**
+ * A send that failed: for now (the next hourly run tries again because no ledger entry exists), or for good
+ * (a `rejected` ledger entry closes the day).
+ */
 export interface SendFailure {
   subscriberId: string;
   localDate: string;
@@ -55,14 +63,19 @@ export interface Window {
 }
 
 /**
- * Contiguous windows: each starts where the previous digest's window ended. The end is cut to a whole
- * second because S3's LastModified has one-second resolution: with a millisecond end, a summary stored in
- * the same second just after a run listed would fall before the next window's start and be missed forever.
+ * Contiguous windows: each starts where the previous delivered (sent or empty) digest's window ended. A
+ * rejected entry's window was never delivered, and it started where the last delivered one ended, so after
+ * a rejection the next window starts at its start: the summaries it would have carried are not lost. The
+ * end is cut to a whole second because S3's LastModified has one-second resolution: with a millisecond end,
+ * a summary stored in the same second just after a run listed would fall before the next window's start and
+ * be missed forever.
  */
 export function nextWindow(previous: LedgerEntry | undefined, now: Date): Window {
   const end = Math.floor(now.getTime() / 1000) * 1000;
   const earliest = end - MAX_WINDOW_MS;
-  const start = previous ? Date.parse(previous.windowTo) : end - FIRST_WINDOW_MS;
+  const start = previous
+    ? Date.parse(previous.status === 'rejected' ? previous.windowFrom : previous.windowTo)
+    : end - FIRST_WINDOW_MS;
   return { from: new Date(Math.min(Math.max(start, earliest), end)), to: new Date(end) };
 }
 

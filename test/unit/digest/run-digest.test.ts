@@ -57,12 +57,12 @@ describe('a digest run', () => {
     expect(mailer.sent[0]?.subject).toBe('Your digest for Wed 25 Nov: 1 article');
   });
 
-  it('keeps going when one address fails, records it, and sends only that one on the next run', async () => {
+  it('keeps going when one address fails for now, records it, and sends only that one on the next run', async () => {
     let failing = true;
     const mailer = capturingMailer({
       fail: (email) =>
         failing && email.to === 'bo@example.org'
-          ? new MailerError('rejected', 'MessageRejected', false)
+          ? new MailerError('Service Unavailable', 'ServiceUnavailable', true)
           : undefined,
     });
     const { deps, ledger } = memoryDeps({
@@ -77,10 +77,69 @@ describe('a digest run', () => {
 
     expect(first).toMatchObject({ sent: 2, failed: 1 });
     expect(ledger.failures).toEqual([
-      expect.objectContaining({ subscriberId: subscriberId('bo@example.org'), code: 'MessageRejected' }),
+      expect.objectContaining({ subscriberId: subscriberId('bo@example.org'), code: 'ServiceUnavailable' }),
     ]);
     expect(second).toMatchObject({ sent: 1, failed: 0 });
     expect(mailer.sent.map((m) => m.to)).toEqual(['ana@example.com', 'cy@example.net', 'bo@example.org']);
+  });
+
+  it('gives up the day on a permanent rejection, and the next day the digest carries what it would have', async () => {
+    let rejecting = true;
+    const mailer = capturingMailer({
+      fail: (email) =>
+        rejecting && email.to === 'bo@example.org'
+          ? new MailerError('Email address is not verified.', 'MessageRejected', false)
+          : undefined,
+    });
+    const { deps, ledger, log } = memoryDeps({
+      document: everyone(['ana@example.com', 'bo@example.org']),
+      objects: [
+        stored(buildSummary({ title: 'Refused story' }), hoursBefore(1)),
+        stored(buildSummary({ title: 'Next day story' }), hoursBefore(-12)),
+      ],
+      mailer,
+    });
+
+    const first = await runDigest(deps, SEVEN);
+    const laterThatDay = [1, 2, 16].map((h) => runDigest(deps, hoursBefore(-h)));
+    const sameDay = await Promise.all(laterThatDay);
+    rejecting = false; // e.g. the address was verified
+    const nextDay = await runDigest(deps, new Date(SEVEN.getTime() + DAY_MS));
+
+    expect(first).toMatchObject({ sent: 1, failed: 1 });
+    expect(sameDay.map((r) => r.due)).toEqual([0, 0, 0]);
+    expect(nextDay).toMatchObject({ sent: 2, failed: 0 });
+    const toBo = mailer.sent.filter((m) => m.to === 'bo@example.org');
+    expect(toBo).toHaveLength(1);
+    expect(toBo[0]?.text).toContain('Refused story');
+    expect(toBo[0]?.text).toContain('Next day story');
+    expect(mailer.sent.filter((m) => m.to === 'ana@example.com').map((m) => m.subject)).toEqual([
+      'Your digest for Tue 24 Nov: 1 article',
+      'Your digest for Wed 25 Nov: 1 article',
+    ]);
+    expect(ledger.entries.filter((e) => e.subscriberId === subscriberId('bo@example.org'))).toEqual([
+      expect.objectContaining({
+        localDate: '2026-11-24',
+        status: 'rejected',
+        windowFrom: '2026-11-23T07:00:00.000Z',
+        windowTo: '2026-11-24T07:00:00.000Z',
+      }),
+      expect.objectContaining({
+        localDate: '2026-11-25',
+        status: 'sent',
+        windowFrom: '2026-11-23T07:00:00.000Z',
+        windowTo: '2026-11-25T07:00:00.000Z',
+        itemCount: 2,
+      }),
+    ]);
+    expect(ledger.failures).toEqual([expect.objectContaining({ code: 'MessageRejected' })]);
+    expect(log.logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('SES rejected the digest permanently'),
+        attributes: expect.objectContaining({ subscriberId: subscriberId('bo@example.org') }),
+      }),
+    );
   });
 
   it('skips and reports stored summaries that do not match the schema', async () => {

@@ -36,6 +36,17 @@ describe('digest windows', () => {
     expect(storedJustAfterListing >= second.from && storedJustAfterListing < second.to).toBe(true);
   });
 
+  it('start after a rejected digest where it started: what it would have carried is not lost', () => {
+    const rejected: LedgerEntry = {
+      ...entry('2026-11-23T07:00:00.000Z'),
+      status: 'rejected',
+      messageId: undefined,
+      windowFrom: '2026-11-22T07:00:00.000Z',
+    };
+
+    expect(nextWindow(rejected, now)).toEqual({ from: new Date('2026-11-22T07:00:00.000Z'), to: now });
+  });
+
   it('cover the last 24 hours for a first digest and at most 7 days after a long gap', () => {
     expect(nextWindow(undefined, now).from).toEqual(new Date('2026-11-23T07:00:00Z'));
     expect(nextWindow(entry('2026-10-01T07:00:00.000Z'), now).from).toEqual(new Date('2026-11-17T07:00:00Z'));
