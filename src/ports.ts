@@ -92,7 +92,10 @@ export interface Ledger {
    * put): false while another run holds an unexpired claim, so two concurrent runs cannot both send.
    */
   claim(subscriberId: string, localDate: string, at: Date): Promise<boolean>;
-  /** Gives a claim back after a send SES refused, so a retry need not wait for the claim to expire. */
+  /**
+   * Gives a claim back after a send SES refused, so a retry need not wait for the claim to expire. Never after
+   * an ambiguous failure: the claim's lease is then what stops a quick retry from sending a second copy.
+   */
   release(subscriberId: string, localDate: string): Promise<void>;
   record(entry: LedgerEntry): Promise<void>;
   recordFailure(failure: SendFailure): Promise<void>;
@@ -129,13 +132,18 @@ export interface Mailer {
   isVerified(address: string): Promise<boolean>;
 }
 
-/** A send that failed; `retryable` tells whether trying again (later, slower) can succeed. */
+/**
+ * A send that failed; `retryable` tells whether trying again (later, slower) can succeed. `ambiguous`: the
+ * request may have reached SES and been accepted before the connection failed (a timeout, a reset), so the
+ * message may have gone out: sending it again at once could deliver it twice.
+ */
 export class MailerError extends Error {
   override readonly name = 'MailerError';
   constructor(
     message: string,
     readonly code: string,
     readonly retryable: boolean,
+    readonly ambiguous = false,
   ) {
     super(message);
   }

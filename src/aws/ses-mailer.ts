@@ -1,7 +1,7 @@
 /**
  * Mailer on SES v2: one SendEmail per recipient with Simple content (it keeps custom headers such as
  * List-Unsubscribe; SES builds the multipart/alternative MIME and encodes the subject). SDK errors are
- * mapped to `MailerError` with a retryable flag the core's retry loop acts on.
+ * mapped to `MailerError` with the retryable and ambiguous flags the core's retry loop acts on.
  */
 import {
   GetAccountCommand,
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { MailerError, type Mailer } from '../ports.js';
 
+/** SES answered (or never got the request) and nothing was sent: trying again can succeed. */
 const RETRYABLE = new Set([
   'TooManyRequestsException',
   'ThrottlingException',
@@ -18,20 +19,45 @@ const RETRYABLE = new Set([
   'InternalFailure',
   'InternalServerError',
   'ServiceUnavailable',
-  'RequestTimeout',
-  'TimeoutError',
-  'ECONNRESET',
+  // The connection was never made: SES never saw the request.
   'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
+
+/**
+ * No answer after the request may have reached SES: a timeout, a reset or aborted connection, a broken
+ * pipe. SES may have accepted the message, and it has no idempotency key, so re-sending could deliver it
+ * twice. Neither the SDK nor our retry loop re-sends after these; the next hourly run is the only retry.
+ */
+const AMBIGUOUS = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+/**
+ * The code an ambiguous failure is reported under. Not the SDK's own code (ECONNRESET, TimeoutError, ...):
+ * the SDK's retry middleware would recognise that as transient and re-send.
+ */
+export const OUTCOME_UNKNOWN = 'SendOutcomeUnknown';
 
 export function toMailerError(error: unknown): MailerError {
   if (!(error instanceof Error)) return new MailerError(String(error), 'Unknown', true);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (error as { code?: string }).code;
-  const retryable =
-    RETRYABLE.has(error.name) || (code !== undefined && RETRYABLE.has(code)) || (status ?? 0) >= 500;
+  const known = (names: Set<string>) => names.has(error.name) || (code !== undefined && names.has(code));
+  if (known(AMBIGUOUS)) {
+    const cause = code !== undefined && code !== error.name ? `${error.name} ${code}` : error.name;
+    return new MailerError(`${cause}: ${error.message}`, OUTCOME_UNKNOWN, true, true);
+  }
+  const retryable = known(RETRYABLE) || status === 429 || (status ?? 0) >= 500;
   return new MailerError(error.message, error.name, retryable);
 }
 
@@ -48,24 +74,38 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
   return {
     async send(email) {
       try {
-        const result = await ses.send(
-          new SendEmailCommand({
-            FromEmailAddress: email.from,
-            Destination: { ToAddresses: [email.to] },
-            Content: {
-              Simple: {
-                Subject: { Data: email.subject, Charset: 'UTF-8' },
-                Body: {
-                  Html: { Data: email.html, Charset: 'UTF-8' },
-                  Text: { Data: email.text, Charset: 'UTF-8' },
-                },
-                Headers: email.headers.map((h) => ({ Name: h.name, Value: h.value })),
+        const command = new SendEmailCommand({
+          FromEmailAddress: email.from,
+          Destination: { ToAddresses: [email.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Html: { Data: email.html, Charset: 'UTF-8' },
+                Text: { Data: email.text, Charset: 'UTF-8' },
               },
+              Headers: email.headers.map((h) => ({ Name: h.name, Value: h.value })),
             },
-            ...(options.configurationSet !== undefined && { ConfigurationSetName: options.configurationSet }),
-          }),
+          },
+          ...(options.configurationSet !== undefined && { ConfigurationSetName: options.configurationSet }),
+        });
+        // Inside the SDK's retry loop, around each attempt: an ambiguous failure leaves as a MailerError the
+        // SDK does not classify as retryable, so the message is not sent a second time. Throttling and 5xx
+        // answers pass through unchanged and the SDK retries them as before (SES accepted none of those).
+        command.middlewareStack.add(
+          (next) => async (args) => {
+            try {
+              return await next(args);
+            } catch (error: unknown) {
+              const failure = toMailerError(error);
+              throw failure.ambiguous ? failure : error;
+            }
+          },
+          { step: 'finalizeRequest', priority: 'low', name: 'sendAtMostOnce' },
         );
-        if (!result.MessageId) throw new MailerError('SES returned no message id', 'NoMessageId', true);
+        const result = await ses.send(command);
+        // A success without an id: SES accepted something; sending again could duplicate it.
+        if (!result.MessageId) throw new MailerError('SES returned no message id', 'NoMessageId', true, true);
         return { messageId: result.MessageId };
       } catch (error: unknown) {
         throw error instanceof MailerError ? error : toMailerError(error);

@@ -55,7 +55,8 @@ export async function deliver(
       return 'claimedElsewhere';
     }
     const { messageId, attempts } = await sendClaimed(deps, target, email, intervalMs);
-    // The one unclosable window is between SES accepting and this write: nothing else happens in between.
+    // The one unclosable window is between SES accepting and this write (or an ambiguous failure, see
+    // sendClaimed): nothing else happens in between.
     await recordSent(deps, entry('sent', messageId));
     log.info('Digest sent', {
       subscriberId: subscriber.id,
@@ -67,7 +68,14 @@ export async function deliver(
     return 'sent';
   } catch (error: unknown) {
     const failure = asMailerError(error);
-    if (failure.retryable) {
+    if (failure.ambiguous) {
+      log.error(
+        'Digest send outcome unknown: the connection failed after the request may have reached SES, so it ' +
+          'may have been sent. Not re-sent in this run; the claim is kept, so the next hourly run sends it ' +
+          'again (a duplicate if SES did accept it). Check the SES sending events for this recipient.',
+        { subscriberId: subscriber.id, localDate, code: failure.code, error: failure.message },
+      );
+    } else if (failure.retryable) {
       log.error('Digest not sent; it is retried next run', {
         subscriberId: subscriber.id,
         localDate,
@@ -97,8 +105,10 @@ export async function deliver(
 
 /**
  * Sends under a claim. When SES answers with an error nothing was sent, so the claim is given back and a
- * retry need not wait for it to expire. (An ambiguous failure, such as a timeout after SES accepted the
- * message, is the same window as a crash before the ledger write.)
+ * retry need not wait for it to expire. After an ambiguous failure (a timeout or reset after the request may
+ * have reached SES) the message may have gone out: it is not re-sent in this run and the claim is kept, so
+ * a quick retry of the same event cannot send a second copy. Once the lease has run out, the next hourly
+ * run sends again: the same bounded window as a crash between SES accepting and the ledger write.
  */
 async function sendClaimed(
   deps: DigestDeps,
@@ -113,6 +123,7 @@ async function sendClaimed(
       ...(deps.settings.retry && { retry: deps.settings.retry }),
     });
   } catch (error: unknown) {
+    if (asMailerError(error).ambiguous) throw error;
     await deps.ledger.release(subscriber.id, localDate).catch((releaseError: unknown) =>
       deps.log.warn('Could not release the claim; it expires by itself', {
         error: errorMessage(releaseError),

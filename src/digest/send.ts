@@ -1,7 +1,8 @@
 /**
  * Sending one message with retries: throttling and transient errors are retried with exponential backoff
- * and full jitter, never faster than the account's send rate; permanent errors are not retried. What still
- * fails is the caller's to record (the next hourly run tries again).
+ * and full jitter, never faster than the account's send rate; permanent errors are not retried, and neither
+ * are ambiguous ones (a timeout or reset after which SES may have accepted the message: a re-send could
+ * deliver it twice). What still fails is the caller's to record.
  */
 import { MailerError, type Mailer, type OutgoingEmail } from '../ports.js';
 
@@ -48,7 +49,7 @@ export async function sendWithRetry(
       return { messageId, attempts: attempt };
     } catch (error: unknown) {
       const failure = asMailerError(error);
-      if (!failure.retryable || attempt >= attempts) throw failure;
+      if (!failure.retryable || failure.ambiguous || attempt >= attempts) throw failure;
       await context.sleep(backoffMs(attempt, context));
     }
   }

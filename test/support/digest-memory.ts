@@ -119,6 +119,16 @@ export function capturingMailer(
   };
 }
 
+/** One message as the core hands it to the mailer, for tests of the SES adapter and the retry loop. */
+export const OUTGOING: OutgoingEmail = {
+  from: 'digest@example.com',
+  to: 'ana@example.com',
+  subject: 'Your digest for Tue 24 Nov: 1 article',
+  html: '<p>hi</p>',
+  text: 'hi',
+  headers: [{ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' }],
+};
+
 /** Signs nothing; the link expires `expires` seconds after `clock()`. */
 export function fakeLinkSigner(clock: () => Date = () => new Date()): LinkSigner {
   return {

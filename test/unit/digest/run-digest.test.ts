@@ -142,6 +142,44 @@ describe('a digest run', () => {
     );
   });
 
+  it('after an ambiguous failure keeps the claim and sends once: not in the run, not on a quick retry', async () => {
+    const ledger = memoryLedger();
+    let reset = true;
+    const mailer = capturingMailer({
+      fail: () =>
+        reset ? new MailerError('ECONNRESET: socket hang up', 'SendOutcomeUnknown', true, true) : undefined,
+    });
+    const at = (iso: string) =>
+      memoryDeps({
+        document: everyone(['ana@example.com']),
+        objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+        ledger,
+        mailer,
+        clock: () => new Date(iso),
+      });
+    const first = at('2026-11-24T07:00:05Z');
+    let attempts = 0;
+    const counting = {
+      ...mailer,
+      send: (e: Parameters<typeof mailer.send>[0]) => (attempts++, mailer.send(e)),
+    };
+
+    const report = await runDigest({ ...first.deps, mailer: counting }, SEVEN);
+    reset = false;
+    // A retry of the same scheduled event minutes later: SES may have accepted the first send.
+    const quickRetry = await runDigest(at('2026-11-24T07:10:00Z').deps, SEVEN);
+    const nextHour = await runDigest(at('2026-11-24T08:00:00Z').deps, hoursBefore(-1));
+
+    expect(report).toMatchObject({ sent: 0, failed: 1 });
+    expect(attempts).toBe(1);
+    expect(first.log.logged).toContainEqual(
+      expect.objectContaining({ level: 'error', message: expect.stringContaining('send outcome unknown') }),
+    );
+    expect(quickRetry).toMatchObject({ sent: 0, claimedElsewhere: 1 });
+    expect(nextHour).toMatchObject({ sent: 1 });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
   it('skips and reports stored summaries that do not match the schema', async () => {
     const { deps, mailer, log } = memoryDeps({
       document: everyone(['ana@example.com']),

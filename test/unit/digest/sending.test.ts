@@ -14,18 +14,12 @@ import { createS3LinkSigner } from '../../../src/aws/s3-presigner.js';
 import { createSesMailer } from '../../../src/aws/ses-mailer.js';
 import { backoffMs, sendIntervalMs, sendWithRetry } from '../../../src/digest/send.js';
 import { MailerError } from '../../../src/ports.js';
+import { OUTGOING } from '../../support/digest-memory.js';
 
 const ses = mockClient(SESv2Client);
 afterEach(() => ses.reset());
 
-const email = {
-  from: 'digest@example.com',
-  to: 'ana@example.com',
-  subject: 'Your digest for Tue 24 Nov: 1 article',
-  html: '<p>hi</p>',
-  text: 'hi',
-  headers: [{ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' }],
-};
+const email = OUTGOING;
 const meta = { $metadata: {} };
 
 describe('sending through SES', () => {
@@ -64,6 +58,41 @@ describe('sending through SES', () => {
       retryable: false,
     });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    ['a broken pipe', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })],
+    ['a timeout', Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' })],
+  ])('does not send again after %s: SES may have accepted the message', async (_, failure) => {
+    ses.on(SendEmailCommand).rejects(failure);
+
+    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      sleep: async () => undefined,
+      intervalMs: 0,
+    });
+
+    await expect(sending).rejects.toMatchObject({
+      name: 'MailerError',
+      code: 'SendOutcomeUnknown',
+      ambiguous: true,
+      message: expect.stringContaining(failure.message),
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('retries a refused connection: SES never saw the request', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+      .resolves({ MessageId: 'm-3' });
+
+    const result = await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      sleep: async () => undefined,
+      intervalMs: 0,
+    });
+
+    expect(result).toEqual({ messageId: 'm-3', attempts: 2 });
   });
 
   it('gives up after the last attempt with the throttling error', async () => {
