@@ -67,7 +67,9 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
       const result = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: identity }));
       return result.VerifiedForSendingStatus === true;
     } catch (error: unknown) {
-      if (error instanceof Error && error.name === 'NotFoundException') return false;
+      // SES answers an identity it does not know with 404 NotFoundException.
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (error instanceof Error && (error.name === 'NotFoundException' || status === 404)) return false;
       throw error;
     }
   };

@@ -181,9 +181,7 @@ describe('the daily digest over the emulators', () => {
 
     expect(report.sent).toBe(1);
     expect(deps.logged.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
-      expect.stringMatching(
-        /^SES is in the sandbox and (this recipient is not verified|the recipient could not be checked)/,
-      ),
+      expect.stringMatching(/^SES is in the sandbox and this recipient is not verified/),
     ]);
   });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withUnsubscribeSecret } from '../../src/aws/secret.js';
 import {
   loadArticleLinkConfig,
@@ -24,7 +24,16 @@ import {
   startLocalStack,
   type LocalStack,
 } from '../../src/local/local-stack.js';
-import { allows, deniedCalls, recordAwsCalls, s3Call, type AwsCall } from '../support/deploy-iam.js';
+import { LOCAL_REGION } from '../../src/local/emulators.js';
+import {
+  LOCAL_ACCOUNT_ID,
+  allows,
+  deniedCalls,
+  recordAwsCalls,
+  s3Call,
+  sesCall,
+  type AwsCall,
+} from '../support/deploy-iam.js';
 import {
   REPO_ROOT,
   asArray,
@@ -323,7 +332,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('digest lists and reads summaries with a prefix condition, writes only its ledger, sends only as the sender', () => {
+  it('digest lists and reads summaries with a prefix condition, writes only its ledger, sends only as the sender, looks up recipients', () => {
     expect(roleStatements(template, 'DigestRole')).toEqual([
       logs('DigestLogGroup'),
       listUnder('ListSummariesAndState', [
@@ -354,7 +363,8 @@ describe('least privilege', () => {
         ['ses:SendEmail'],
         [`${SES}:configuration-set/\${SesConfigurationSet}`, ...senderIdentities],
       ),
-      allow('CheckSenderVerification', ['ses:GetEmailIdentity'], senderIdentities),
+      // Read-only, on every identity: in the sandbox the recipients (any address) are checked.
+      allow('CheckRecipientVerification', ['ses:GetEmailIdentity'], [`${SES}:identity/*`]),
       allow('ReadSendingQuota', ['ses:GetAccount'], ['*']),
       signingKey,
       deadLetter,
@@ -727,7 +737,9 @@ describe('the roles allow every call the functions make (local stack, requests r
   const resolve = (arn: string) =>
     arn
       .replaceAll('${AWS::Partition}', 'aws')
-      .replaceAll('article-digest-dev-${AWS::AccountId}-${AWS::Region}', LOCAL_BUCKET);
+      .replaceAll('article-digest-dev-${AWS::AccountId}-${AWS::Region}', LOCAL_BUCKET)
+      .replaceAll('${AWS::Region}', LOCAL_REGION)
+      .replaceAll('${AWS::AccountId}', LOCAL_ACCOUNT_ID);
 
   async function as<T>(name: FunctionName, act: () => Promise<T>): Promise<T> {
     phase = name;
@@ -768,6 +780,10 @@ describe('the roles allow every call the functions make (local stack, requests r
       }
     });
     const today = new Date();
+    // SES in the sandbox (the emulator's GetAccount answers from this variable): the digest then checks
+    // each recipient's identity before sending, a call its role must allow too.
+    const account: Record<string, unknown> = JSON.parse(process.env.AWS_SES_ACCOUNT ?? '{}');
+    vi.stubEnv('AWS_SES_ACCOUNT', JSON.stringify({ ...account, ProductionAccessEnabled: false }));
     await as('digest', () => local.runDigest(today));
     const [email] = await local.ses.emails();
     const header = email?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
@@ -794,6 +810,7 @@ describe('the roles allow every call the functions make (local stack, requests r
 
   afterAll(async () => {
     stopRecording();
+    vi.unstubAllEnvs();
     await stack?.close();
   });
 
@@ -804,6 +821,10 @@ describe('the roles allow every call the functions make (local stack, requests r
     expect(made('summarize', 's3:PutObject', under('summaries/'))).toBe(true);
     expect(made('summarize', 's3:PutObject', under('failures/'))).toBe(true);
     expect(made('digest', 'ses:SendEmail', '')).toBe(true);
+    // The sandbox path: each recipient's address and then its domain.
+    const identity = (name: string) => `arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:identity/${name}`;
+    expect(made('digest', 'ses:GetEmailIdentity', identity(LOCAL_RECIPIENTS[0]!))).toBe(true);
+    expect(made('digest', 'ses:GetEmailIdentity', identity('example.com'))).toBe(true);
     expect(made('digest', 's3:PutObject', under('state/ledger/'))).toBe(true);
     expect(made('unsubscribe', 's3:PutObject', under('state/unsubscribed/'))).toBe(true);
     expect(made('articleLink', 's3:GetObject', under('articles/bridge.md'))).toBe(true);
@@ -838,5 +859,10 @@ describe('the roles allow every call the functions make (local stack, requests r
     expect(allows(digest, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=failures%2F`), resolve)).toBe(
       false,
     );
+    const lookUp = sesCall('GET', '/v2/email/identities/anyone%40example.net', LOCAL_REGION);
+    expect(lookUp && allows(digest, lookUp, resolve)).toBe(true);
+    expect(lookUp && allows(statements, lookUp, resolve)).toBe(false);
+    const elsewhere = sesCall('GET', '/v2/email/identities/anyone%40example.net', 'eu-west-1');
+    expect(elsewhere && allows(digest, elsewhere, resolve)).toBe(false);
   });
 });

@@ -9,6 +9,9 @@ import dc from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Statement } from './deploy-template.js';
 
+/** The account id SES ARNs of recorded calls carry (the emulators have none); resolve the template's to it. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
 export interface AwsCall {
   /** `s3:GetObject`, `ses:SendEmail`, ... */
   action: string;
@@ -31,7 +34,7 @@ export function recordAwsCalls(
     const { request } = message as { request: ClientRequest };
     const host = String(request.getHeader('host') ?? '');
     if (host === s3Host) onCall(s3Call(request.method, request.path));
-    const ses = host === sesHost ? sesCall(request.method, request.path) : undefined;
+    const ses = host === sesHost ? sesCall(request.method, request.path, signingRegion(request)) : undefined;
     if (ses) onCall(ses);
   };
   dc.subscribe('http.client.request.start', onRequest);
@@ -66,13 +69,25 @@ export function s3Call(method: string, path: string): AwsCall {
   return object(`s3:unknown(${method})`);
 }
 
-/** An SES v2 REST request as the IAM action it needs (resources are pinned by the template tests). */
-export function sesCall(method: string, path: string): AwsCall | undefined {
+/** The region in the request's SigV4 credential scope. */
+function signingRegion(request: ClientRequest): string {
+  const authorization = String(request.getHeader('authorization') ?? '');
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(authorization)?.[1] ?? 'us-east-1';
+}
+
+/**
+ * An SES v2 REST request as the IAM action it needs. GetEmailIdentity names its identity in the path, so
+ * its ARN is checked like an S3 resource; SendEmail's identities are in the body (their resources are
+ * pinned by the template tests) and GetAccount has no resource, so those two are matched on the action.
+ */
+export function sesCall(method: string, path: string, region = 'us-east-1'): AwsCall | undefined {
   const request = `${method} ${path}`;
+  const identity = (m: RegExpExecArray) =>
+    `arn:aws:ses:${region}:${LOCAL_ACCOUNT_ID}:identity/${decodeURIComponent(m[1] ?? '')}`;
   const route: [RegExp, string, (m: RegExpExecArray) => string][] = [
     [/^POST \/v2\/email\/outbound-emails/, 'ses:SendEmail', () => '*'],
     [/^GET \/v2\/email\/account/, 'ses:GetAccount', () => '*'],
-    [/^GET \/v2\/email\/identities\/([^/?]+)/, 'ses:GetEmailIdentity', (m) => decodeURIComponent(m[1] ?? '')],
+    [/^GET \/v2\/email\/identities\/([^/?]+)/, 'ses:GetEmailIdentity', identity],
   ];
   for (const [pattern, action, identity] of route) {
     const match = pattern.exec(request);
@@ -92,16 +107,18 @@ const glob = (pattern: string) =>
 
 /**
  * Whether any Allow statement grants `call`. Resources are compared after `resolve` turns the template's
- * text (`${AWS::Region}`, the stack's bucket name, ...) into what the emulator uses. An SES call is matched
- * on its action only. Conditions other than `StringLike` on `s3:prefix` are treated as not met.
+ * text (`${AWS::Region}`, the stack's bucket name, ...) into what the emulator uses. An SES call recorded
+ * without a resource (`*`) is matched on its action only. Conditions other than `StringLike` on `s3:prefix`
+ * are treated as not met.
  */
 export function allows(statements: Statement[], call: AwsCall, resolve: (arn: string) => string): boolean {
   return statements.some((statement) => {
     if (statement.Effect !== 'Allow' || !statement.Action.some((a) => glob(a).test(call.action)))
       return false;
-    const resourceMatches = call.action.startsWith('ses:')
-      ? true
-      : statement.Resource.some((r) => glob(resolve(r)).test(call.resource));
+    const resourceMatches =
+      call.action.startsWith('ses:') && call.resource === '*'
+        ? true
+        : statement.Resource.some((r) => glob(resolve(r)).test(call.resource));
     return resourceMatches && conditionMet(statement, call);
   });
 }
