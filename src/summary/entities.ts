@@ -4,6 +4,7 @@
  * compromise tags mentions one by one and has no coreference.
  */
 import nlp from 'compromise';
+import type { Sentence } from './sentences.js';
 
 export interface MentionedName {
   name: string;
@@ -23,15 +24,25 @@ interface TaggedView {
 
 const MAX_PER_KIND = 15;
 
-export function extractEntities(doc: View, text: string): Entities {
-  const known = mentionsOf(doc.people(), 'strip', personalName);
+/**
+ * How much text one `nlp()` call tags. compromise's matching is superlinear in the length of what it
+ * takes for one sentence, so it never sees more than this at once; chunks start at sentence starts and
+ * sentences are at most MAX_SENTENCE_CHARS, so a normal article's sentences reach it whole. Per-call
+ * overhead makes much smaller chunks slower on texts of many tiny lines.
+ */
+export const TAGGED_CHUNK_CHARS = 4_000;
+
+/** People, organizations and places of `text`, tagged chunk by chunk along its `sentences`. */
+export function extractEntities(text: string, sentences: readonly Sentence[]): Entities {
+  const chunks = chunkText(text, sentences).map((chunk) => nlp(chunk));
+  const known = chunks.flatMap((doc) => mentionsOf(doc.people(), 'strip', personalName));
   const personWords = new Set(known.flatMap((name) => name.split(' ')));
   // A word the tagger also saw as part of a personal name ("camp Pacquiao") is that person, not a place.
   const notPerson = (name: string) => !name.split(' ').every((word) => personWords.has(word));
-  const organizations = mentionsOf(doc.organizations(), 'reject').filter(notPerson);
-  const places = mentionsOf(doc.places(), 'strip').filter(notPerson);
+  const organizations = chunks.flatMap((doc) => mentionsOf(doc.organizations(), 'reject')).filter(notPerson);
+  const places = chunks.flatMap((doc) => mentionsOf(doc.places(), 'strip')).filter(notPerson);
   const taken = new Set([...organizations, ...places]);
-  const people = [...known, ...unknownNames(doc, text).filter((n) => !taken.has(n))];
+  const people = [...known, ...unknownNames(chunks, text).filter((n) => !taken.has(n))];
   return {
     people: countMentions(mergeVariants(people), text, true),
     organizations: countMentions(mergeVariants(organizations), text),
@@ -40,6 +51,28 @@ export function extractEntities(doc: View, text: string): Entities {
 }
 
 type Term = TaggedMatch['terms'][number];
+
+/**
+ * The text cut at sentence starts into spans of at most TAGGED_CHUNK_CHARS (or one sentence). Every
+ * name kept starts with a capital or a digit (`cleanName`), so sentences without either are not tagged:
+ * a lowercase transcript costs the tagger nothing.
+ */
+function chunkText(text: string, sentences: readonly Sentence[]): string[] {
+  const chunks: string[] = [];
+  let span: { start: number; end: number } | undefined;
+  for (const sentence of sentences) {
+    const end = sentence.start + sentence.text.length;
+    if (span && (!NAME_START.test(sentence.text) || end - span.start > TAGGED_CHUNK_CHARS)) {
+      chunks.push(text.slice(span.start, span.end));
+      span = undefined;
+    }
+    if (NAME_START.test(sentence.text)) span = { start: span?.start ?? sentence.start, end };
+  }
+  if (span) chunks.push(text.slice(span.start, span.end));
+  return chunks;
+}
+
+const NAME_START = /[\p{Lu}\p{N}]/u;
 
 /**
  * The personal name inside a mention the tagger calls a person: from its first to its last first- or
@@ -87,24 +120,41 @@ function joinTerms(terms: Term[]): string {
   return terms.map((t, i) => `${t.text}${i < terms.length - 1 ? (t.post ?? ' ') : ''}`).join('');
 }
 
-function unknownNames(doc: View, text: string): string[] {
+function unknownNames(chunks: readonly View[], text: string): string[] {
   const names: string[] = [];
-  for (const match of doc
-    .match('#ProperNoun+')
-    .json({ terms: { tags: true, text: true, whitespace: true } }) as TaggedMatch[]) {
+  // Verdicts on a word or a name hold for every mention, so each is reached once, whatever the repeats.
+  const common = new Map<string, boolean>();
+  const isCommon = (word: string) => common.get(word) ?? common.set(word, isCommonWord(word)).get(word);
+  const framed = new Map<string, boolean>();
+  for (const match of chunks.flatMap(
+    (doc) =>
+      doc
+        .match('#ProperNoun+')
+        .json({ terms: { tags: true, text: true, whitespace: true } }) as TaggedMatch[],
+  )) {
     const terms = match.terms;
     if (terms.length < 2 || terms.length > 3 || terms.slice(0, -1).some((t) => t.post !== ' ')) continue;
     if (terms.some((t) => !/^\p{Lu}\p{Ll}+$/u.test(t.text) || t.tags.some((tag) => !NAME_TAGS.has(tag))))
       continue;
     if (terms.every((t) => t.tags.includes('Person'))) continue; // compromise found it already
-    if (terms.some((t) => isCommonWord(t.text))) continue; // "Big Bear", "Wild Card"
+    if (terms.some((t) => isCommon(t.text))) continue; // "Big Bear", "Wild Card"
     const name = joinTerms(terms);
-    const pattern = new RegExp(String.raw`(\S+\s+)?${escapeRegExp(name)}(\s+of\b)?`, 'u');
-    const around = pattern.exec(text);
-    if (!around || around[2] || /^(the|a|an|The|A|An)\s/.test(around[1] ?? '')) continue;
+    if (framed.get(name) ?? framed.set(name, isFramedAsThing(name, text)).get(name)) continue;
     names.push(name);
   }
   return names;
+}
+
+/**
+ * At its first mention the name follows an article ("the Islamic Emirate") or heads an "X of Y" name. Read
+ * from a few characters either side of that mention, so the cost does not grow with the text around it.
+ */
+function isFramedAsThing(name: string, text: string): boolean {
+  const at = text.indexOf(name);
+  if (at < 0) return true;
+  const before = text.slice(Math.max(0, at - 40), at);
+  const after = text.slice(at + name.length, at + name.length + 40);
+  return /^\s+of\b/u.test(after) || /(?:^|\s)(?:the|a|an|The|A|An)\s+$/u.test(before);
 }
 
 /**
@@ -185,14 +235,24 @@ export function cleanName(raw: string, trailing: TrailingWords = 'strip'): strin
 export function mergeVariants(mentions: string[]): MentionedName[] {
   const counts = new Map<string, number>();
   for (const m of mentions) counts.set(m, (counts.get(m) ?? 0) + 1);
-  const names = [...counts.keys()].sort(
-    (a, b) => wordsOf(b).length - wordsOf(a).length || (counts.get(b) ?? 0) - (counts.get(a) ?? 0),
+  // Merging compares every pair of names; an article names a few dozen, a list or a generated text may
+  // name thousands, of which only the most mentioned can reach the result.
+  const words = new Map(
+    [...counts.keys()]
+      .sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))
+      .slice(0, MAX_MERGED_NAMES)
+      .map((name) => [name, wordsOf(name)]),
+  );
+  const names = [...words.keys()].sort(
+    (a, b) =>
+      (words.get(b)?.length ?? 0) - (words.get(a)?.length ?? 0) ||
+      (counts.get(b) ?? 0) - (counts.get(a) ?? 0),
   );
   const canonical = new Map<string, string>();
   for (const name of names) {
-    const parts = wordsOf(name);
+    const parts = words.get(name) ?? [];
     const host = names.find((other) => {
-      const otherParts = wordsOf(other);
+      const otherParts = words.get(other) ?? [];
       if (otherParts.length <= parts.length || canonical.get(other) !== other) return false;
       return isContiguous(otherParts, parts);
     });
@@ -200,7 +260,8 @@ export function mergeVariants(mentions: string[]): MentionedName[] {
   }
   const merged = new Map<string, number>();
   for (const [name, count] of counts) {
-    const root = canonical.get(name) ?? name;
+    const root = canonical.get(name);
+    if (root === undefined) continue;
     merged.set(root, (merged.get(root) ?? 0) + count);
   }
   return [...merged]
@@ -208,6 +269,8 @@ export function mergeVariants(mentions: string[]): MentionedName[] {
     .sort((a, b) => b.mentions - a.mentions || a.name.localeCompare(b.name))
     .slice(0, MAX_PER_KIND);
 }
+
+const MAX_MERGED_NAMES = 500;
 
 function wordsOf(name: string): string[] {
   return name.toLowerCase().split(/\s+/);

@@ -5,8 +5,12 @@
  */
 import { mergeVariants, type MentionedName } from './entities.js';
 
-/** A capitalised word; a dot only inside it ("U.S"), so "RT. Reuters" is two names. */
-const WORD = String.raw`[\p{Lu}](?:[\p{L}\p{N}&'’-]|\.(?=\p{L}))*`;
+/**
+ * A capitalised word; a dot only inside it ("U.S"), so "RT. Reuters" is two names. It starts at a word's
+ * start and is at most 40 characters long: with these two bounds a long capitalised run ("AAAA…", 200,000
+ * characters of it) is read once, where an unbounded word was retried from each of its letters (minutes).
+ */
+const WORD = String.raw`(?<![\p{L}\p{N}&'’.-])[\p{Lu}](?:[\p{L}\p{N}&'’-]|\.(?=\p{L})){0,39}`;
 
 /** A run of capitalised words, allowing "of", "the", "&" inside, as in "The Moscow Times". */
 const NAME_RUN = new RegExp(String.raw`(?:The\s+)?${WORD}(?:\s+(?:of\s+|&\s+|the\s+)?${WORD}){0,5}`, 'gu');

@@ -2,7 +2,6 @@
  * ArticleDocument -> SummaryContent: the pure core of the product. No I/O, no environment, no clock;
  * the pipeline adds id, source, schemaVersion and createdAt.
  */
-import nlp from 'compromise';
 import { UnreadableArticleError, type ArticleDocument } from '../article/document.js';
 import { extractDates } from './dates.js';
 import { extractEntities } from './entities.js';
@@ -46,7 +45,8 @@ export function summarizeDocument(
   const settings = resolveOptions(options);
   const truncated = doc.text.length > settings.maxAnalysedChars;
   const text = truncated ? cutAtWhitespace(doc.text, settings.maxAnalysedChars) : doc.text;
-  const sentences = prepareSentences(splitSentences(text));
+  const split = splitSentences(text);
+  const sentences = prepareSentences(split);
   if (!sentences.some((s) => s.wordCount > 0)) {
     throw new UnreadableArticleError('no-text', 'The article has no sentences to summarize.');
   }
@@ -59,8 +59,7 @@ export function summarizeDocument(
   const keyPointCount = Math.min(MAX_KEY_POINTS, Math.max(MIN_KEY_POINTS, Math.round(scope.length / 4)));
   const keyPoints = selectKeyPoints(scope, keyPointCount);
 
-  const tagged = nlp(text);
-  const entities = extractEntities(tagged, text);
+  const entities = extractEntities(text, split);
   const dates = extractDates(text, doc.publishedAt);
   const wordCount = countWords(doc.text);
   return {
