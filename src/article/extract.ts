@@ -25,7 +25,7 @@ export function extractArticle(bytes: Uint8Array, hints: ExtractHints): ArticleD
   }
   const { text: raw, charset } = decodeBytes(bytes, charsetOf(hints.contentType) ?? htmlMetaCharset(bytes));
   const format = detectFormat(raw, hints);
-  const parts = readFormat(format, raw);
+  const parts = readNested(format, raw);
   const text = removeBoilerplate(normalizeText(parts.text));
   if (!/\p{L}{2,}/u.test(text)) {
     throw new UnreadableArticleError('no-text', `No readable text was found in the ${format} upload.`);
@@ -46,6 +46,22 @@ interface FormatParts {
   title?: string;
   url?: string;
   publishedAt?: string;
+}
+
+/**
+ * The parsers (linkedom, Readability, marked) recurse once per level of nesting, so a document nested
+ * thousands of levels deep (`<div>` in `<div>`, `>>>>` quotes) overflows the stack. That upload will never
+ * read, so it fails as unreadable, with its reason, instead of as an error the trigger retries.
+ */
+function readNested(format: ArticleDocument['format'], raw: string): FormatParts {
+  try {
+    return readFormat(format, raw);
+  } catch (error: unknown) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new UnreadableArticleError('no-text', `The ${format} upload is nested too deeply to read.`);
+    }
+    throw error;
+  }
 }
 
 function readFormat(format: ArticleDocument['format'], raw: string): FormatParts {

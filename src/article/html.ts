@@ -38,7 +38,10 @@ export function extractHtml(html: string): HtmlArticle {
     document.querySelector('time[datetime]')?.getAttribute('datetime') ??
     undefined;
   // Readability mutates the DOM it reads, so it gets its own copy.
-  const article = new Readability(parseHTML(html).document, { charThreshold: 200 }).parse();
+  const article =
+    nestingDepth(document.body) <= MAX_READABILITY_DEPTH
+      ? new Readability(parseHTML(html).document, { charThreshold: 200 }).parse()
+      : null;
   const main = article?.content
     ? blockText(parseHTML(`<html><body>${article.content}</body></html>`).document.body)
     : '';
@@ -64,6 +67,28 @@ interface ParentLike {
   querySelector(selector: string): { textContent: string | null } | null;
 }
 
+/**
+ * Readability scores each candidate against all of its ancestors and descendants, which grows faster than
+ * the square of the nesting depth (1,000 nested <div> took 6.6 s, 2,000 took 31 s). Real pages nest a few
+ * dozen levels; a deeper document is read block by block without it.
+ */
+const MAX_READABILITY_DEPTH = 150;
+
+/** How many elements deep `root` nests, walked without recursion so any depth is measured. */
+function nestingDepth(root: DomNode | null | undefined): number {
+  let deepest = 0;
+  const stack: Array<{ node: DomNode; depth: number }> = root ? [{ node: root, depth: 1 }] : [];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    deepest = Math.max(deepest, item.depth);
+    const children = item.node.childNodes;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child?.nodeType === 1) stack.push({ node: child, depth: item.depth + 1 });
+    }
+  }
+  return deepest;
+}
+
 /** Text with a blank line between blocks and collapsed whitespace inside them. */
 export function blockText(root: DomNode | null | undefined): string {
   if (!root) return '';
@@ -82,8 +107,10 @@ export function blockText(root: DomNode | null | undefined): string {
     if (node.nodeType !== 1 || SKIPPED.has(node.nodeName)) return;
     const block = BLOCKS.has(node.nodeName);
     if (block) flush();
-    for (let i = 0; i < node.childNodes.length; i++) {
-      const child = node.childNodes[i];
+    // linkedom builds `childNodes` afresh on each read: read once, or a body of 10,000 paragraphs is quadratic.
+    const children = node.childNodes;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
       if (child) walk(child);
     }
     if (block) flush();

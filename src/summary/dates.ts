@@ -59,23 +59,27 @@ const MAX_DATES = 20;
 /** Dates in order of appearance; a year given by `publishedAt` resolves "November 10" to a full date. */
 export function extractDates(text: string, publishedAt?: string): StatedDate[] {
   const contextYear = publishedAt?.match(/\b((?:19|20)\d{2})\b/)?.[1];
-  const found: StatedDate[] = [];
+  // Dates found by earlier (more specific) patterns, in text order; they never overlap one another.
+  let found: StatedDate[] = [];
   for (const { pattern, parts } of PATTERNS) {
+    const added: StatedDate[] = [];
+    // One pattern's matches come in text order, so one sweep over `found` finds every overlap: linear in
+    // the number of dates, where a lookup per match was quadratic on a text that is a list of dates.
+    let next = 0;
     for (const m of text.matchAll(pattern)) {
       const literal = m[0].replace(/^(?:in|since|by|until|of|from)\s+/, '');
       const start = m.index + m[0].length - literal.length;
       const end = m.index + m[0].length;
-      if (found.some((d) => start < d.end && end > d.start)) continue;
+      while ((found[next]?.end ?? Infinity) <= start) next++;
+      if ((found[next]?.start ?? Infinity) < end) continue;
       const [year, mm, dd] = parts(m as RegExpExecArray);
       const iso = isoDate(year ?? (mm && dd ? contextYear : undefined), mm, dd);
-      found.push({ text: literal, start, end, ...(iso ? { iso } : {}) });
+      added.push({ text: literal, start, end, ...(iso ? { iso } : {}) });
     }
+    found = [...found, ...added].sort((a, b) => a.start - b.start);
   }
   const seen = new Set<string>();
-  return found
-    .sort((a, b) => a.start - b.start)
-    .filter((d) => !seen.has(d.text) && seen.add(d.text))
-    .slice(0, MAX_DATES);
+  return found.filter((d) => !seen.has(d.text) && seen.add(d.text)).slice(0, MAX_DATES);
 }
 
 function month(name: string | undefined): string | undefined {

@@ -1,0 +1,168 @@
+/**
+ * Uploads shaped to find superlinear work: text without sentence punctuation, one word repeated, thousands
+ * of tiny lines, a single 200,000-character "word", runs of quotes, numbers and dates, other scripts,
+ * regular-expression traps and deep nesting. Each must end, within a generous per-test timeout, in a valid
+ * summary or an UnreadableArticleError with its reason. Before the linear-time fixes, the first of these
+ * took 141 s at 106 KB; the timeouts bound the work without asserting wall-clock time.
+ */
+import { describe, expect, it } from 'vitest';
+import { UnreadableArticleError } from '../../../src/article/document.js';
+import { extractArticle } from '../../../src/article/extract.js';
+import { SUMMARY_SCHEMA_VERSION, summarySchema, type SummaryContent } from '../../../src/summary/schema.js';
+import { summarizeDocument } from '../../../src/summary/summarize.js';
+import { normalizeForGrounding } from './grounding.js';
+
+const SIZE = 200_000;
+const BOUND = { timeout: 20_000 };
+
+/** `unit` repeated to exactly `size` characters. */
+function fill(unit: string, size = SIZE): string {
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
+type Outcome =
+  { kind: 'summary'; content: SummaryContent } | { kind: 'unreadable'; error: UnreadableArticleError };
+
+function summarizeUpload(text: string, key: string): Outcome {
+  try {
+    const doc = extractArticle(new TextEncoder().encode(text), { key });
+    return { kind: 'summary', content: summarizeDocument(doc) };
+  } catch (error: unknown) {
+    if (error instanceof UnreadableArticleError) return { kind: 'unreadable', error };
+    throw error;
+  }
+}
+
+function expectValidSummary(outcome: Outcome, source: string): SummaryContent {
+  expect(outcome.kind).toBe('summary');
+  if (outcome.kind !== 'summary') throw new Error('unreachable');
+  const stored = summarySchema.safeParse({
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    id: '0123456789abcdef',
+    source: { bucket: 'b', key: 'k', size: source.length, format: 'text', charset: 'utf-8' },
+    createdAt: new Date(0).toISOString(),
+    ...outcome.content,
+  });
+  expect(stored.error?.issues ?? []).toEqual([]);
+  const haystack = normalizeForGrounding(source);
+  for (const span of [...outcome.content.summary, ...outcome.content.keyPoints]) {
+    expect(haystack.includes(normalizeForGrounding(span))).toBe(true);
+    expect(span.length).toBeLessThanOrEqual(1_000);
+  }
+  return outcome.content;
+}
+
+const TEXT_CASES: ReadonlyArray<[string, string]> = [
+  ['one unpunctuated run (the reported bug)', fill('the mayor said the new tram line would open soon and ')],
+  [
+    'a full stop every ten words, lowercase after it',
+    fill('the mayor said the new tram line would open soon. '),
+  ],
+  ['one capitalised word repeated', fill('Word ')],
+  ['20,000 one-word lines', fill('Tramline\n')],
+  ['lowercase words each ending in a period', fill('word. ')],
+  [
+    'a capitalised run of words without punctuation',
+    fill('The Mayor Said The New Tram Line Would Open Soon And '),
+  ],
+  [
+    'a 200,000-character capitalised "word" with a sentence after it',
+    `${'A'.repeat(SIZE - 30)} The tram opens now.`,
+  ],
+  ['quotations one after another', fill('"this is quite a long quote" he said ')],
+  ['an opening quotation mark that never closes', fill('“open quote without end ')],
+  ['a list of numbers', fill('1, 22, 333, 4,444, $5.5bn, 66%, ')],
+  ['a list of dates', fill('Monday 10 November 2015, in 2014, Nov. 3, ')],
+  ['short Cyrillic sentences', fill('Мэр сказал, что новая линия трамвая скоро откроется. ')],
+  ['Chinese without spaces', fill('市长说新的电车线路很快就会开通。')],
+  ['mixed scripts without punctuation', fill('the mayor мэр 市长 said сказал 说 😀 ')],
+  ['attribution frames repeated', fill('according to Reuters and Interfax reported ')],
+  ['a long run of spaces between two words', `word${' '.repeat(SIZE - 10)}words`],
+];
+
+describe('summarizing adversarial uploads of up to 200,000 characters', () => {
+  for (const [name, text] of TEXT_CASES) {
+    it(`returns a valid, grounded summary for ${name}`, BOUND, () => {
+      // Act
+      const outcome = summarizeUpload(text, 'articles/adversarial.txt');
+
+      // Assess
+      expectValidSummary(outcome, text);
+    });
+  }
+
+  it('cuts a run without punctuation into sentences that rank, summarize and ground', BOUND, () => {
+    // Prepare
+    const text = fill('the mayor said the new tram line would open soon and ');
+
+    // Act
+    const content = expectValidSummary(summarizeUpload(text, 'articles/transcript.txt'), text);
+
+    // Assess
+    expect(content.summary[0]?.split(/\s+/).length).toBeLessThanOrEqual(75);
+    expect(content.keyPoints.length).toBeGreaterThanOrEqual(1);
+    expect(content.keywords).toContain('mayor');
+  });
+
+  it('ends in a valid outcome for a single 200,000-letter word', BOUND, () => {
+    // Act
+    const outcome = summarizeUpload('a'.repeat(SIZE), 'articles/one-word.txt');
+
+    // Assess: one word is still text; what matters is that it ends, validly.
+    if (outcome.kind === 'unreadable') expect(outcome.error.message).toMatch(/\w/);
+    else expectValidSummary(outcome, 'a'.repeat(SIZE));
+  });
+
+  it('reads byline and credit lines built to backtrack without trying every split of them', BOUND, () => {
+    // Prepare
+    const text = [
+      'The tram line opens next week, the mayor said on Monday.',
+      `By Ann${' and'.repeat(40)}!`,
+      `By A${'-A'.repeat(40)}!`,
+      `Photo by Ann${' and'.repeat(40)}!`,
+      'Passengers will ride free for the first month of service.',
+    ].join('\n');
+
+    // Act and Assess
+    expectValidSummary(summarizeUpload(text, 'articles/credits.txt'), text);
+  });
+
+  it('summarizes HTML of 12,000 paragraphs and a Markdown list nested 440 levels', BOUND, () => {
+    // Prepare
+    const html = `<html><body>${fill('<p>tram line</p>', SIZE - 40)}</body></html>`;
+    const markdown = Array.from({ length: 440 }, (_, i) => `${' '.repeat(i * 2)}- tram item`).join('\n');
+
+    // Act
+    const fromHtml = summarizeUpload(html, 'articles/paragraphs.html');
+    const fromMarkdown = summarizeUpload(markdown, 'articles/list.md');
+
+    // Assess
+    expect(fromHtml.kind).toBe('summary');
+    expect(fromMarkdown.kind).toBe('summary');
+  });
+
+  it('refuses HTML nested 20,000 levels deep as unreadable, with the reason', BOUND, () => {
+    // Prepare
+    const html = `<html><body>${'<div>'.repeat(20_000)}tram line text here${'</div>'.repeat(20_000)}</body></html>`;
+
+    // Act
+    const outcome = summarizeUpload(html, 'articles/deep.html');
+
+    // Assess
+    expect(outcome.kind).toBe('unreadable');
+    if (outcome.kind === 'unreadable') expect(outcome.error.message).toMatch(/nested too deeply/);
+  });
+
+  it('reads HTML nested 2,000 levels deep without Readability', BOUND, () => {
+    // Prepare
+    const html = `<html><body>${'<div>'.repeat(2_000)}The tram line opens next week, the mayor said.${'</div>'.repeat(2_000)}</body></html>`;
+
+    // Act
+    const outcome = summarizeUpload(html, 'articles/nested.html');
+
+    // Assess
+    expect(outcome.kind === 'summary' && outcome.content.summary[0]).toBe(
+      'The tram line opens next week, the mayor said.',
+    );
+  });
+});
