@@ -30,7 +30,7 @@ const MAX_PER_KIND = 15;
  * sentences are at most MAX_SENTENCE_CHARS, so a normal article's sentences reach it whole. Per-call
  * overhead makes much smaller chunks slower on texts of many tiny lines.
  */
-export const TAGGED_CHUNK_CHARS = 4_000;
+export const TAGGED_CHUNK_CHARS = 2_000;
 
 /** People, organizations and places of `text`, tagged chunk by chunk along its `sentences`. */
 export function extractEntities(text: string, sentences: readonly Sentence[]): Entities {
