@@ -15,15 +15,17 @@ import {
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+const putJsonCommand = (bucket: string, key: string, value: unknown, ifNoneMatch?: '*') =>
+  new PutObjectCommand({
+    Bucket: bucket,
+    Key: key,
+    Body: JSON.stringify(value, null, 2),
+    ContentType: JSON_CONTENT_TYPE,
+    IfNoneMatch: ifNoneMatch,
+  });
+
 export async function putJson(s3: S3Client, bucket: string, key: string, value: unknown): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(value, null, 2),
-      ContentType: JSON_CONTENT_TYPE,
-    }),
-  );
+  await s3.send(putJsonCommand(bucket, key, value));
 }
 
 /**
@@ -37,15 +39,7 @@ export async function putJsonIfAbsent(
   value: unknown,
 ): Promise<boolean> {
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify(value, null, 2),
-        ContentType: JSON_CONTENT_TYPE,
-        IfNoneMatch: '*',
-      }),
-    );
+    await s3.send(putJsonCommand(bucket, key, value, '*'));
     return true;
   } catch (error: unknown) {
     if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return false;
