@@ -14,6 +14,7 @@ import { startS3Emulator, type S3Emulator } from '../../src/local/emulators.js';
 import { failureRecordSchema, summarySchema } from '../../src/summary/schema.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 import { seedArticle } from '../support/samples.js';
+import { testSummarizeSettings } from '../support/summarize-settings.js';
 
 const BUCKET = 'summarize-it';
 const context = { functionName: 'summarize', awsRequestId: 'test' } as Context;
@@ -32,13 +33,7 @@ describe('summarize handler on a real S3-compatible server', () => {
       articles: createS3ArticleStore(s3),
       summaries: createS3SummaryStore(s3, BUCKET),
       failures: createS3FailureStore(s3, BUCKET),
-      settings: {
-        articlesPrefix: 'articles/',
-        summariesPrefix: 'summaries/',
-        failuresPrefix: 'failures/',
-        maxArticleBytes: 64 * 1024,
-        summarize: { maxSentences: 3, maxWords: 75, maxAnalysedChars: 200_000 },
-      },
+      settings: testSummarizeSettings(64 * 1024),
     });
   });
   afterAll(async () => {

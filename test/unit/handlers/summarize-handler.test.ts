@@ -15,6 +15,7 @@ import { createS3ArticleStore } from '../../../src/aws/s3-article-store.js';
 import { createS3FailureStore, createS3SummaryStore } from '../../../src/aws/s3-summary-store.js';
 import { RetryableUploadError, createSummarizeHandler } from '../../../src/handlers/summarize-handler.js';
 import { seedArticle } from '../../support/samples.js';
+import { testSummarizeSettings } from '../../support/summarize-settings.js';
 
 const s3Mock = mockClient(S3Client);
 const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
@@ -26,13 +27,7 @@ function handler() {
     articles: createS3ArticleStore(s3),
     summaries: createS3SummaryStore(s3, 'bucket'),
     failures: createS3FailureStore(s3, 'bucket'),
-    settings: {
-      articlesPrefix: 'articles/',
-      summariesPrefix: 'summaries/',
-      failuresPrefix: 'failures/',
-      maxArticleBytes: 1_000_000,
-      summarize: { maxSentences: 3, maxWords: 75, maxAnalysedChars: 200_000 },
-    },
+    settings: testSummarizeSettings(),
   });
 }
 

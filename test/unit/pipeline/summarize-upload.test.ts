@@ -5,6 +5,7 @@ import type { ArticleStore } from '../../../src/ports.js';
 import { failureRecordSchema, summarySchema } from '../../../src/summary/schema.js';
 import { memoryArticles, memoryFailures, memorySummaries } from '../../support/memory-ports.js';
 import { seedArticle } from '../../support/samples.js';
+import { testSummarizeSettings } from '../../support/summarize-settings.js';
 
 const uploadedAt = new Date('2026-11-24T08:15:02Z');
 const ref = (key: string, etag = 'etag-1') => ({ bucket: 'bucket-a', key, etag, uploadedAt });
@@ -17,13 +18,7 @@ function deps(articles: ArticleStore) {
     summaries,
     failures,
     now: () => new Date('2026-11-24T08:15:05Z'),
-    settings: {
-      articlesPrefix: 'articles/',
-      summariesPrefix: 'summaries/',
-      failuresPrefix: 'failures/',
-      maxArticleBytes: 1_000_000,
-      summarize: { maxSentences: 3, maxWords: 75, maxAnalysedChars: 200_000 },
-    },
+    settings: testSummarizeSettings(),
   };
   return { value, summaries, failures };
 }
