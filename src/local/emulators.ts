@@ -137,6 +137,33 @@ export interface ReceivedEmail {
   at: number;
 }
 
+/**
+ * The account aws-ses-v2-local's GetAccount answers with: it reads the JSON from env `AWS_SES_ACCOUNT` of
+ * the process it runs in, and validates every field below.
+ */
+export function sesEmulatorAccount(options: {
+  productionAccess: boolean;
+  maxSendRate: number;
+  max24HourSend: number;
+}): string {
+  return JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'TRANSACTIONAL',
+      ReviewDetails: { CaseId: 'local', Status: options.productionAccess ? 'GRANTED' : 'PENDING' },
+      UseCaseDescription: 'Local runs of the article digest',
+      WebsiteURL: 'http://127.0.0.1/',
+    },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: options.productionAccess,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: options.max24HourSend, MaxSendRate: options.maxSendRate, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: [] },
+  });
+}
+
 export interface SesEmulator {
   endpoint: string;
   /** The web inbox a person can open in a browser. */

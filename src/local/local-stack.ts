@@ -14,6 +14,7 @@ import { startFunctionUrl, type FunctionUrlHandler, type LocalFunctionUrl } from
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
+  sesEmulatorAccount,
   startS3Emulator,
   startSesEmulator,
   type S3Emulator,
@@ -32,23 +33,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.htm': 'text/html',
   '.json': 'application/json',
-};
-
-const LOCAL_SES_ACCOUNT = {
-  DedicatedIpAutoWarmupEnabled: false,
-  Details: {
-    AdditionalContactEmailAddresses: [],
-    ContactLanguage: 'EN',
-    MailType: 'TRANSACTIONAL',
-    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
-    UseCaseDescription: 'Local demo of the article digest',
-    WebsiteURL: 'http://127.0.0.1/',
-  },
-  EnforcementStatus: 'HEALTHY',
-  ProductionAccessEnabled: true,
-  SendingEnabled: true,
-  SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 0 },
-  SuppressionAttributes: { SuppressedReasons: [] },
 };
 
 type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
@@ -109,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Lambda runs Node 22; locally Node 20 is supported until the SDK's January 2027 releases.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // What the SES emulator's GetAccount answers: a production account, so the sandbox check passes.
-    AWS_SES_ACCOUNT: JSON.stringify(LOCAL_SES_ACCOUNT),
+    AWS_SES_ACCOUNT: sesEmulatorAccount({ productionAccess: true, maxSendRate: 14, max24HourSend: 50_000 }),
   });
   const summarize = (await import('../handlers/summarize.js')).main as unknown as LambdaEntry;
   const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;

@@ -11,6 +11,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 import { TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
+import { sesEmulatorAccount } from '../../src/local/emulators.js';
 
 const stack = useDigestStack();
 
@@ -21,24 +22,8 @@ afterEach(() => {
 });
 
 /** What aws-ses-v2-local's GetAccount returns, read from its env (it runs in this process). */
-function sesAccount(productionAccess: boolean) {
-  return JSON.stringify({
-    DedicatedIpAutoWarmupEnabled: false,
-    Details: {
-      AdditionalContactEmailAddresses: [],
-      ContactLanguage: 'EN',
-      MailType: 'TRANSACTIONAL',
-      ReviewDetails: { CaseId: 'local', Status: 'PENDING' },
-      UseCaseDescription: 'digest',
-      WebsiteURL: 'https://example.com',
-    },
-    EnforcementStatus: 'HEALTHY',
-    ProductionAccessEnabled: productionAccess,
-    SendingEnabled: true,
-    SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 },
-    SuppressionAttributes: { SuppressedReasons: [] },
-  });
-}
+const sesAccount = (productionAccess: boolean) =>
+  sesEmulatorAccount({ productionAccess, maxSendRate: 1, max24HourSend: 200 });
 
 /** A fresh state prefix per test keeps ledgers apart without restarting the emulator. */
 let run = 0;
