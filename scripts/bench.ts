@@ -10,16 +10,17 @@
  *    the same bytes) in an identical process.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
+import { hasEvalFile, missingEvalData, readEvalRows } from './eval-data.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHARED = join(ROOT, '..', 'shared');
+const SAMPLES = join(ROOT, 'samples');
 const WORK = mkdtempSync(join(tmpdir(), 'bench-'));
 const run = promisify(execFile);
 const started = performance.now();
@@ -200,30 +201,26 @@ async function buildCore(): Promise<string> {
 }
 
 function sampleArticles(): { samples: Article[]; worstCases: Article[] } {
-  const write = (label: string, key: string, content: string): Article => {
+  const write = (label: string, key: string, content: string | Uint8Array): Article => {
     const path = join(WORK, key.replaceAll('/', '_'));
     writeFileSync(path, content);
     return { label, key, path, bytes: Buffer.byteLength(content) };
   };
   const samples: Article[] = [];
   const texts: string[] = [];
-  if (!existsSync(join(SHARED, 'articles')) || !existsSync(join(SHARED, 'eval'))) {
-    throw new Error(
-      `The sample articles are read from ${SHARED}/articles and ${SHARED}/eval: check out ../shared.`,
-    );
+  // The samples the repository carries, as uploaded (bytes, so the legacy-encoded one stays legacy)...
+  for (const file of readdirSync(SAMPLES).filter((name) => name !== 'README.md')) {
+    const bytes = readFileSync(join(SAMPLES, file));
+    texts.push(bytes.toString('utf8'));
+    samples.push(write(file, `articles/${file}`, bytes));
   }
-  for (const file of readdirSync(join(SHARED, 'articles'))) {
-    const content = readFileSync(join(SHARED, 'articles', file), 'utf8');
-    texts.push(content);
-    samples.push(write(file, `articles/${file}`, content));
-  }
+  // ...and, when the optional evaluation data is there, 40 news articles from each corpus.
   for (const file of ['bbc-dev250.jsonl', 'cnndm-frank250.jsonl']) {
-    const rows = readFileSync(join(SHARED, 'eval', file), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .slice(0, 40);
-    for (const [i, row] of rows.entries()) {
-      const { article, title } = JSON.parse(row) as { article: string; title?: string };
+    if (!hasEvalFile(file)) {
+      progress(missingEvalData(`${file} articles in the latency sample`));
+      continue;
+    }
+    for (const [i, { article, title }] of readEvalRows(file).slice(0, 40).entries()) {
       const content = title ? `${title}\n\n${article}` : article;
       texts.push(content);
       samples.push(write(`${file} #${i}`, `articles/${file}-${i}.txt`, content));
@@ -296,6 +293,9 @@ function withinBudget(step: string): boolean {
 
 interface SummarizeResult {
   rows: string[][];
+  articles: number;
+  medianMs: number;
+  p95Ms: number;
   worstMs: number;
   peakMb: number;
 }
@@ -311,7 +311,14 @@ async function measureSummarize(bundles: BundleRow[]): Promise<SummarizeResult> 
   const { samples, worstCases } = sampleArticles();
   const totalKib = samples.reduce((sum, a) => sum + a.bytes, 0) / 1024;
   const rows: string[][] = [];
-  const result: SummarizeResult = { rows, worstMs: 0, peakMb: 0 };
+  const result: SummarizeResult = {
+    rows,
+    articles: samples.length,
+    medianMs: Number.NaN,
+    p95Ms: Number.NaN,
+    worstMs: 0,
+    peakMb: 0,
+  };
 
   progress(
     `${samples.length} sample articles (${totalKib.toFixed(0)} KiB): summarize core vs baseline, fresh process each`,
@@ -331,6 +338,8 @@ async function measureSummarize(bundles: BundleRow[]): Promise<SummarizeResult> 
     [`peak RSS after ${samples.length} articles`, rss(coreRun), rss(baseRun)],
   );
   result.peakMb = coreRun.maxRssKb / 1024;
+  result.medianMs = percentile(warm(coreRun), 50);
+  result.p95Ms = percentile(warm(coreRun), 95);
 
   const [largest, ...otherWorstCases] = worstCases;
   const worstCase = async (article: Article) => {
@@ -392,6 +401,20 @@ async function main(): Promise<void> {
     `\nAt ${memory} MB (~${(memory / 1769).toFixed(2)} vCPU) the worst case above takes about ` +
       `${(lambdaWorst / 1000).toFixed(1)} s on Lambda (plus S3 reads and writes); peak RSS ` +
       `${summarize.peakMb.toFixed(0)} MB of ${memory} MB.`,
+  );
+  const round = (value: number) => Math.round(value * 100) / 100;
+  console.log(
+    JSON.stringify({
+      zipKiB: Object.fromEntries(bundles.map((b) => [b.name, round(b.shipped.zip / 1024)])),
+      importMs: Object.fromEntries(bundles.map((b) => [b.name, b.importMs ?? null])),
+      summarize: {
+        articles: summarize.articles,
+        medianMs: round(summarize.medianMs),
+        p95Ms: round(summarize.p95Ms),
+        worstMs: round(summarize.worstMs),
+        peakMb: round(summarize.peakMb),
+      },
+    }),
   );
 }
 

@@ -1,29 +1,22 @@
 /**
- * npm run eval: the product, with the Lambda's default settings, over every ../shared/eval/*.jsonl
- * file, scored with ROUGE against the human references next to baselines computed in the same run.
+ * npm run eval: the product, with the Lambda's default settings, over every evaluation file with
+ * reference summaries (`*.jsonl` in EVAL_DATA_DIR, default ../shared/eval; see eval-data.ts), scored with ROUGE against the human references next to baselines computed in the same run.
  * Progress goes to stderr; the table to stdout and to out/eval/ (JSON and Markdown) with an SVG chart.
- * `--update-docs` also copies the chart to docs/eval-chart.svg.
+ * `--update-docs` also copies the chart to docs/eval-chart.svg. The last line is one JSON object of the figures.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeDocument, DEFAULT_SUMMARIZE_OPTIONS } from '../src/summary/summarize.js';
 import { plainTextDocument } from '../src/summary/plain-text.js';
 import { splitSentences } from '../src/summary/sentences.js';
 import { leadN, textRank } from './baselines.js';
+import { EVAL_DATA_DIR, evalFiles, missingEvalData, readEvalRows } from './eval-data.js';
 import { renderChart } from './eval-chart.js';
 import { rouge, type RougeScores } from './rouge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const EVAL_DIR = join(ROOT, '..', 'shared', 'eval');
 const OUT_DIR = join(ROOT, 'out', 'eval');
-
-interface EvalRow {
-  id: string;
-  article: string;
-  reference: string;
-  title?: string;
-}
 
 /** One row of the results table: a system's mean scores on one field of one file. */
 export interface ResultRow {
@@ -70,12 +63,13 @@ class Accumulator {
   }
 }
 
-function evaluateFile(path: string): ResultRow[] {
-  const file = basename(path, '.jsonl');
-  const rows = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as EvalRow);
+function evaluateFile(name: string): ResultRow[] {
+  const file = basename(name, '.jsonl');
+  // Files without reference summaries (the entity sets) are not scored with ROUGE.
+  const rows = readEvalRows(name).flatMap((row) =>
+    row.reference ? [{ ...row, reference: row.reference }] : [],
+  );
+  if (rows.length === 0) return [];
   const product = {
     summary: new Accumulator('summary', 'product'),
     keyPoints: new Accumulator('keyPoints', 'product'),
@@ -117,11 +111,12 @@ export function markdownTable(results: ResultRow[]): string {
 
 function main(): void {
   const started = Date.now();
-  const files = readdirSync(EVAL_DIR)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort()
-    .map((name) => join(EVAL_DIR, name));
-  if (files.length === 0) throw new Error(`no *.jsonl files in ${EVAL_DIR}`);
+  const files = evalFiles();
+  if (files.length === 0) {
+    console.error(missingEvalData('npm run eval'));
+    console.log(JSON.stringify({ skipped: true, evalDataDir: EVAL_DATA_DIR, results: [] }));
+    return;
+  }
   const results = files.flatMap(evaluateFile);
   const table = markdownTable(results);
   const chart = renderChart(results);
@@ -135,7 +130,23 @@ function main(): void {
   if (process.argv.includes('--update-docs')) writeFileSync(join(ROOT, 'docs', 'eval-chart.svg'), chart);
   console.log(`ROUGE F1 x100 (stemmed), settings ${JSON.stringify(DEFAULT_SUMMARIZE_OPTIONS)}\n`);
   console.log(table);
-  console.error(`\n${((Date.now() - started) / 1000).toFixed(1)} s; results in ${OUT_DIR}`);
+  const seconds = (Date.now() - started) / 1000;
+  console.error(`\n${seconds.toFixed(1)} s; results in ${OUT_DIR}`);
+  console.log(
+    JSON.stringify({ skipped: false, evalDataDir: EVAL_DATA_DIR, seconds, results: figures(results) }),
+  );
+}
+
+/** The table as one JSON line: ROUGE F1 x100 per file, field and system. */
+function figures(results: ResultRow[]) {
+  return results.map((r) => ({
+    file: r.file,
+    field: r.field,
+    system: r.system,
+    rouge1: Number(points(r.scores.rouge1)),
+    rouge2: Number(points(r.scores.rouge2)),
+    rougeLsum: Number(points(r.scores.rougeLsum)),
+  }));
 }
 
 main();

@@ -28,7 +28,8 @@ interface DomNode {
   childNodes: ArrayLike<DomNode>;
 }
 
-export function extractHtml(html: string): HtmlArticle {
+export function extractHtml(source: string): HtmlArticle {
+  const html = asFullDocument(source);
   const { document } = parseHTML(html);
   const ownTitle = firstText(document, ['h1', 'title']);
   const publishedAt =
@@ -53,6 +54,19 @@ export function extractHtml(html: string): HtmlArticle {
     .filter((paragraph) => !headlines.has(paragraph))
     .join('\n\n');
   return { text, ...(title ? { title } : {}), ...(publishedAt ? { publishedAt } : {}) };
+}
+
+/**
+ * linkedom builds `document.body` only from an explicit `<html><body>` tree: for a fragment (a CMS body, a
+ * snippet) it makes the first element the document element, and valid HTML5 may omit both optional tags.
+ * Such input is given the shell a browser would infer, so its text is found.
+ */
+export function asFullDocument(html: string): string {
+  if (/<html[\s>]/i.test(html) && /<body[\s>]/i.test(html)) return html;
+  const inner = html.replace(/<!doctype[^>]*>|<\/?(?:html|body)(?:\s[^>]*)?>/gi, '');
+  const headEnd = /<\/head\s*>/i.exec(inner);
+  const split = headEnd ? headEnd.index + headEnd[0].length : 0;
+  return `<!doctype html><html>${inner.slice(0, split)}<body>${inner.slice(split)}</body></html>`;
 }
 
 function firstText(document: ParentLike, selectors: string[]): string | undefined {

@@ -1,18 +1,17 @@
 /**
  * `npm run demo [-- [--out DIR] FILE...]`: the whole product once, on local emulators. Uploads the files (default
- * ../shared/articles/*), lets S3 notifications drive `summarize`, runs `digest`, saves what was stored and
+ * the repository's samples/*), lets S3 notifications drive `summarize`, runs `digest`, saves what was stored and
  * sent under out/, and prints a one-line JSON report last:
  * {"uploaded":N,"summarized":N,"failed":N,"emails":N}
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startLocalStack } from './local-stack.js';
-
-const DEFAULT_ARTICLES = resolve('..', 'shared', 'articles');
+import { sampleArticlePaths } from './samples.js';
 
 async function main(): Promise<void> {
   const { out, paths } = parseArgs(process.argv.slice(2));
-  const files = await filesToUpload(paths);
+  const files = paths.length > 0 ? paths.map((p) => resolve(p)) : sampleArticlePaths();
   const stack = await startLocalStack({ quietLogs: true });
   try {
     for (const file of files) {
@@ -68,14 +67,6 @@ function parseArgs(args: string[]): { out: string; paths: string[] } {
   const dir = args[at + 1];
   if (!dir) throw new Error('--out needs a directory. Usage: npm run demo -- [--out DIR] FILE...');
   return { out: resolve(dir), paths: args.filter((_, i) => i !== at && i !== at + 1) };
-}
-
-async function filesToUpload(args: string[]): Promise<string[]> {
-  if (args.length > 0) return args.map((a) => resolve(a));
-  const names = await readdir(DEFAULT_ARTICLES).catch(() => {
-    throw new Error(`No files given and ${DEFAULT_ARTICLES} is missing. Usage: npm run demo -- FILE...`);
-  });
-  return names.sort().map((name) => join(DEFAULT_ARTICLES, name));
 }
 
 async function saveAll(out: string, dir: string, items: { name: string; body: unknown }[]): Promise<void> {

@@ -74,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
   const unsubscribeUrl = await functionUrl('unsubscribe', 'unsubscribe');
   const articleLinkUrl = await functionUrl('articleLink', 'article-link');
-  Object.assign(process.env, {
+  const restoreEnv = setEnv({
     ...LOCAL_CREDENTIALS,
     AWS_REGION: LOCAL_REGION,
     BUCKET: LOCAL_BUCKET,
@@ -135,8 +135,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return key;
     },
     async settled() {
-      // Notifications are emitted after the PUT completes; give them a tick to arrive, then drain.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // s3rver emits the notification before it answers the PUT, so every upload's run is already in flight.
       while (inFlight.size > 0) await Promise.all([...inFlight]);
       // Digest windows end on a whole second (S3's LastModified resolution): let this second pass, so a
       // digest run right after it includes what was just stored, as an hourly run would.
@@ -150,7 +149,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async close() {
       client.destroy();
       await Promise.all([s3.close(), ses.close(), unsubscribeUrl.close(), articleLinkUrl.close()]);
+      // The handlers read it lazily (config, credentials) while the stack runs; afterwards it is given back.
+      restoreEnv();
     },
+  };
+}
+
+/** Sets environment variables and returns how to put back what was there before. */
+function setEnv(values: Record<string, string>): () => void {
+  const before = Object.keys(values).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of before) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   };
 }
 

@@ -1,16 +1,13 @@
 /**
  * `npm start`: the service running on this machine with no AWS account and no Docker. Seeds the bucket
- * with ../shared/articles/*, summarizes each upload as S3 would trigger it, sends a digest, then keeps
+ * with the repository's samples/*, summarizes each upload as S3 would trigger it, sends a digest, then keeps
  * running so you can upload more with any S3 client and send the next digest from the keyboard.
  */
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { UploadOutcome } from '../pipeline/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
-
-const SEED_DIR = resolve('..', 'shared', 'articles');
+import { sampleArticlePaths } from './samples.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function main(): Promise<void> {
@@ -18,8 +15,7 @@ async function main(): Promise<void> {
     quietLogs: true,
     onSummarized: (r) => r.outcomes.forEach(printOutcome),
   });
-  const seeds = await readdir(SEED_DIR).catch(() => []);
-  for (const name of seeds.sort()) await stack.upload(join(SEED_DIR, name));
+  for (const path of sampleArticlePaths()) await stack.upload(path);
   await stack.settled();
 
   // Each press of Enter is the next day's scheduled run: a subscriber gets at most one digest a day.

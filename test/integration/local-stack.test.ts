@@ -1,8 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_RECIPIENTS, startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import {
+  LOCAL_BUCKET,
+  LOCAL_RECIPIENTS,
+  startLocalStack,
+  type LocalStack,
+} from '../../src/local/local-stack.js';
 import { SEED_ARTICLE_PATH } from '../support/samples.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -18,12 +23,15 @@ Local businesses welcomed the reopening, saying trade had fallen by a third whil
 /** What `npm start` runs: the real Lambda entry points wired by environment, over the emulators. */
 describe('the local stack behind npm start', () => {
   let stack: LocalStack;
+  let scratch: string;
 
   beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'local-stack-'));
     stack = await startLocalStack({ quietLogs: true });
   });
   afterAll(async () => {
     await stack.close();
+    await rm(scratch, { recursive: true, force: true });
   });
 
   it('summarizes an upload, mails it to each recipient, and stops mailing a reader who clicked one-click unsubscribe', async () => {
@@ -46,7 +54,7 @@ describe('the local stack behind npm start', () => {
     });
     expect(response.status).toBe(200);
 
-    const secondArticle = join(await mkdtemp(join(tmpdir(), 'local-stack-')), 'second.md');
+    const secondArticle = join(scratch, 'second.md');
     await writeFile(secondArticle, SECOND_ARTICLE);
     await stack.upload(secondArticle);
     await stack.settled();
@@ -55,5 +63,15 @@ describe('the local stack behind npm start', () => {
     const next = await stack.ses.emails();
     expect(next.map((e) => e.destination.to[0])).toEqual([LOCAL_RECIPIENTS[1]]);
     expect(next[0]?.body.text).toContain('Harbour bridge reopens');
+  });
+});
+
+describe('the local stack and process.env', () => {
+  it('gives the environment back as it found it once closed', async () => {
+    const before = { ...process.env };
+    const stack = await startLocalStack({ quietLogs: true });
+    expect(process.env.BUCKET).toBe(LOCAL_BUCKET);
+    await stack.close();
+    expect({ ...process.env }).toEqual(before);
   });
 });

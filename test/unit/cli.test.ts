@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeFile, summarizeJsonlLine } from '../../src/local/summarize-cli.js';
 import { summarySchema } from '../../src/summary/schema.js';
+import { SEED_ARTICLE_PATH } from '../support/samples.js';
 
-const SEED = new URL('../../../shared/articles/000_4ee77f7c6db00e4b.txt', import.meta.url);
 const STORY =
   'The city council approved a new budget on Monday. It raises spending on schools by 4% and cuts road repairs. ' +
   'The mayor said the plan protects classrooms. Opponents said roads would suffer. The vote was 7 to 2.';
@@ -14,7 +14,7 @@ const STORY =
 describe('the summarize CLI', () => {
   it('summarizes a local file into content that the stored-summary schema accepts once completed', () => {
     // Act
-    const content = summarizeFile(SEED.pathname);
+    const content = summarizeFile(SEED_ARTICLE_PATH);
 
     // Assess
     const stored = summarySchema.safeParse({

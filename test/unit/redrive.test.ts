@@ -8,7 +8,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   queueUrlForStage,
   readFailedInvocation,
@@ -64,6 +64,11 @@ function schedulerDeadLetter(id: string): Message {
 
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
+// The mocks patch every client of the class in this worker: give the real ones back for the next file.
+afterAll(() => {
+  sqs.restore();
+  lambda.restore();
+});
 
 afterEach(() => {
   sqs.reset();

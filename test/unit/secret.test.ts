@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   SecretError,
   createSecretsManagerSource,
@@ -11,6 +11,10 @@ import {
 const SECRET_ARN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/unsubscribe-signing-key-AbCdEf';
 const secretsManager = mockClient(SecretsManagerClient);
+// The mocks patch every client of the class in this worker: give the real ones back for the next file.
+afterAll(() => {
+  secretsManager.restore();
+});
 
 afterEach(() => {
   secretsManager.reset();

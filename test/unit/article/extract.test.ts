@@ -37,6 +37,39 @@ describe('extractArticle', () => {
     expect(doc.text).not.toMatch(/tracking|Home|Photo: Reuters|More stories|Subscribe/);
   });
 
+  it.each([
+    ['a fragment of paragraphs', `<p>${STORY}</p><p>${STORY}</p>`],
+    ['a fragment of nested blocks', `<div><div><div><p>${STORY}</p></div></div></div>`],
+    [
+      'HTML5 without the optional <body> tag',
+      `<!doctype html><html><head><title>Raid</title></head><p>${STORY}</p></html>`,
+    ],
+    ['HTML5 without <html> and <body>', `<!doctype html><title>Raid</title><p>${STORY}</p>`],
+  ])('finds the text of %s, which a browser would render', (_kind, html) => {
+    // Act
+    const doc = extractArticle(utf8(html), { key: 'articles/raid.html', contentType: 'text/html' });
+
+    // Assess
+    expect(doc.format).toBe('html');
+    expect(doc.text.startsWith('Russian special forces wiped out a militant cell on Sunday.')).toBe(true);
+  });
+
+  it('reads a JSON export whose body is an HTML fragment, as CMS exports are', () => {
+    // Prepare
+    const json = JSON.stringify({
+      title: 'Raid in Nalchik',
+      body: `<p>${STORY}</p><p><em>${STORY}</em></p>`,
+    });
+
+    // Act
+    const doc = extractArticle(utf8(json), { key: 'articles/raid.json', contentType: 'application/json' });
+
+    // Assess
+    expect(doc.format).toBe('json');
+    expect(doc.title).toBe('Raid in Nalchik');
+    expect(doc.text).toBe(`${STORY}\n\n${STORY}`);
+  });
+
   it('reads Markdown by its extension, taking the top heading as the title and dropping the markup', () => {
     // Prepare
     const markdown = `# Raid in Nalchik\n\nRussian **special forces** wiped out a [militant cell](https://example.com) on Sunday.\n\n- The raid took place outside Nalchik.\n`;

@@ -4,7 +4,7 @@
  */
 import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createS3OriginalLinks } from '../../../src/aws/s3-presigner.js';
 import {
   articleLinkToken,
@@ -25,6 +25,10 @@ const LATER = new Date('2026-12-24T07:00:00.000Z');
 const ref = { bucket: BUCKET, key: 'articles/a b+c%d/ünï.md' };
 
 const s3Mock = mockClient(S3Client);
+// The mocks patch every client of the class in this worker: give the real ones back for the next file.
+afterAll(() => {
+  s3Mock.restore();
+});
 afterEach(() => s3Mock.reset());
 
 /** Flips one character of the signature (the last one carries padding bits, so not that one). */

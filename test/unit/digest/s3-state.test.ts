@@ -13,11 +13,15 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createS3Ledger } from '../../../src/aws/s3-ledger.js';
 import { createS3Unsubscribes } from '../../../src/aws/s3-unsubscribes.js';
 
 const s3 = mockClient(S3Client);
+// The mocks patch every client of the class in this worker: give the real ones back for the next file.
+afterAll(() => {
+  s3.restore();
+});
 afterEach(() => s3.reset());
 
 const preconditionFailed = () =>

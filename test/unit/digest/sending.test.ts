@@ -8,7 +8,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3LinkSigner } from '../../../src/aws/s3-presigner.js';
 import { createSesMailer } from '../../../src/aws/ses-mailer.js';
@@ -17,6 +17,10 @@ import { MailerError } from '../../../src/ports.js';
 import { OUTGOING } from '../../support/digest-memory.js';
 
 const ses = mockClient(SESv2Client);
+// The mocks patch every client of the class in this worker: give the real ones back for the next file.
+afterAll(() => {
+  ses.restore();
+});
 afterEach(() => ses.reset());
 
 const email = OUTGOING;
@@ -171,9 +175,9 @@ describe('presigned links to stored originals', () => {
     const temporary = await signer(soon).presignGet('bucket', 'articles/a b.txt', 604_800);
     const longLived = await signer().presignGet('bucket', 'articles/a b.txt', 600);
 
-    // The URL claims no more than the stated expiry.
+    // The URL claims no more than the stated expiry: the credentials' remaining hour, less the ms spent signing.
     expect(temporary.url).toMatch(
-      /^https:\/\/bucket\.s3\.us-east-1\.amazonaws\.com\/articles\/a%20b\.txt\?.*X-Amz-Expires=359\d&/,
+      /^https:\/\/bucket\.s3\.us-east-1\.amazonaws\.com\/articles\/a%20b\.txt\?.*X-Amz-Expires=(3600|359\d)&/,
     );
     expect(temporary.expiresAt).toEqual(soon);
     expect(longLived.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);

@@ -10,7 +10,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createS3ArticleStore } from '../../../src/aws/s3-article-store.js';
 import { createS3FailureStore, createS3SummaryStore } from '../../../src/aws/s3-summary-store.js';
 import { RetryableUploadError, createSummarizeHandler } from '../../../src/handlers/summarize-handler.js';
@@ -18,6 +18,10 @@ import { seedArticle } from '../../support/samples.js';
 import { testSummarizeSettings } from '../../support/summarize-settings.js';
 
 const s3Mock = mockClient(S3Client);
+// The mocks patch every client of the class in this worker: give the real ones back for the next file.
+afterAll(() => {
+  s3Mock.restore();
+});
 const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
 const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as S3Event;
 

@@ -10,7 +10,7 @@ import { UnreadableArticleError } from '../../../src/article/document.js';
 import { extractArticle } from '../../../src/article/extract.js';
 import { SUMMARY_SCHEMA_VERSION, summarySchema, type SummaryContent } from '../../../src/summary/schema.js';
 import { summarizeDocument } from '../../../src/summary/summarize.js';
-import { normalizeForGrounding } from './grounding.js';
+import { normalizeForGrounding } from '../../support/grounding.js';
 
 const SIZE = 200_000;
 const BOUND = { timeout: 20_000 };

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractArticle } from '../../../src/article/extract.js';
 import { summarizeDocument } from '../../../src/summary/summarize.js';
 import type { SummaryContent } from '../../../src/summary/schema.js';
+import { seedArticleBytes } from '../../support/samples.js';
 
 const names = (list: Array<{ name: string }>) => list.map((e) => e.name);
 
@@ -10,11 +10,8 @@ describe('the seed article (Russian raid on an ISIS cell in Nalchik)', () => {
   let content: SummaryContent;
 
   beforeAll(() => {
-    const bytes = readFileSync(
-      new URL('../../../../shared/articles/000_4ee77f7c6db00e4b.txt', import.meta.url),
-    );
     content = summarizeDocument(
-      extractArticle(new Uint8Array(bytes), { key: 'articles/000_4ee77f7c6db00e4b.txt' }),
+      extractArticle(seedArticleBytes(), { key: 'articles/000_4ee77f7c6db00e4b.txt' }),
     );
   });
 

@@ -1,23 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../../src/article/extract.js';
 import { UnreadableArticleError } from '../../../src/article/document.js';
 import { DEFAULT_SUMMARIZE_OPTIONS, summarizeDocument } from '../../../src/summary/summarize.js';
 import { SUMMARY_SCHEMA_VERSION, summarySchema } from '../../../src/summary/schema.js';
 import { loadSummarizeConfig } from '../../../src/config.js';
+import { seedArticleBytes } from '../../support/samples.js';
 
-const SEED = '/work/shared/articles/000_4ee77f7c6db00e4b.txt';
-
-function seedBytes(): Uint8Array {
-  return new Uint8Array(
-    readFileSync(new URL('../../../../shared/articles/000_4ee77f7c6db00e4b.txt', import.meta.url)),
-  );
-}
+const SEED = 'articles/000_4ee77f7c6db00e4b.txt';
 
 describe('summarizeDocument', () => {
   it('returns content that, completed by the pipeline fields, is a valid stored summary', () => {
     // Prepare
-    const doc = extractArticle(seedBytes(), { key: 'articles/000.txt', contentType: 'text/plain' });
+    const doc = extractArticle(seedArticleBytes(), { key: 'articles/000.txt', contentType: 'text/plain' });
 
     // Act
     const content = summarizeDocument(doc);
@@ -37,7 +31,7 @@ describe('summarizeDocument', () => {
 
   it('keeps the summary within the word budget it is given', () => {
     // Prepare
-    const doc = extractArticle(seedBytes(), { key: SEED });
+    const doc = extractArticle(seedArticleBytes(), { key: SEED });
 
     // Act
     const content = summarizeDocument(doc, { maxWords: 40, maxSentences: 2 });
@@ -50,7 +44,7 @@ describe('summarizeDocument', () => {
 
   it('analyses only the first maxAnalysedChars characters of a long article and says so', () => {
     // Prepare
-    const doc = extractArticle(seedBytes(), { key: SEED });
+    const doc = extractArticle(seedArticleBytes(), { key: SEED });
 
     // Act
     const content = summarizeDocument(doc, { maxAnalysedChars: 1000 });
