@@ -2,7 +2,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'out/', 'coverage/', '.scratch/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.serverless/',
+      '.esbuild/',
+      '.esbuild-test-*/',
+      'out/',
+      'coverage/',
+      '.scratch/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

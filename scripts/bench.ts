@@ -88,7 +88,7 @@ const HANDLER_ENV = {
   AWS_REGION: 'eu-west-1',
   BUCKET: 'article-digest-bench',
   SENDER_EMAIL: 'digest@example.com',
-  UNSUBSCRIBE_SECRET: 'x'.repeat(64),
+  LINK_SIGNING_SECRET: 'x'.repeat(64),
   UNSUBSCRIBE_URL: 'https://example.lambda-url.eu-west-1.on.aws/',
 };
 

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { runDigest } from '../src/digest/run-digest.js';
+import { runDigest } from '../src/use-cases/run-digest/run-digest.js';
 import { fakeLinkSigner, memoryDeps, stored } from '../test/support/digest-memory.js';
 import { buildSummary, SAMPLE_DAY } from '../test/support/summary-fixtures.js';
 

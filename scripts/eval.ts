@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summarizeDocument, DEFAULT_SUMMARIZE_OPTIONS } from '../src/summary/summarize.js';
+import { DEFAULT_SUMMARIZE_OPTIONS } from '../src/summary/options.js';
+import { summarizeDocument } from '../src/summary/summarize.js';
 import { plainTextDocument } from '../src/summary/plain-text.js';
 import { splitSentences } from '../src/summary/sentences.js';
 import { leadN, textRank } from './baselines.js';

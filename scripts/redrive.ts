@@ -2,14 +2,14 @@
  * npm run redrive -- [--stage dev | --queue-url URL] [--region eu-west-1] [--dry-run] [--limit 100]
  *
  * Replays the failed asynchronous invocations waiting in the stack's failed-invocations queue (see
- * scripts/deploy-redrive.ts). Credentials and region come from the usual AWS environment (AWS_PROFILE,
+ * scripts/redrive-queue.ts). Credentials and region come from the usual AWS environment (AWS_PROFILE,
  * AWS_REGION, ...). The queue URL is taken from --queue-url, else FAILED_INVOCATIONS_QUEUE_URL, else looked up
  * from --stage (or STAGE, default dev).
  */
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlForStage, redrive } from './deploy-redrive.js';
+import { queueUrlForStage, redrive } from './redrive-queue.js';
 
 const usage =
   'usage: npm run redrive -- [--stage STAGE | --queue-url URL] [--region REGION] [--dry-run] [--limit N]';

@@ -3,7 +3,8 @@
  * missing or malformed variable fails the start with a message that names the variable and what to set.
  */
 import { z } from 'zod';
-import { timeZone } from './time-zone.js';
+import { timeZone } from './digest/time-zone.js';
+import { DEFAULT_SUMMARIZE_OPTIONS } from './summary/options.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -18,6 +19,8 @@ const prefix = z
 const positiveInt = z.coerce.number().int().positive();
 const DAY_SECONDS = 86_400;
 const MAX_LINK_EXPIRY_SECONDS = 90 * DAY_SECONDS;
+/** Signs unsubscribe and article links (each token names its purpose, so one kind cannot pass as the other). */
+const linkSigningSecret = z.string().min(32, 'must be at least 32 characters of random secret');
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const awsShape = {
@@ -44,9 +47,9 @@ const summarizeShape = {
   /** Uploads larger than this are rejected with a failure record instead of being read. */
   MAX_ARTICLE_BYTES: positiveInt.default(5 * 1024 * 1024),
   /** Only the first N characters of the extracted text are analysed; the summary says it was truncated. */
-  MAX_ANALYSED_CHARS: positiveInt.default(200_000),
-  SUMMARY_MAX_SENTENCES: positiveInt.max(3).default(3),
-  SUMMARY_MAX_WORDS: positiveInt.default(75),
+  MAX_ANALYSED_CHARS: positiveInt.default(DEFAULT_SUMMARIZE_OPTIONS.maxAnalysedChars),
+  SUMMARY_MAX_SENTENCES: positiveInt.max(3).default(DEFAULT_SUMMARIZE_OPTIONS.maxSentences),
+  SUMMARY_MAX_WORDS: positiveInt.default(DEFAULT_SUMMARIZE_OPTIONS.maxWords),
 };
 
 const digestShape = {
@@ -88,20 +91,14 @@ const digestShape = {
     .optional(),
   /** Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. */
   UNSUBSCRIBE_URL: z.string().url().optional(),
-  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret').optional(),
+  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
 };
 
-const unsubscribeShape = {
+/** The two public link endpoints (unsubscribe, article-link) verify tokens signed with the same key. */
+const linkEndpointShape = {
   ...awsShape,
   ...storageShape,
-  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret'),
-};
-
-const articleLinkShape = {
-  ...awsShape,
-  ...storageShape,
-  /** The key the digest signs article links with (the same as for unsubscribe links; purposes differ). */
-  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters of random secret'),
+  LINK_SIGNING_SECRET: linkSigningSecret,
 };
 
 function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.infer<z.ZodObject<S>> {
@@ -127,34 +124,35 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 
 export type SummarizeConfig = ReturnType<typeof loadSummarizeConfig>;
 export type DigestConfig = ReturnType<typeof loadDigestConfig>;
-export type UnsubscribeConfig = ReturnType<typeof loadUnsubscribeConfig>;
+export type LinkEndpointConfig = ReturnType<typeof loadLinkEndpointConfig>;
 export type AwsConfig = Pick<SummarizeConfig, 'AWS_REGION' | 'S3_ENDPOINT' | 'SES_ENDPOINT'>;
 
 export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeShape, env, 'summarize');
-export type ArticleLinkConfig = ReturnType<typeof loadArticleLinkConfig>;
 
 export function loadDigestConfig(env: Env = process.env) {
   const config = load(digestShape, env, 'digest');
-  if (config.ARTICLE_LINK_URL !== undefined && config.UNSUBSCRIBE_SECRET === undefined) {
+  if (config.ARTICLE_LINK_URL !== undefined && config.LINK_SIGNING_SECRET === undefined) {
     throw new ConfigError(
-      'Invalid configuration for the digest function: ARTICLE_LINK_URL is set but UNSUBSCRIBE_SECRET is not ' +
-        '(nor UNSUBSCRIBE_SECRET_ID): article links are signed with that key. Set it, or unset ARTICLE_LINK_URL.',
+      'Invalid configuration for the digest function: ARTICLE_LINK_URL is set but LINK_SIGNING_SECRET is not ' +
+        '(nor LINK_SIGNING_SECRET_ID): article links are signed with that key. Set it, or unset ARTICLE_LINK_URL.',
     );
   }
   return config;
 }
-export const loadUnsubscribeConfig = (env: Env = process.env) => load(unsubscribeShape, env, 'unsubscribe');
-export const loadArticleLinkConfig = (env: Env = process.env) => load(articleLinkShape, env, 'article-link');
+export const loadLinkEndpointConfig = (endpoint: 'unsubscribe' | 'article-link', env: Env = process.env) =>
+  load(linkEndpointShape, env, endpoint);
 
 /**
- * Resolves secrets that the environment only names (e.g. `UNSUBSCRIBE_SECRET_ID`) into the variables the
+ * Resolves secrets that the environment only names (e.g. `LINK_SIGNING_SECRET_ID`) into the variables the
  * loaders validate; the Secrets Manager adapter in `aws/secret.ts` is one.
  */
 export type SecretResolver = (env: Env) => Promise<Env>;
 
-export const loadDigestConfigWithSecrets = async (resolve: SecretResolver, env: Env = process.env) =>
-  loadDigestConfig(await resolve(env));
-export const loadUnsubscribeConfigWithSecrets = async (resolve: SecretResolver, env: Env = process.env) =>
-  loadUnsubscribeConfig(await resolve(env));
-export const loadArticleLinkConfigWithSecrets = async (resolve: SecretResolver, env: Env = process.env) =>
-  loadArticleLinkConfig(await resolve(env));
+/** `load` over the environment with its named secrets resolved first (once per cold start, by the caller). */
+export async function loadWithSecrets<C>(
+  load: (env: Env) => C,
+  resolve: SecretResolver,
+  env: Env = process.env,
+): Promise<C> {
+  return load(await resolve(env));
+}

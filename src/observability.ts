@@ -10,6 +10,3 @@ export const SERVICE_NAME = 'article-digest';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: SERVICE_NAME, serviceName: SERVICE_NAME });
-
-export type AppLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'appendKeys' | 'removeKeys'>;
-export type AppMetrics = Pick<Metrics, 'addMetric'>;

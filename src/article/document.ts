@@ -1,5 +1,8 @@
 /** What the article module hands the summarizer: decoded, boilerplate-free text plus what the document said of itself. */
-import type { ArticleFormat } from '../summary/schema.js';
+
+/** The input kinds the service reads; the summary schema records which one an upload was. */
+export const ARTICLE_FORMATS = ['text', 'markdown', 'html', 'json'] as const;
+export type ArticleFormat = (typeof ARTICLE_FORMATS)[number];
 
 export interface ArticleDocument {
   format: ArticleFormat;

@@ -1,5 +1,5 @@
 /** Decides how to read an upload: the declared content type first, then the key's extension, then sniffing. */
-import type { ArticleFormat } from '../summary/schema.js';
+import type { ArticleFormat } from './document.js';
 
 export interface FormatHints {
   key?: string;

@@ -1,13 +1,13 @@
 /** Reads uploaded articles from S3, refusing to download more than the configured maximum. */
 import { GetObjectCommand, NoSuchKey, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { UnreadableArticleError } from '../article/document.js';
 import {
   ArticleNotFoundError,
   ArticleSupersededError,
+  ArticleTooLargeError,
   type ArticleRef,
   type ArticleStore,
   type StoredArticle,
-} from '../ports.js';
+} from '../use-cases/summarize-upload/ports.js';
 import { keyExists } from './s3-objects.js';
 
 export function createS3ArticleStore(s3: S3Client): ArticleStore {
@@ -46,8 +46,7 @@ export function createS3ArticleStore(s3: S3Client): ArticleStore {
       const size = response.ContentLength ?? 0;
       if (size > maxBytes) {
         response.Body?.transformToWebStream().cancel();
-        throw new UnreadableArticleError(
-          'too-large',
+        throw new ArticleTooLargeError(
           `The article is ${size} bytes, over the ${maxBytes}-byte limit (MAX_ARTICLE_BYTES).`,
         );
       }

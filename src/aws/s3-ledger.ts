@@ -5,13 +5,8 @@
  * newest entry is the last key listed.
  */
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { claimExpired, claimSchema, ledgerEntrySchema } from '../digest/ledger.js';
-import type { Ledger } from '../ports.js';
+import { claimExpired, claimSchema, type Ledger } from '../use-cases/run-digest/ports.js';
 import { getJson, keyExists, listAll, parseJson, putJson, putJsonIfAbsent, readText } from './s3-objects.js';
-
-export class LedgerEntryError extends Error {
-  override readonly name = 'LedgerEntryError';
-}
 
 export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string): Ledger {
   const entries = (id: string) => `${statePrefix}ledger/${id}/`;
@@ -28,10 +23,7 @@ export function createS3Ledger(s3: S3Client, bucket: string, statePrefix: string
       if (key === undefined) return undefined;
       const text = await readText(s3, bucket, key);
       if (text === undefined) return undefined;
-      const parsed = ledgerEntrySchema.safeParse(parseJson(text));
-      if (!parsed.success)
-        throw new LedgerEntryError(`Ledger entry ${key} is not valid: ${parsed.error.message}`);
-      return parsed.data;
+      return { key, body: parseJson(text) };
     },
     async claim(subscriberId, localDate, at) {
       const key = claimKey(subscriberId, localDate);

@@ -13,16 +13,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { LinkSigner, OriginalLinks, OriginalRef } from '../ports.js';
+import type { OriginalLinks, OriginalRef, PresignedLink } from '../links/ports.js';
+import type { LinkSigner } from '../use-cases/run-digest/ports.js';
 
 /** The shortest session of a role (DurationSeconds minimum); Lambda's credentials last at least this. */
 const UNKNOWN_TEMPORARY_LIFETIME_MS = 3_600_000;
 
-async function presign(
-  s3: S3Client,
-  ref: OriginalRef,
-  expiresInSeconds: number,
-): Promise<{ url: string; expiresAt: Date }> {
+async function presign(s3: S3Client, ref: OriginalRef, expiresInSeconds: number): Promise<PresignedLink> {
   const credentials = await s3.config.credentials();
   const now = Date.now();
   const limit =
@@ -39,9 +36,7 @@ async function presign(
 }
 
 export function createS3LinkSigner(s3: S3Client): LinkSigner {
-  return {
-    presignGet: (bucket, key, expiresInSeconds) => presign(s3, { bucket, key }, expiresInSeconds),
-  };
+  return { presign: (ref, expiresInSeconds) => presign(s3, ref, expiresInSeconds) };
 }
 
 export function createS3OriginalLinks(s3: S3Client): OriginalLinks {

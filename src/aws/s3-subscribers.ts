@@ -3,7 +3,7 @@
  * JSON is an operator error that must be loud, not a silent fallback to somebody else's list.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SubscriberDirectory } from '../ports.js';
+import type { SubscriberDirectory } from '../use-cases/run-digest/ports.js';
 import { keyExists, readText } from './s3-objects.js';
 
 export class SubscribersDocumentError extends Error {

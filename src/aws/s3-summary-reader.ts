@@ -3,9 +3,9 @@
  * objects whose LastModified is inside it, read them a few at a time.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { mapConcurrent } from '../digest/concurrency.js';
-import { summaryPartitions } from '../digest/partitions.js';
-import type { StoredObject, SummaryReader } from '../ports.js';
+import { mapConcurrent } from '../concurrency.js';
+import { summaryPartitions } from '../bucket-layout.js';
+import type { StoredObject, SummaryReader } from '../use-cases/run-digest/ports.js';
 import { listAll, parseJson, readText } from './s3-objects.js';
 
 const READ_CONCURRENCY = 8;

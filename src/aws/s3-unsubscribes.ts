@@ -3,10 +3,15 @@
  * stored. Re-subscribing someone is deleting their object.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Unsubscribes } from '../ports.js';
+import type { UnsubscribeRecorder } from '../links/ports.js';
+import type { UnsubscribeList } from '../use-cases/run-digest/ports.js';
 import { listAll, putJsonIfAbsent } from './s3-objects.js';
 
-export function createS3Unsubscribes(s3: S3Client, bucket: string, statePrefix: string): Unsubscribes {
+export function createS3Unsubscribes(
+  s3: S3Client,
+  bucket: string,
+  statePrefix: string,
+): UnsubscribeList & UnsubscribeRecorder {
   const prefix = `${statePrefix}unsubscribed/`;
   return {
     async all() {

@@ -1,10 +1,10 @@
 /**
- * The unsubscribe signing key, delivered without ever sitting in plaintext in the Lambda configuration.
+ * The link signing key (it signs unsubscribe and article links), delivered without ever sitting in plaintext in the Lambda configuration.
  *
  * On AWS the stack generates the key in Secrets Manager and gives each function only its ARN
- * (`UNSUBSCRIBE_SECRET_ID`); this adapter reads the value once per cold start and hands the config module an
- * environment in which `UNSUBSCRIBE_SECRET` is set, so `src/config.ts` keeps validating one variable. Locally
- * (`npm start`, tests) `UNSUBSCRIBE_SECRET` is set directly and nothing is fetched.
+ * (`LINK_SIGNING_SECRET_ID`); this adapter reads the value once per cold start and hands the config module an
+ * environment in which `LINK_SIGNING_SECRET` is set, so `src/config.ts` keeps validating one variable. Locally
+ * (`npm start`, tests) `LINK_SIGNING_SECRET` is set directly and nothing is fetched.
  *
  * Why not the alternatives: CloudFormation cannot put an `ssm-secure` reference into Lambda environment
  * variables; a `{{resolve:secretsmanager:...}}` reference or a deploy-time `${ssm:...}` would write the value
@@ -39,21 +39,21 @@ export function createSecretsManagerSource(
 }
 
 /**
- * `env` with `UNSUBSCRIBE_SECRET` filled in from the secret that `UNSUBSCRIBE_SECRET_ID` names. An explicit
- * `UNSUBSCRIBE_SECRET` wins (local runs); with neither set, `env` comes back unchanged and the config module
+ * `env` with `LINK_SIGNING_SECRET` filled in from the secret that `LINK_SIGNING_SECRET_ID` names. An explicit
+ * `LINK_SIGNING_SECRET` wins (local runs); with neither set, `env` comes back unchanged and the config module
  * reports what is missing.
  */
-export async function withUnsubscribeSecret(
+export async function withLinkSigningSecret(
   env: Env,
   source: SecretSource = createSecretsManagerSource(),
 ): Promise<Env> {
-  if (present(env.UNSUBSCRIBE_SECRET) || !present(env.UNSUBSCRIBE_SECRET_ID)) return env;
-  const secretId = env.UNSUBSCRIBE_SECRET_ID.trim();
+  if (present(env.LINK_SIGNING_SECRET) || !present(env.LINK_SIGNING_SECRET_ID)) return env;
+  const secretId = env.LINK_SIGNING_SECRET_ID.trim();
   try {
-    return { ...env, UNSUBSCRIBE_SECRET: await source.secretString(secretId) };
+    return { ...env, LINK_SIGNING_SECRET: await source.secretString(secretId) };
   } catch (error: unknown) {
     throw new SecretError(
-      `Could not read the unsubscribe signing key from ${secretId} (UNSUBSCRIBE_SECRET_ID): ${describe(error)}`,
+      `Could not read the link signing key from ${secretId} (LINK_SIGNING_SECRET_ID): ${describe(error)}`,
       { cause: error },
     );
   }

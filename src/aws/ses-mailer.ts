@@ -9,7 +9,7 @@ import {
   SendEmailCommand,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { MailerError, type Mailer } from '../ports.js';
+import { MailerError, type Mailer } from '../use-cases/run-digest/ports.js';
 
 /** SES answered (or never got the request) and nothing was sent: trying again can succeed. */
 const RETRYABLE = new Set([

@@ -4,7 +4,7 @@
  * greedily: the keyword shared by most remaining stories forms a group, and so on; stories that share
  * no keyword go to a final "More stories" group.
  */
-import type { StoredSummary } from '../ports.js';
+import type { StoredSummary } from './stored-summary.js';
 
 export interface DigestGroup {
   label: string;

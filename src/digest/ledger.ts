@@ -26,17 +26,6 @@ export const ledgerEntrySchema = z.object({
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
 /**
- * A claim taken just before sending. It outlives any one invocation (Lambda stops at 15 minutes and the
- * digest stops starting sends well before its timeout), so an expired claim means its run is gone.
- */
-export const claimSchema = z.object({ claimedAt: z.string().datetime() });
-export const CLAIM_LEASE_MS = 20 * 60 * 1000;
-
-export function claimExpired(claimedAt: string, at: Date): boolean {
-  return at.getTime() - Date.parse(claimedAt) >= CLAIM_LEASE_MS;
-}
-
-/**
  * A send that failed: for now (the next hourly run tries again because no ledger entry exists), or for good
  * (a `rejected` ledger entry closes the day).
  */

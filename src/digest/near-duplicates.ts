@@ -3,7 +3,7 @@
  * that share most of their sentences. Compare word 3-gram sets of title, summary and key points; above
  * the threshold, or with the same source URL, the later one is dropped. Pairwise is fine at digest sizes.
  */
-import type { StoredSummary } from '../ports.js';
+import type { StoredSummary } from './stored-summary.js';
 import { words } from './text.js';
 
 const SHINGLE = 3;

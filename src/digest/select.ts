@@ -2,7 +2,7 @@
  * Which stored summaries go into one subscriber's digest: those stored inside the subscriber's window
  * that pass the subscriber's topic/keyword filters.
  */
-import type { StoredSummary } from '../ports.js';
+import type { StoredSummary } from './stored-summary.js';
 import type { Window } from './ledger.js';
 import type { Subscriber } from './subscribers.js';
 import { words } from './text.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { timeZone } from '../time-zone.js';
+import { timeZone } from './time-zone.js';
 
 export interface Subscriber {
   /** Stable, non-reversible id used in state keys: never the address itself. */

@@ -2,7 +2,7 @@
  * What a digest shows, before it becomes HTML or text. Built from grouped summaries and resolved links;
  * the renderers only format it, and the size budget only moves items from `groups` to `more`.
  */
-import type { StoredSummary } from '../ports.js';
+import type { StoredSummary } from './stored-summary.js';
 import type { DigestGroup } from './group.js';
 import { plainText, truncate } from './text.js';
 

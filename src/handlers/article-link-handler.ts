@@ -9,14 +9,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { createS3OriginalLinks } from '../aws/s3-presigner.js';
-import type { ArticleLinkConfig } from '../config.js';
-import { handleArticleLink, type ArticleLinkDeps } from '../digest/article-link.js';
+import type { LinkEndpointConfig } from '../config.js';
+import { handleArticleLink, type ArticleLinkDeps } from '../links/article-link.js';
 import { logger as defaultLogger } from '../observability.js';
 import { PAGE_HEADERS } from './page-headers.js';
 
-export function articleLinkDeps(config: ArticleLinkConfig, s3: S3Client): ArticleLinkDeps {
+export function articleLinkDeps(config: LinkEndpointConfig, s3: S3Client): ArticleLinkDeps {
   return {
-    secret: config.UNSUBSCRIBE_SECRET,
+    secret: config.LINK_SIGNING_SECRET,
     bucket: config.BUCKET,
     articlesPrefix: config.ARTICLES_PREFIX,
     links: createS3OriginalLinks(s3),

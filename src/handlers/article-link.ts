@@ -1,14 +1,17 @@
 /**
  * Lambda entry (`src/handlers/article-link.main`, behind a function URL): config once per cold start, the
- * signing key read from Secrets Manager when only its ARN (`UNSUBSCRIBE_SECRET_ID`) is configured.
+ * signing key read from Secrets Manager when only its ARN (`LINK_SIGNING_SECRET_ID`) is configured.
  */
 import { createS3Client } from '../aws/clients.js';
-import { once, withUnsubscribeSecret } from '../aws/secret.js';
-import { loadArticleLinkConfigWithSecrets } from '../config.js';
+import { once, withLinkSigningSecret } from '../aws/secret.js';
+import { loadLinkEndpointConfig, loadWithSecrets } from '../config.js';
 import { articleLinkDeps, createArticleLinkHandler } from './article-link-handler.js';
 
 const deps = once(async () => {
-  const config = await loadArticleLinkConfigWithSecrets(withUnsubscribeSecret);
+  const config = await loadWithSecrets(
+    (env) => loadLinkEndpointConfig('article-link', env),
+    withLinkSigningSecret,
+  );
   return articleLinkDeps(config, createS3Client(config));
 });
 

@@ -18,7 +18,7 @@ import { createS3SummaryReader } from '../aws/s3-summary-reader.js';
 import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
 import { createSesMailer } from '../aws/ses-mailer.js';
 import type { DigestConfig } from '../config.js';
-import { runDigest, type DigestDeps, type DigestReport } from '../digest/run-digest.js';
+import { runDigest, type DigestDeps, type DigestReport } from '../use-cases/run-digest/run-digest.js';
 import { sendAtFromHour } from '../digest/subscribers.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
 
@@ -60,12 +60,12 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
       linkExpirySeconds: config.LINK_EXPIRY_SECONDS,
       // The config loader refuses ARTICLE_LINK_URL without the signing key.
       ...(config.ARTICLE_LINK_URL !== undefined &&
-        config.UNSUBSCRIBE_SECRET !== undefined && {
-          articleLink: { url: config.ARTICLE_LINK_URL, secret: config.UNSUBSCRIBE_SECRET },
+        config.LINK_SIGNING_SECRET !== undefined && {
+          articleLink: { url: config.ARTICLE_LINK_URL, secret: config.LINK_SIGNING_SECRET },
         }),
       ...(config.UNSUBSCRIBE_URL !== undefined &&
-        config.UNSUBSCRIBE_SECRET !== undefined && {
-          unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: config.UNSUBSCRIBE_SECRET },
+        config.LINK_SIGNING_SECRET !== undefined && {
+          unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: config.LINK_SIGNING_SECRET },
         }),
       defaults: { timeZone: config.DIGEST_TIME_ZONE, sendAt: sendAtFromHour(config.DIGEST_SEND_HOUR) },
       fallbackRecipients: config.RECIPIENTS,
@@ -74,7 +74,7 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
 }
 
 /**
- * `wiring` may be a loader: on AWS the unsubscribe signing key is fetched from Secrets Manager at cold
+ * `wiring` may be a loader: on AWS the link signing key is fetched from Secrets Manager at cold
  * start, so the entry passes a once-per-cold-start loader rather than a ready object.
  */
 export function createDigestHandler(

@@ -9,12 +9,12 @@ import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import type { z } from 'zod';
-import { decodeS3EventKey } from '../pipeline/keys.js';
+import { decodeS3EventKey } from '../bucket-layout.js';
 import {
   summarizeUpload,
   type SummarizeUploadDeps,
   type UploadOutcome,
-} from '../pipeline/summarize-upload.js';
+} from '../use-cases/summarize-upload/summarize-upload.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';

@@ -87,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DIGEST_SEND_HOUR: '0',
     UNSUBSCRIBE_URL: unsubscribeUrl.url,
     ARTICLE_LINK_URL: articleLinkUrl.url,
-    UNSUBSCRIBE_SECRET: 'local-only-secret-not-for-production-000000',
+    LINK_SIGNING_SECRET: 'local-only-secret-not-for-production-000000',
     POWERTOOLS_LOG_LEVEL: options.quietLogs ? 'WARN' : 'INFO',
     POWERTOOLS_METRICS_DISABLED: 'true',
     // Lambda runs Node 22; locally Node 20 is supported until the SDK's January 2027 releases.

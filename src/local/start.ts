@@ -4,7 +4,7 @@
  * running so you can upload more with any S3 client and send the next digest from the keyboard.
  */
 import { createInterface } from 'node:readline';
-import type { UploadOutcome } from '../pipeline/summarize-upload.js';
+import type { UploadOutcome } from '../use-cases/summarize-upload/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
 import { sampleArticlePaths } from './samples.js';

@@ -2,7 +2,8 @@
 import { extractArticle } from '../article/extract.js';
 import type { ArticleDocument } from '../article/document.js';
 import type { SummaryContent } from './schema.js';
-import { summarizeDocument, type SummarizeOptions } from './summarize.js';
+import type { SummarizeOptions } from './options.js';
+import { summarizeDocument } from './summarize.js';
 
 export function plainTextDocument(article: string, title?: string): ArticleDocument {
   const doc = extractArticle(new TextEncoder().encode(article), { contentType: 'text/plain; charset=utf-8' });

@@ -3,6 +3,7 @@
  * validates what it reads, tests use it, and `schema/summary.schema.json` is generated from it.
  */
 import { z } from 'zod';
+import { ARTICLE_FORMATS } from '../article/document.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -11,8 +12,7 @@ const mentionedName = z.object({
   mentions: z.number().int().positive(),
 });
 
-export const articleFormatSchema = z.enum(['text', 'markdown', 'html', 'json']);
-export type ArticleFormat = z.infer<typeof articleFormatSchema>;
+export const articleFormatSchema = z.enum(ARTICLE_FORMATS);
 
 export const summarySchema = z.object({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),

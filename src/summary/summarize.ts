@@ -15,22 +15,7 @@ import { splitSentences } from './sentences.js';
 import { extractSources } from './sources.js';
 import { chooseTitle } from './title.js';
 import { countWords } from './tokens.js';
-
-export interface SummarizeOptions {
-  /** Sentences in `summary`, 1-3. */
-  maxSentences: number;
-  /** Words in `summary`, all sentences together. */
-  maxWords: number;
-  /** Only this many characters of the text are analysed; `truncated` says when the rest was left out. */
-  maxAnalysedChars: number;
-}
-
-/** The Lambda's defaults; they equal the defaults of `summarizeShape` in src/config.ts. */
-export const DEFAULT_SUMMARIZE_OPTIONS: SummarizeOptions = {
-  maxSentences: 3,
-  maxWords: 75,
-  maxAnalysedChars: 200_000,
-};
+import { DEFAULT_SUMMARIZE_OPTIONS, type SummarizeOptions } from './options.js';
 
 export const SUMMARIZER = { name: 'lead-centrality-coverage', version: '1.0.0' } as const;
 

@@ -5,9 +5,9 @@
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArticleLinkToken } from '../../src/digest/article-link.js';
-import { runDigest } from '../../src/digest/run-digest.js';
-import { loadArticleLinkConfig } from '../../src/config.js';
+import { readArticleLinkToken } from '../../src/links/article-link.js';
+import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
+import { loadLinkEndpointConfig } from '../../src/config.js';
 import { articleLinkDeps, createArticleLinkHandler } from '../../src/handlers/article-link-handler.js';
 import {
   startFunctionUrl,
@@ -23,11 +23,11 @@ let endpoint: LocalFunctionUrl | undefined;
 
 beforeAll(async () => {
   const { s3Emulator } = stack();
-  const config = loadArticleLinkConfig({
+  const config = loadLinkEndpointConfig('article-link', {
     AWS_REGION: 'us-east-1',
     S3_ENDPOINT: s3Emulator.endpoint,
     BUCKET: TEST_BUCKET,
-    UNSUBSCRIBE_SECRET: TEST_SECRET,
+    LINK_SIGNING_SECRET: TEST_SECRET,
   });
   const handler = createArticleLinkHandler(articleLinkDeps(config, stack().s3), quietLogger());
   endpoint = await startFunctionUrl(

@@ -4,7 +4,7 @@
  * so the test does not just repeat the code's time-zone arithmetic.
  */
 import { describe, expect, it } from 'vitest';
-import { runDigest } from '../../src/digest/run-digest.js';
+import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { useDigestStack } from '../support/digest-stack.js';
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -3,9 +3,9 @@
  * hostile titles, and the ledger stopping a second send for the same hour.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runDigest } from '../../src/digest/run-digest.js';
+import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
-import { verifyUnsubscribeToken } from '../../src/digest/unsubscribe-token.js';
+import { verifyUnsubscribeToken } from '../../src/links/unsubscribe-token.js';
 import { createDigestHandler } from '../../src/handlers/digest-handler.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { quietLogger } from '../support/digest-memory.js';

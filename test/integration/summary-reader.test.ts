@@ -2,7 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3SummaryReader } from '../../src/aws/s3-summary-reader.js';
 import { startS3Emulator, type S3Emulator } from '../../src/local/emulators.js';
-import { partitionedKey } from '../../src/pipeline/keys.js';
+import { partitionedKey } from '../../src/bucket-layout.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 
 const BUCKET = 'summary-reader-it';

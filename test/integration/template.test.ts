@@ -5,19 +5,14 @@
  * dead-letter path, the schedule, the environment each function validates at start.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withUnsubscribeSecret } from '../../src/aws/secret.js';
-import {
-  loadArticleLinkConfig,
-  loadDigestConfig,
-  loadSummarizeConfig,
-  loadUnsubscribeConfig,
-} from '../../src/config.js';
+import { withLinkSigningSecret } from '../../src/aws/secret.js';
+import { loadDigestConfig, loadSummarizeConfig, loadLinkEndpointConfig } from '../../src/config.js';
 import {
   LOCAL_BUCKET,
   LOCAL_RECIPIENTS,
@@ -85,6 +80,10 @@ beforeAll(async () => {
   );
   console.log(`serverless package: ${service.seconds.toFixed(1)} s; ${sizes.join(', ')}`);
 }, 120_000);
+
+afterAll(async () => {
+  await rm(service.outDir, { recursive: true, force: true });
+});
 
 function props(id: string, type: string): Record<string, CfnValue> {
   return resource(template, id, type).Properties ?? {};
@@ -302,7 +301,7 @@ describe('least privilege', () => {
     allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`${group}.Arn`]);
   const deadLetter = allow('DeadLetterFailedEvents', ['sqs:SendMessage'], ['FailedInvocationsQueue.Arn']);
   const signingKey = allow(
-    'ReadUnsubscribeSigningKey',
+    'ReadLinkSigningKey',
     ['secretsmanager:GetSecretValue'],
     ['Ref(UnsubscribeSecret)'],
   );
@@ -545,7 +544,7 @@ describe('the environment', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',
       'NODE_OPTIONS',
-      'UNSUBSCRIBE_SECRET_ID',
+      'LINK_SIGNING_SECRET_ID',
     ]);
     for (const id of Object.values(FUNCTIONS)) {
       for (const name of Object.keys(environmentOf(id))) {
@@ -575,7 +574,7 @@ describe('the environment', () => {
   });
 
   it('gives digest a configuration its own validation accepts, with the unsubscribe URL and key', async () => {
-    const env = await withUnsubscribeSecret(resolvedEnvironment('DigestLambdaFunction'), {
+    const env = await withLinkSigningSecret(resolvedEnvironment('DigestLambdaFunction'), {
       secretString: async () => 'k'.repeat(64),
     });
     const config = loadDigestConfig(env);
@@ -584,7 +583,7 @@ describe('the environment', () => {
       DIGEST_TIME_ZONE: TIME_ZONE,
       SES_CONFIGURATION_SET: 'article-digest-dev',
       UNSUBSCRIBE_URL: deployed['UnsubscribeLambdaFunctionUrl.FunctionUrl'],
-      UNSUBSCRIBE_SECRET: 'k'.repeat(64),
+      LINK_SIGNING_SECRET: 'k'.repeat(64),
       ARTICLE_LINK_URL: deployed['ArticleLinkLambdaFunctionUrl.FunctionUrl'],
       LINK_EXPIRY_SECONDS: 30 * 86_400,
     });
@@ -597,21 +596,21 @@ describe('the environment', () => {
   });
 
   it('gives article-link a configuration its own validation accepts once the key is read', async () => {
-    const env = await withUnsubscribeSecret(resolvedEnvironment('ArticleLinkLambdaFunction'), {
+    const env = await withLinkSigningSecret(resolvedEnvironment('ArticleLinkLambdaFunction'), {
       secretString: async () => 'a'.repeat(64),
     });
-    expect(loadArticleLinkConfig(env)).toMatchObject({
+    expect(loadLinkEndpointConfig('article-link', env)).toMatchObject({
       BUCKET: 'article-digest-dev-123456789012-eu-west-1',
       ARTICLES_PREFIX: 'articles/',
-      UNSUBSCRIBE_SECRET: 'a'.repeat(64),
+      LINK_SIGNING_SECRET: 'a'.repeat(64),
     });
   });
 
   it('gives unsubscribe a configuration its own validation accepts once the key is read', async () => {
-    const env = await withUnsubscribeSecret(resolvedEnvironment('UnsubscribeLambdaFunction'), {
+    const env = await withLinkSigningSecret(resolvedEnvironment('UnsubscribeLambdaFunction'), {
       secretString: async () => 's'.repeat(64),
     });
-    expect(loadUnsubscribeConfig(env).UNSUBSCRIBE_SECRET).toBe('s'.repeat(64));
+    expect(loadLinkEndpointConfig('unsubscribe', env).LINK_SIGNING_SECRET).toBe('s'.repeat(64));
   });
 
   it('holds no plaintext secret: the signing key is generated in Secrets Manager and passed by reference', () => {
@@ -731,6 +730,7 @@ describe('the roles allow every call the functions make (local stack, requests r
   const uploaded = new Set<string>();
   let phase: FunctionName | undefined;
   let stack: LocalStack | undefined;
+  let scratch: string | undefined;
   let stopRecording = () => {};
 
   /** The template's ARNs as the local stack spells them. */
@@ -759,7 +759,7 @@ describe('the roles allow every call the functions make (local stack, requests r
         call.action === 's3:PutObject' && [...uploaded].some((key) => call.resource.endsWith(`/${key}`));
       if (phase && !ownUpload) calls[phase].push(call);
     });
-    const scratch = await mkdtemp(join(tmpdir(), 'iam-coverage-'));
+    scratch = await mkdtemp(join(tmpdir(), 'iam-coverage-'));
     const blank = join(scratch, 'blank.txt');
     await writeFile(blank, ' \n ');
     const article = join(scratch, 'bridge.md');
@@ -812,6 +812,7 @@ describe('the roles allow every call the functions make (local stack, requests r
     stopRecording();
     vi.unstubAllEnvs();
     await stack?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
   it('exercised each function: summaries and failure records, mail and ledger, an unsubscribe, a link', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createS3Unsubscribes } from '../../src/aws/s3-unsubscribes.js';
-import { runDigest } from '../../src/digest/run-digest.js';
+import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { createUnsubscribeHandler } from '../../src/handlers/unsubscribe-handler.js';
 import { functionUrlEvent } from '../support/digest-events.js';

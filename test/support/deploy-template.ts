@@ -3,7 +3,7 @@
  * it writes: the CloudFormation template and one zip per function. Used by the template tests.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,7 @@ export interface CfnTemplate {
 }
 
 export interface PackagedService {
+  /** A temporary folder: the caller removes it when done. */
   outDir: string;
   template: CfnTemplate;
   /** Zip name -> size in bytes and the entries it holds (name -> uncompressed size). */
@@ -66,7 +67,10 @@ export async function packageService(args: string[] = []): Promise<PackagedServi
       { cwd: REPO_ROOT, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (error: unknown) {
+    await rm(outDir, { recursive: true, force: true });
     throw new Error(`serverless package failed:\n${commandOutput(error)}`, { cause: error });
+  } finally {
+    await rm(home, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
   const template = JSON.parse(

@@ -3,20 +3,22 @@
  * records what it was asked to send; a `fail` hook lets a test make chosen sends throw.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { claimExpired, type LedgerEntry, type SendFailure } from '../../src/digest/ledger.js';
-import type { DigestDeps, DigestSettings } from '../../src/digest/run-digest.js';
-import type {
-  Ledger,
-  LinkSigner,
-  Log,
-  Mailer,
-  OutgoingEmail,
-  SendingAccount,
-  StoredObject,
-  StoredSummary,
-  SummaryReader,
-  Unsubscribes,
-} from '../../src/ports.js';
+import type { LedgerEntry, SendFailure } from '../../src/digest/ledger.js';
+import type { DigestDeps, DigestSettings } from '../../src/use-cases/run-digest/run-digest.js';
+import type { OutgoingEmail } from '../../src/digest/email.js';
+import type { StoredSummary } from '../../src/digest/stored-summary.js';
+import {
+  claimExpired,
+  type Ledger,
+  type LinkSigner,
+  type Log,
+  type Mailer,
+  type SendingAccount,
+  type StoredObject,
+  type SummaryReader,
+  type UnsubscribeList,
+} from '../../src/use-cases/run-digest/ports.js';
+import type { UnsubscribeRecorder } from '../../src/links/ports.js';
 import type { Summary } from '../../src/summary/schema.js';
 
 export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: SendFailure[] } {
@@ -28,11 +30,13 @@ export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: Sen
     entries,
     failures,
     has: async (id, date) => mine(id).some((e) => e.localDate === date),
-    latest: async (id, notBefore) =>
-      mine(id)
+    async latest(id, notBefore) {
+      const entry = mine(id)
         .filter((e) => e.localDate >= notBefore)
         .sort((a, b) => a.localDate.localeCompare(b.localDate))
-        .at(-1),
+        .at(-1);
+      return entry && { key: `ledger/${id}/${entry.localDate}.json`, body: entry };
+    },
     async record(entry) {
       entries.splice(
         0,
@@ -56,7 +60,9 @@ export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: Sen
   };
 }
 
-export function memoryUnsubscribes(ids: string[] = []): Unsubscribes & { ids: Set<string> } {
+export function memoryUnsubscribes(
+  ids: string[] = [],
+): UnsubscribeList & UnsubscribeRecorder & { ids: Set<string> } {
   const set = new Set(ids);
   return {
     ids: set,
@@ -132,8 +138,8 @@ export const OUTGOING: OutgoingEmail = {
 /** Signs nothing; the link expires `expires` seconds after `clock()`. */
 export function fakeLinkSigner(clock: () => Date = () => new Date()): LinkSigner {
   return {
-    presignGet: async (bucket, key, expires) => ({
-      url: `https://${bucket}.s3.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Expires=${expires}&X-Amz-Signature=0123abcd`,
+    presign: async ({ bucket, key, versionId }, expires) => ({
+      url: `https://${bucket}.s3.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}?${versionId ? `versionId=${encodeURIComponent(versionId)}&` : ''}X-Amz-Expires=${expires}&X-Amz-Signature=0123abcd`,
       expiresAt: new Date(clock().getTime() + expires * 1000),
     }),
   };

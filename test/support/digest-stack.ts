@@ -7,7 +7,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createS3Client, createSesClient } from '../../src/aws/clients.js';
 import { loadDigestConfig, type DigestConfig } from '../../src/config.js';
-import type { DigestDeps } from '../../src/digest/run-digest.js';
+import type { DigestDeps } from '../../src/use-cases/run-digest/run-digest.js';
 import { digestDeps } from '../../src/handlers/digest-handler.js';
 import {
   LOCAL_CREDENTIALS,
@@ -59,7 +59,7 @@ export async function startDigestStack(): Promise<DigestStack> {
       BUCKET: TEST_BUCKET,
       SENDER_EMAIL: 'digest@example.com',
       UNSUBSCRIBE_URL: TEST_UNSUBSCRIBE_URL,
-      UNSUBSCRIBE_SECRET: TEST_SECRET,
+      LINK_SIGNING_SECRET: TEST_SECRET,
       ...env,
     });
   const putJson = async (key: string, value: unknown) => {

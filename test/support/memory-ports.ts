@@ -1,11 +1,12 @@
 /** In-memory implementations of the summarize ports: real behaviour, no I/O, for unit tests of the use case. */
 import {
   ArticleNotFoundError,
+  ArticleTooLargeError,
   type ArticleStore,
   type FailureStore,
   type StoredArticle,
   type SummaryStore,
-} from '../../src/ports.js';
+} from '../../src/use-cases/summarize-upload/ports.js';
 import type { FailureRecord, Summary } from '../../src/summary/schema.js';
 
 export function memoryArticles(
@@ -17,8 +18,7 @@ export function memoryArticles(
       if (!object) throw new ArticleNotFoundError(`${ref.key} does not exist`);
       const bytes = typeof object.body === 'string' ? new TextEncoder().encode(object.body) : object.body;
       if (bytes.byteLength > maxBytes) {
-        const { UnreadableArticleError } = await import('../../src/article/document.js');
-        throw new UnreadableArticleError('too-large', `${bytes.byteLength} bytes is over ${maxBytes}`);
+        throw new ArticleTooLargeError(`${bytes.byteLength} bytes is over ${maxBytes}`);
       }
       return { bytes, size: bytes.byteLength, contentType: object.contentType, etag: ref.etag, metadata: {} };
     },

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
-  loadArticleLinkConfig,
   loadDigestConfig,
   loadSummarizeConfig,
-  loadUnsubscribeConfig,
+  loadLinkEndpointConfig,
 } from '../../src/config.js';
 
 describe('config', () => {
@@ -66,9 +65,9 @@ describe('config', () => {
   });
 
   it('refuses a short unsubscribe secret', () => {
-    expect(() => loadUnsubscribeConfig({ BUCKET: 'b-ok', UNSUBSCRIBE_SECRET: 'short' })).toThrow(
-      /UNSUBSCRIBE_SECRET must be at least 32 characters/,
-    );
+    expect(() =>
+      loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: 'short' }),
+    ).toThrow(/LINK_SIGNING_SECRET must be at least 32 characters/);
   });
 
   it('lets article links work 30 days by default and at most 90', () => {
@@ -88,23 +87,25 @@ describe('config', () => {
     const secret = 's'.repeat(32);
 
     expect(
-      digest({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/', UNSUBSCRIBE_SECRET: secret }),
+      digest({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/', LINK_SIGNING_SECRET: secret }),
     ).toMatchObject({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/' });
-    expect(() => digest({ ARTICLE_LINK_URL: 'links', UNSUBSCRIBE_SECRET: secret })).toThrow(
+    expect(() => digest({ ARTICLE_LINK_URL: 'links', LINK_SIGNING_SECRET: secret })).toThrow(
       /ARTICLE_LINK_URL must be the article-link function URL/,
     );
     expect(() => digest({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/' })).toThrow(
-      /ARTICLE_LINK_URL is set but UNSUBSCRIBE_SECRET is not/,
+      /ARTICLE_LINK_URL is set but LINK_SIGNING_SECRET is not/,
     );
   });
 
   it('gives the article-link function its bucket, prefix and signing key', () => {
-    expect(loadArticleLinkConfig({ BUCKET: 'b-ok', UNSUBSCRIBE_SECRET: 's'.repeat(32) })).toMatchObject({
+    expect(
+      loadLinkEndpointConfig('article-link', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: 's'.repeat(32) }),
+    ).toMatchObject({
       BUCKET: 'b-ok',
       ARTICLES_PREFIX: 'articles/',
     });
-    expect(() => loadArticleLinkConfig({ BUCKET: 'b-ok' })).toThrow(
-      /article-link function: UNSUBSCRIBE_SECRET .*it is not set/,
+    expect(() => loadLinkEndpointConfig('article-link', { BUCKET: 'b-ok' })).toThrow(
+      /article-link function: LINK_SIGNING_SECRET .*it is not set/,
     );
   });
 });

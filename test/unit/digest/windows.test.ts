@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerLookbackDate, nextWindow, type LedgerEntry } from '../../../src/digest/ledger.js';
-import { summaryPartitions } from '../../../src/digest/partitions.js';
+import { summaryPartitions } from '../../../src/bucket-layout.js';
 import { selectForSubscriber } from '../../../src/digest/select.js';
 import { storedSummary } from '../../support/digest-memory.js';
 import { buildSummary } from '../../support/summary-fixtures.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../../src/article/extract.js';
 import { UnreadableArticleError } from '../../../src/article/document.js';
-import { DEFAULT_SUMMARIZE_OPTIONS, summarizeDocument } from '../../../src/summary/summarize.js';
+import { DEFAULT_SUMMARIZE_OPTIONS } from '../../../src/summary/options.js';
+import { summarizeDocument } from '../../../src/summary/summarize.js';
 import { SUMMARY_SCHEMA_VERSION, summarySchema } from '../../../src/summary/schema.js';
 import { loadSummarizeConfig } from '../../../src/config.js';
 import { seedArticleBytes } from '../../support/samples.js';

@@ -1,0 +1,193 @@
+/**
+ * One subscriber's digest: select, de-duplicate, resolve links, compose (digest/email.ts), then claim, send
+ * and record. Every failure ends
+ * here as a failure record, so one address never stops the others. A failure that can pass is retried by
+ * the next hourly run; a permanent SES rejection closes the day with a `rejected` ledger entry instead, so
+ * the same refused message is not re-sent every hour.
+ */
+import { digestEmail, type OutgoingEmail } from '../../digest/email.js';
+import type { LedgerEntry } from '../../digest/ledger.js';
+import { dropNearDuplicates } from '../../digest/near-duplicates.js';
+import { selectForSubscriber } from '../../digest/select.js';
+import type { StoredSummary } from '../../digest/stored-summary.js';
+import { unsubscribeUrl } from '../../links/unsubscribe-token.js';
+import { resolveLinks } from './article-links.js';
+import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
+import type { MailerError } from './ports.js';
+import { asMailerError, sendWithRetry } from './send.js';
+
+export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'claimedElsewhere';
+
+export async function deliver(
+  deps: DigestDeps,
+  target: DueSubscriber,
+  stored: StoredSummary[],
+  now: Date,
+  intervalMs: number,
+): Promise<DeliveryOutcome> {
+  const { subscriber, localDate, window } = target;
+  const { settings, log } = deps;
+  let itemCount = 0;
+  const entry = (status: LedgerEntry['status'], messageId?: string): LedgerEntry => ({
+    subscriberId: subscriber.id,
+    localDate,
+    status,
+    ...(messageId !== undefined && { messageId }),
+    windowFrom: window.from.toISOString(),
+    windowTo: window.to.toISOString(),
+    itemCount,
+    recordedAt: now.toISOString(),
+  });
+  try {
+    const items = dropNearDuplicates(selectForSubscriber(stored, subscriber, window));
+    itemCount = items.length;
+    if (items.length === 0 && !settings.sendEmpty) {
+      // Recorded so the window moves on and today is done; nothing was sent.
+      await deps.ledger.record(entry('empty'));
+      return 'empty';
+    }
+    const email = digestEmail({
+      sender: settings.sender,
+      to: subscriber.email,
+      timeZone: subscriber.timeZone,
+      items,
+      links: await resolveLinks(deps, items, subscriber.timeZone, now),
+      ...(settings.unsubscribe && {
+        unsubscribeUrl: unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id),
+      }),
+      now,
+      ...(settings.htmlBudgetBytes !== undefined && { htmlBudgetBytes: settings.htmlBudgetBytes }),
+    });
+    if (!(await deps.ledger.claim(subscriber.id, localDate, deps.clock()))) {
+      log.info('Another run is sending this digest', { subscriberId: subscriber.id, localDate });
+      return 'claimedElsewhere';
+    }
+    const { messageId, attempts } = await sendClaimed(deps, target, email, intervalMs);
+    // The one unclosable window is between SES accepting and this write (or an ambiguous failure, see
+    // sendClaimed): nothing else happens in between.
+    await recordSent(deps, entry('sent', messageId));
+    log.info('Digest sent', {
+      subscriberId: subscriber.id,
+      localDate,
+      messageId,
+      items: items.length,
+      attempts,
+    });
+    return 'sent';
+  } catch (error: unknown) {
+    const failure = asMailerError(error);
+    if (failure.ambiguous) {
+      log.error(
+        'Digest send outcome unknown: the connection failed after the request may have reached SES, so it ' +
+          'may have been sent. Not re-sent in this run; the claim is kept, so the next hourly run sends it ' +
+          'again (a duplicate if SES did accept it). Check the SES sending events for this recipient.',
+        { subscriberId: subscriber.id, localDate, code: failure.code, error: failure.message },
+      );
+    } else if (failure.retryable) {
+      log.error('Digest not sent; it is retried next run', {
+        subscriberId: subscriber.id,
+        localDate,
+        code: failure.code,
+        error: failure.message,
+      });
+    } else {
+      await giveUpToday(deps, entry('rejected'), failure);
+    }
+    await deps.ledger
+      .recordFailure({
+        subscriberId: subscriber.id,
+        localDate,
+        reason: failure.message,
+        code: failure.code,
+        failedAt: now.toISOString(),
+      })
+      .catch((recordError: unknown) =>
+        log.error('Could not record the send failure', {
+          subscriberId: subscriber.id,
+          error: errorMessage(recordError),
+        }),
+      );
+    return 'failed';
+  }
+}
+
+/**
+ * Sends under a claim. When SES answers with an error nothing was sent, so the claim is given back and a
+ * retry need not wait for it to expire. After an ambiguous failure (a timeout or reset after the request may
+ * have reached SES) the message may have gone out: it is not re-sent in this run and the claim is kept, so
+ * a quick retry of the same event cannot send a second copy. Once the lease has run out, the next hourly
+ * run sends again: the same bounded window as a crash between SES accepting and the ledger write.
+ */
+async function sendClaimed(
+  deps: DigestDeps,
+  { subscriber, localDate }: DueSubscriber,
+  email: OutgoingEmail,
+  intervalMs: number,
+): Promise<{ messageId: string; attempts: number }> {
+  try {
+    return await sendWithRetry(deps.mailer, email, {
+      sleep: deps.sleep,
+      intervalMs,
+      ...(deps.settings.retry && { retry: deps.settings.retry }),
+    });
+  } catch (error: unknown) {
+    if (asMailerError(error).ambiguous) throw error;
+    await deps.ledger.release(subscriber.id, localDate).catch((releaseError: unknown) =>
+      deps.log.warn('Could not release the claim; it expires by itself', {
+        error: errorMessage(releaseError),
+      }),
+    );
+    throw error;
+  }
+}
+
+/**
+ * SES refused the message for good: sending it again this hour or the next would only be refused again. The
+ * `rejected` entry closes the day, so the next try is the next local day; it does not move the window on,
+ * so that digest still carries what this one would have.
+ */
+async function giveUpToday(deps: DigestDeps, rejected: LedgerEntry, failure: MailerError): Promise<void> {
+  const { log } = deps;
+  const attributes = {
+    subscriberId: rejected.subscriberId,
+    localDate: rejected.localDate,
+    code: failure.code,
+    error: failure.message,
+  };
+  try {
+    await deps.ledger.record(rejected);
+  } catch (recordError: unknown) {
+    log.error('SES rejected the digest and the rejection could not be recorded; it is tried again next run', {
+      ...attributes,
+      recordError: errorMessage(recordError),
+    });
+    return;
+  }
+  log.error(
+    "SES rejected the digest permanently; today's digest is given up and tried again on the next local " +
+      "day, covering these summaries too. Fix the cause: in the SES sandbox verify the recipient's address " +
+      'or request production access; otherwise check the address and the SES suppression list.',
+    attributes,
+  );
+}
+
+/** After a send, a failed ledger write would mean a duplicate next run: retry it a few times, then shout. */
+async function recordSent(deps: DigestDeps, entry: LedgerEntry): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.ledger.record(entry);
+      return;
+    } catch (error: unknown) {
+      if (attempt >= 3) {
+        deps.log.error('Digest was sent but the ledger entry could not be written: a duplicate may follow', {
+          subscriberId: entry.subscriberId,
+          localDate: entry.localDate,
+          messageId: entry.messageId,
+          error: errorMessage(error),
+        });
+        return;
+      }
+      await deps.sleep(200 * attempt);
+    }
+  }
+}

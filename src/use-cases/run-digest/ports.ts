@@ -1,0 +1,115 @@
+/**
+ * What the digest use case needs from the outside world. Adapters in `src/aws/` implement these on S3 and
+ * SES; tests pass emulator-backed adapters or adapters over a mocked SDK client.
+ */
+import { z } from 'zod';
+import type { LedgerEntry, SendFailure } from '../../digest/ledger.js';
+import type { OutgoingEmail } from '../../digest/email.js';
+import type { OriginalRef, PresignedLink } from '../../links/ports.js';
+
+/** Structured log lines with attributes; the powertools Logger satisfies it. */
+export interface Log {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** A stored summary object as read, body parsed as JSON but not yet validated (the use case does that). */
+export interface StoredObject {
+  key: string;
+  storedAt: Date;
+  body: unknown;
+}
+
+export interface SummaryReader {
+  /** Summary objects whose storage time (S3 LastModified) is in [from, to). */
+  storedBetween(from: Date, to: Date): Promise<StoredObject[]>;
+}
+
+export interface SubscriberDirectory {
+  /** The subscribers JSON document, or undefined when there is none (then the environment's list applies). */
+  load(): Promise<unknown>;
+}
+
+/** A ledger entry as stored: its key, and its body parsed as JSON but not yet validated (the use case does). */
+export interface StoredLedgerEntry {
+  key: string;
+  body: unknown;
+}
+
+export interface Ledger {
+  /** Whether the subscriber already has an entry for that local date: the cheap check most runs need. */
+  has(subscriberId: string, localDate: string): Promise<boolean>;
+  /** The newest entry for the subscriber dated `notBefore` (YYYY-MM-DD) or later. */
+  latest(subscriberId: string, notBefore: string): Promise<StoredLedgerEntry | undefined>;
+  /**
+   * Claims the right to send this subscriber's digest for that local date, atomically (S3 conditional
+   * put): false while another run holds an unexpired claim, so two concurrent runs cannot both send.
+   */
+  claim(subscriberId: string, localDate: string, at: Date): Promise<boolean>;
+  /**
+   * Gives a claim back after a send SES refused, so a retry need not wait for the claim to expire. Never after
+   * an ambiguous failure: the claim's lease is then what stops a quick retry from sending a second copy.
+   */
+  release(subscriberId: string, localDate: string): Promise<void>;
+  record(entry: LedgerEntry): Promise<void>;
+  recordFailure(failure: SendFailure): Promise<void>;
+}
+
+/**
+ * A claim taken just before sending. It outlives any one invocation (Lambda stops at 15 minutes and the
+ * digest stops starting sends well before its timeout), so an expired claim means its run is gone and a
+ * ledger may let the next run take it over.
+ */
+export const claimSchema = z.object({ claimedAt: z.string().datetime() });
+export const CLAIM_LEASE_MS = 20 * 60 * 1000;
+
+export function claimExpired(claimedAt: string, at: Date): boolean {
+  return at.getTime() - Date.parse(claimedAt) >= CLAIM_LEASE_MS;
+}
+
+export interface UnsubscribeList {
+  /** Ids of every unsubscribed subscriber. */
+  all(): Promise<Set<string>>;
+}
+
+export interface SendingAccount {
+  sandbox: boolean;
+  maxSendRate: number;
+  max24HourSend: number;
+  sentLast24Hours: number;
+}
+
+export interface Mailer {
+  /** Sends one message to one recipient; throws `MailerError`. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  account(): Promise<SendingAccount>;
+  /** Whether SES may send to this address from the sandbox (the address or its domain is verified). */
+  isVerified(address: string): Promise<boolean>;
+}
+
+/**
+ * A send that failed; `retryable` tells whether trying again (later, slower) can succeed. `ambiguous`: the
+ * request may have reached SES and been accepted before the connection failed (a timeout, a reset), so the
+ * message may have gone out: sending it again at once could deliver it twice.
+ */
+export class MailerError extends Error {
+  override readonly name = 'MailerError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+    readonly ambiguous = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Links to stored originals presigned at send time, when the digest has no article-link function. */
+export interface LinkSigner {
+  /**
+   * A GET link to the object (that version, when named) and when it really stops working: a link signed
+   * with temporary credentials dies with them, which can be before `expiresInSeconds`.
+   */
+  presign(ref: OriginalRef, expiresInSeconds: number): Promise<PresignedLink>;
+}

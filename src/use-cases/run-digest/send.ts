@@ -1,0 +1,57 @@
+/**
+ * Sending one message with retries: throttling and transient errors are retried with exponential backoff
+ * and full jitter, never faster than the account's send rate; permanent errors are not retried, and neither
+ * are ambiguous ones (a timeout or reset after which SES may have accepted the message: a re-send could
+ * deliver it twice). What still fails is the caller's to record.
+ */
+import type { OutgoingEmail } from '../../digest/email.js';
+import { MailerError, type Mailer } from './ports.js';
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
+
+export interface SendContext {
+  sleep: (ms: number) => Promise<void>;
+  /** Minimum spacing between two SendEmail calls, from the account's max send rate. */
+  intervalMs: number;
+  retry?: RetryPolicy;
+  random?: () => number;
+}
+
+export function sendIntervalMs(maxSendRate: number): number {
+  return Math.ceil(1000 / Math.max(maxSendRate, 0.1));
+}
+
+export function backoffMs(attempt: number, context: SendContext): number {
+  const policy = context.retry ?? DEFAULT_RETRY;
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.max(context.intervalMs, Math.round((context.random ?? Math.random)() * ceiling));
+}
+
+export function asMailerError(error: unknown): MailerError {
+  if (error instanceof MailerError) return error;
+  return new MailerError(error instanceof Error ? error.message : String(error), 'Unknown', true);
+}
+
+export async function sendWithRetry(
+  mailer: Mailer,
+  email: OutgoingEmail,
+  context: SendContext,
+): Promise<{ messageId: string; attempts: number }> {
+  const attempts = (context.retry ?? DEFAULT_RETRY).attempts;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { messageId } = await mailer.send(email);
+      return { messageId, attempts: attempt };
+    } catch (error: unknown) {
+      const failure = asMailerError(error);
+      if (!failure.retryable || failure.ambiguous || attempt >= attempts) throw failure;
+      await context.sleep(backoffMs(attempt, context));
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The summarize use case: one uploaded object becomes a stored summary, or a failure record that says why.
+ * Errors that a retry can fix (S3 throttling, timeouts) are rethrown so Lambda retries and then dead-letters;
+ * errors that no retry can fix become a failure record, so nothing is silently lost or retried forever.
+ */
+import { extractArticle } from '../../article/extract.js';
+import { UnreadableArticleError, type UnreadableReason } from '../../article/document.js';
+import {
+  ArticleNotFoundError,
+  ArticleSupersededError,
+  ArticleTooLargeError,
+  type ArticleRef,
+  type ArticleStore,
+  type FailureStore,
+  type SummaryStore,
+} from './ports.js';
+import {
+  SUMMARY_SCHEMA_VERSION,
+  summarySchema,
+  type FailureRecord,
+  type Summary,
+} from '../../summary/schema.js';
+import type { SummarizeOptions } from '../../summary/options.js';
+import { summarizeDocument } from '../../summary/summarize.js';
+import { partitionedKey, summaryIdFor } from '../../bucket-layout.js';
+
+export interface SummarizeUploadSettings {
+  articlesPrefix: string;
+  summariesPrefix: string;
+  failuresPrefix: string;
+  maxArticleBytes: number;
+  summarize: SummarizeOptions;
+}
+
+export interface SummarizeUploadDeps {
+  articles: ArticleStore;
+  summaries: SummaryStore;
+  failures: FailureStore;
+  settings: SummarizeUploadSettings;
+  now?: () => Date;
+}
+
+export type UploadOutcome =
+  | { status: 'summarized'; key: string; summaryKey: string; title: string }
+  | { status: 'already-summarized'; key: string; summaryKey: string }
+  | { status: 'failed'; key: string; failureKey: string; code: string; reason: string }
+  | { status: 'ignored'; key: string; reason: string }
+  | { status: 'superseded'; key: string; reason: string };
+
+export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps): Promise<UploadOutcome> {
+  const { settings } = deps;
+  const now = deps.now ?? (() => new Date());
+  if (!ref.key.startsWith(settings.articlesPrefix) || ref.key.endsWith('/')) {
+    return { status: 'ignored', key: ref.key, reason: `not an article under ${settings.articlesPrefix}` };
+  }
+  const id = summaryIdFor(ref);
+  try {
+    const stored = await deps.articles.read(ref, settings.maxArticleBytes);
+    const document = extractArticle(stored.bytes, { key: ref.key, contentType: stored.contentType });
+    const sourceUrl = document.url ?? stored.metadata['source-url'];
+    const summary: Summary = summarySchema.parse({
+      schemaVersion: SUMMARY_SCHEMA_VERSION,
+      id,
+      source: {
+        bucket: ref.bucket,
+        key: ref.key,
+        size: stored.size,
+        etag: stored.etag ?? ref.etag,
+        versionId: stored.versionId ?? ref.versionId,
+        contentType: stored.contentType,
+        format: document.format,
+        charset: document.charset,
+        url: sourceUrl && URL.canParse(sourceUrl) ? sourceUrl : undefined,
+        publishedAt: document.publishedAt,
+      },
+      ...summarizeDocument(document, settings.summarize),
+      createdAt: now().toISOString(),
+    });
+    const summaryKey = partitionedKey(settings.summariesPrefix, ref.uploadedAt, id);
+    const written = await deps.summaries.putIfAbsent(summaryKey, summary);
+    return written
+      ? { status: 'summarized', key: ref.key, summaryKey, title: summary.title.text }
+      : { status: 'already-summarized', key: ref.key, summaryKey };
+  } catch (error: unknown) {
+    if (error instanceof ArticleSupersededError)
+      return { status: 'superseded', key: ref.key, reason: error.message };
+    const permanent = asPermanentFailure(error);
+    if (!permanent) throw error;
+    const record: FailureRecord = {
+      schemaVersion: SUMMARY_SCHEMA_VERSION,
+      id,
+      source: { bucket: ref.bucket, key: ref.key, size: ref.size, etag: ref.etag, versionId: ref.versionId },
+      code: permanent.code,
+      reason: permanent.reason,
+      failedAt: now().toISOString(),
+    };
+    const failureKey = partitionedKey(settings.failuresPrefix, ref.uploadedAt, id);
+    await deps.failures.put(failureKey, record);
+    return { status: 'failed', key: ref.key, failureKey, ...permanent };
+  }
+}
+
+/** What the uploader can do about each kind of unreadable upload: a failure record says both. */
+const WHAT_TO_DO: Record<UnreadableReason, string> = {
+  empty: 'Upload the article itself: plain text, Markdown, HTML or JSON.',
+  binary:
+    'Only text formats are summarized: plain text, Markdown, HTML or JSON; convert documents and images to text first.',
+  undecodable: 'Save the file as UTF-8 (or declare its charset in the Content-Type) and upload it again.',
+  'too-large': 'Upload only the article text, or raise MAX_ARTICLE_BYTES.',
+  'no-text': 'Check that the file holds the article body, not only markup, navigation or metadata.',
+  'invalid-json': 'JSON uploads must be {"title", "body" or "text", "url"?, "publishedAt"?}.',
+};
+
+/** Sorts an error into "record it, a retry cannot help" or undefined for "rethrow, a retry may help". */
+function asPermanentFailure(error: unknown): { code: string; reason: string } | undefined {
+  if (error instanceof UnreadableArticleError) {
+    return { code: error.code, reason: `${error.message} ${WHAT_TO_DO[error.code]}` };
+  }
+  if (error instanceof ArticleTooLargeError) {
+    return { code: 'too-large', reason: `${error.message} ${WHAT_TO_DO['too-large']}` };
+  }
+  if (error instanceof ArticleNotFoundError) {
+    return { code: 'not-found', reason: `${error.message} Upload it again if it was deleted by mistake.` };
+  }
+  if (error instanceof Error && error.name === 'ZodError') {
+    // Our own summarizer produced something off-schema: a bug, and retrying would produce it again.
+    return {
+      code: 'invalid-summary',
+      reason: `The summarizer produced a summary that fails the schema (${error.message.slice(0, 500)}). This is a bug: report it with this record.`,
+    };
+  }
+  return undefined;
+}
