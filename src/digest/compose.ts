@@ -1,15 +1,21 @@
 /**
  * A view becomes a message: subject, HTML and text. Gmail clips an HTML body above 102 KB and hides the
- * rest (including the unsubscribe link), so the HTML is kept under a budget by moving the least
- * important items, from the end, into the "and N more" list.
+ * rest, including the unsubscribe link in the footer. So the final HTML is held to a byte budget whatever
+ * the articles contain, counting every part as sent (escaped, UTF-8): header, items, the "and N more" list
+ * and the footer. The least important items move, from the end, into the "and N more" list; an item too
+ * large to fit on its own (a huge link) moves there too. That list names only as many titles as its share
+ * of the budget holds, and N still counts them all. The text part shows the same items and titles, and no
+ * part of it is longer than in the HTML, so it keeps within the same budget.
  */
-import { renderHtml } from './render-html.js';
+import { itemHtml, moreTitleHtml, renderHtml } from './render-html.js';
 import { renderText } from './render-text.js';
 import { plainText, truncate } from './text.js';
-import { itemCount, type DigestView } from './view.js';
+import { itemCount, MORE_TITLES_SHOWN, type DigestItemView, type DigestView } from './view.js';
 
 /** Below Gmail's 102 KB with room for the transfer encoding of non-ASCII text. */
 export const HTML_BUDGET_BYTES = 90 * 1024;
+/** The most of the budget the titles of the "and N more" list take: 100 ordinary titles need 6-13 KB. */
+export const MORE_LIST_MAX_BYTES = 16 * 1024;
 const SUBJECT_MAX = 78;
 
 export interface ComposedDigest {
@@ -25,30 +31,84 @@ export function digestSubject(dateLabel: string, count: number): string {
   return truncate(plainText(`Your digest for ${dateLabel}: ${what}`), SUBJECT_MAX);
 }
 
-function keepFirst(view: DigestView, keep: number): DigestView {
-  const flat = view.groups.flatMap((g) => g.items.map((item) => ({ label: g.label, item })));
+const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
+
+interface PlacedItem {
+  group: number;
+  item: DigestItemView;
+}
+
+/** The view with only the kept items in full; the titles of the others lead `more`, in their order. */
+function keepOnly(view: DigestView, flat: PlacedItem[], kept: ReadonlySet<number>): DigestView {
   const groups: DigestView['groups'] = [];
-  for (const { label, item } of flat.slice(0, keep)) {
-    const last = groups.at(-1);
-    if (last?.label === label) last.items.push(item);
-    else groups.push({ label, items: [item] });
+  const leftOut: string[] = [];
+  let current: { group: number; items: DigestItemView[] } | undefined;
+  flat.forEach(({ group, item }, index) => {
+    if (!kept.has(index)) {
+      leftOut.push(item.title);
+      return;
+    }
+    if (current?.group !== group) {
+      current = { group, items: [] };
+      groups.push({ label: view.groups[group]?.label ?? '', items: current.items });
+    }
+    current.items.push(item);
+  });
+  return { ...view, groups, more: [...leftOut, ...view.more] };
+}
+
+/** How many of the first titles of `more` the list can name within `allowance` bytes of HTML. */
+function titlesWithin(more: string[], allowance: number): number {
+  let used = 0;
+  let count = 0;
+  for (const title of more.slice(0, MORE_TITLES_SHOWN)) {
+    used += utf8Bytes(moreTitleHtml(title));
+    if (used > allowance) break;
+    count++;
   }
-  return { ...view, groups, more: [...flat.slice(keep).map((f) => f.item.title), ...view.more] };
+  return count;
 }
 
 export function fitToBudget(view: DigestView, heading: string, budgetBytes: number): DigestView {
-  const fits = (v: DigestView) => Buffer.byteLength(renderHtml(v, heading), 'utf8') <= budgetBytes;
-  if (fits(view)) return view;
-  const total = view.groups.reduce((n, g) => n + g.items.length, 0);
-  // Largest number of full items that fits; fewer full items is always smaller.
+  const size = (v: DigestView) => utf8Bytes(renderHtml(v, heading));
+  if (size(view) <= budgetBytes) return view;
+  const flat = view.groups.flatMap((g, group) => g.items.map((item) => ({ group, item })));
+  // Header, footer with the unsubscribe link, and "and N more" naming no title: no article text but N.
+  const frame = size({ ...keepOnly(view, flat, new Set()), moreShown: 0 });
+  if (frame > budgetBytes) {
+    throw new RangeError(
+      `The digest's header and footer alone take ${frame} bytes, over the ${budgetBytes}-byte budget`,
+    );
+  }
+  const listAllowance = Math.min(MORE_LIST_MAX_BYTES, budgetBytes - frame);
+  const itemBytes = flat.map(({ item }) => utf8Bytes(itemHtml(item)));
+  // An item that cannot fit even on its own is never kept; of the others, the first ones are.
+  const candidates = flat
+    .map((_, index) => index)
+    .filter((index) => frame + (itemBytes[index] ?? 0) <= budgetBytes);
+  const keepFirst = (keep: number): DigestView => {
+    const kept = keepOnly(view, flat, new Set(candidates.slice(0, keep)));
+    return { ...kept, moreShown: titlesWithin(kept.more, listAllowance) };
+  };
+  // At most as many items as fit beside the frame counting their own rows alone, so that no step of the
+  // search renders much more than the budget, however many items there are.
+  let high = 0;
+  for (let used = frame; high < candidates.length; high++) {
+    used += itemBytes[candidates[high] ?? 0] ?? 0;
+    if (used > budgetBytes) break;
+  }
+  // The largest number of items that fits; more items are larger, but for a few bytes at the edges (the
+  // digits of N, other titles filling the list), so the result is checked down to zero items, which fits:
+  // the frame plus at most `listAllowance` bytes of titles.
+  const fits = (keep: number) => size(keepFirst(keep)) <= budgetBytes;
   let low = 0;
-  let high = total - 1;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (fits(keepFirst(view, mid))) low = mid;
+    if (fits(mid)) low = mid;
     else high = mid - 1;
   }
-  return keepFirst(view, low);
+  while (low > 0 && !fits(low)) low--;
+  return keepFirst(low);
 }
 
 export function composeDigest(view: DigestView, budgetBytes = HTML_BUDGET_BYTES): ComposedDigest {

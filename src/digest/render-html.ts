@@ -5,7 +5,7 @@
  * Every piece of article text passes through `escapeHtml`; links are http(s) only.
  */
 import { escapeHtml } from './text.js';
-import { MORE_TITLES_SHOWN, type DigestItemView, type DigestView } from './view.js';
+import { listedMore, type DigestItemView, type DigestView } from './view.js';
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
@@ -20,7 +20,8 @@ const DARK_MODE_CSS = `
   .rule { border-color: #2c333b !important; }
 }`;
 
-function itemHtml(item: DigestItemView): string {
+/** One item's rows; exported so the size budget can measure items one by one. */
+export function itemHtml(item: DigestItemView): string {
   const meta = [
     `${item.readingMinutes} min read`,
     item.people.length > 0 ? `People: ${item.people.map(escapeHtml).join(', ')}` : '',
@@ -39,14 +40,16 @@ function itemHtml(item: DigestItemView): string {
 </td></tr>`;
 }
 
-function moreHtml(more: string[]): string {
-  if (more.length === 0) return '';
-  const titles = more
-    .slice(0, MORE_TITLES_SHOWN)
-    .map((t) => `<li style="margin:2px 0;">${escapeHtml(t)}</li>`)
-    .join('');
+/** One title of the "and N more" list; the list is these, joined with nothing between them. */
+export function moreTitleHtml(title: string): string {
+  return `<li style="margin:2px 0;">${escapeHtml(title)}</li>`;
+}
+
+function moreHtml(view: DigestView): string {
+  if (view.more.length === 0) return '';
+  const titles = listedMore(view).map(moreTitleHtml).join('');
   return `<tr><td class="rule" style="padding:14px 0;border-top:1px solid #e3e7eb;">
-<div class="text" style="font-size:15px;font-weight:600;color:#16202a;">and ${more.length} more</div>
+<div class="text" style="font-size:15px;font-weight:600;color:#16202a;">and ${view.more.length} more</div>
 <ul class="muted" style="font-size:14px;line-height:1.5;color:#5f6b76;margin:6px 0 0;padding-left:20px;">${titles}</ul>
 </td></tr>`;
 }
@@ -80,7 +83,7 @@ ${g.items.map(itemHtml).join('\n')}`,
 </td></tr>
 <tr><td style="padding:0 24px 16px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
 ${groups}
-${moreHtml(view.more)}
+${moreHtml(view)}
 ${empty}
 </table></td></tr>
 <tr><td class="muted rule" style="padding:14px 24px 20px;border-top:1px solid #e3e7eb;font-size:12px;line-height:1.5;color:#5f6b76;">

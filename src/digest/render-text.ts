@@ -1,9 +1,11 @@
 /**
  * The plain-text part: same content as the HTML, readable in a terminal or a text-only client. Article
  * text is already flattened to single lines by the view, so a CR/LF in a title cannot forge structure.
+ * It names the same titles under "and N more" as the HTML, and nothing here is longer than its escaped
+ * HTML counterpart, so the HTML's size budget bounds this part too.
  */
 import { plainText } from './text.js';
-import { MORE_TITLES_SHOWN, type DigestItemView, type DigestView } from './view.js';
+import { listedMore, type DigestItemView, type DigestView } from './view.js';
 
 function itemText(item: DigestItemView): string {
   const meta = [
@@ -30,10 +32,7 @@ export function renderText(view: DigestView, heading: string): string {
   );
   if (view.more.length > 0) {
     sections.push(
-      [
-        `and ${view.more.length} more:`,
-        ...view.more.slice(0, MORE_TITLES_SHOWN).map((t) => `- ${plainText(t)}`),
-      ].join('\n'),
+      [`and ${view.more.length} more:`, ...listedMore(view).map((t) => `- ${plainText(t)}`)].join('\n'),
     );
   }
   if (sections.length === 0) sections.push('Nothing new was published since your last digest.');

@@ -1,6 +1,7 @@
 /**
  * What a digest shows, before it becomes HTML or text. Built from grouped summaries and resolved links;
- * the renderers only format it, and the size budget only moves items from `groups` to `more`.
+ * the renderers only format it, and the size budget only moves items from `groups` to `more` and chooses
+ * how many of the titles in `more` are listed.
  */
 import type { StoredSummary } from './stored-summary.js';
 import type { DigestGroup } from './group.js';
@@ -28,6 +29,11 @@ export interface DigestView {
   groups: { label: string; items: DigestItemView[] }[];
   /** Titles of the items that did not fit the size budget, listed as "and N more". */
   more: string[];
+  /**
+   * How many of the first titles in `more` are listed; the others are only counted in N. Set by the size
+   * budget; unset, up to MORE_TITLES_SHOWN are listed. Never more than MORE_TITLES_SHOWN.
+   */
+  moreShown?: number;
   unsubscribeUrl?: string;
 }
 
@@ -68,6 +74,11 @@ export function digestView(
     more: [],
     ...(unsubscribeUrl !== undefined && { unsubscribeUrl }),
   };
+}
+
+/** The titles the "and N more" list names, the same in HTML and text. */
+export function listedMore(view: DigestView): string[] {
+  return view.more.slice(0, Math.min(view.moreShown ?? MORE_TITLES_SHOWN, MORE_TITLES_SHOWN));
 }
 
 export function itemCount(view: DigestView): number {
