@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SUMMARIZE_OPTIONS } from '../src/summary/options.js';
+import { stripDatelines } from '../src/summary/datelines.js';
 import { summarizeDocument } from '../src/summary/summarize.js';
 import { plainTextDocument } from '../src/summary/plain-text.js';
 import { splitSentences } from '../src/summary/sentences.js';
@@ -64,13 +65,38 @@ class Accumulator {
   }
 }
 
-function evaluateFile(name: string): ResultRow[] {
+/** How often a dateline ("(CNN)", "LONDON (Reuters) -") opens a field: in the source, Lead-3 and the product. */
+export interface DatelineRow {
+  file: string;
+  articles: number;
+  /** Articles with a dateline at the start of a paragraph. */
+  inSource: number;
+  /** Lead-3 summaries with a sentence that starts with one (the baseline keeps them). */
+  lead3: number;
+  /** Product summaries, key points and titles that start with one (the goal is none). */
+  summary: number;
+  keyPoints: number;
+  title: number;
+}
+
+const opensWithDateline = (text: string) => stripDatelines(text) !== text;
+
+function evaluateFile(name: string): { results: ResultRow[]; datelines?: DatelineRow } {
   const file = basename(name, '.jsonl');
   // Files without reference summaries (the entity sets) are not scored with ROUGE.
   const rows = readEvalRows(name).flatMap((row) =>
     row.reference ? [{ ...row, reference: row.reference }] : [],
   );
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { results: [] };
+  const datelines: DatelineRow = {
+    file,
+    articles: rows.length,
+    inSource: 0,
+    lead3: 0,
+    summary: 0,
+    keyPoints: 0,
+    title: 0,
+  };
   const product = {
     summary: new Accumulator('summary', 'product'),
     keyPoints: new Accumulator('keyPoints', 'product'),
@@ -90,11 +116,30 @@ function evaluateFile(name: string): ResultRow[] {
     textRank3.add(textRank(sentences, 3), row.reference);
     leadK.add(leadN(sentences, n), row.reference);
     textRankK.add(textRank(sentences, n), row.reference);
+    if (opensWithDateline(row.article)) datelines.inSource++;
+    if (leadN(sentences, 3).some(opensWithDateline)) datelines.lead3++;
+    if (content.summary.some(opensWithDateline)) datelines.summary++;
+    if (content.keyPoints.some(opensWithDateline)) datelines.keyPoints++;
+    if (opensWithDateline(content.title.text)) datelines.title++;
     if ((i + 1) % 25 === 0 || i + 1 === rows.length)
       process.stderr.write(`\r${file}: ${i + 1}/${rows.length} articles`);
   });
   process.stderr.write('\n');
-  return [product.summary, lead3, textRank3, product.keyPoints, leadK, textRankK].map((a) => a.row(file));
+  const results = [product.summary, lead3, textRank3, product.keyPoints, leadK, textRankK].map((a) =>
+    a.row(file),
+  );
+  return { results, datelines };
+}
+
+function datelineTable(rows: DatelineRow[]): string {
+  const header =
+    '| file | articles | with a dateline | Lead-3 opening with one | product summary | product keyPoints | product title |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.file} | ${r.articles} | ${r.inSource} | ${r.lead3} | ${r.summary} | ${r.keyPoints} | ${r.title} |`,
+  );
+  return [header, ...body].join('\n');
 }
 
 const points = (value: number) => (100 * value).toFixed(2);
@@ -118,23 +163,35 @@ function main(): void {
     console.log(JSON.stringify({ skipped: true, evalDataDir: EVAL_DATA_DIR, results: [] }));
     return;
   }
-  const results = files.flatMap(evaluateFile);
+  const evaluated = files.map(evaluateFile);
+  const results = evaluated.flatMap((e) => e.results);
+  const datelines = evaluated.flatMap((e) => (e.datelines ? [e.datelines] : []));
   const table = markdownTable(results);
   const chart = renderChart(results);
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(
     join(OUT_DIR, 'results.json'),
-    `${JSON.stringify({ options: DEFAULT_SUMMARIZE_OPTIONS, results }, null, 2)}\n`,
+    `${JSON.stringify({ options: DEFAULT_SUMMARIZE_OPTIONS, results, datelines }, null, 2)}\n`,
   );
   writeFileSync(join(OUT_DIR, 'results.md'), `${table}\n`);
   writeFileSync(join(OUT_DIR, 'eval-chart.svg'), chart);
   if (process.argv.includes('--update-docs')) writeFileSync(join(ROOT, 'docs', 'eval-chart.svg'), chart);
   console.log(`ROUGE F1 x100 (stemmed), settings ${JSON.stringify(DEFAULT_SUMMARIZE_OPTIONS)}\n`);
   console.log(table);
+  console.log(
+    '\nDatelines and bylines: fields that start with one (Lead-3 keeps them; the product removes them)\n',
+  );
+  console.log(datelineTable(datelines));
   const seconds = (Date.now() - started) / 1000;
   console.error(`\n${seconds.toFixed(1)} s; results in ${OUT_DIR}`);
   console.log(
-    JSON.stringify({ skipped: false, evalDataDir: EVAL_DATA_DIR, seconds, results: figures(results) }),
+    JSON.stringify({
+      skipped: false,
+      evalDataDir: EVAL_DATA_DIR,
+      seconds,
+      results: figures(results),
+      datelines,
+    }),
   );
 }
 

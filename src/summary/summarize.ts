@@ -4,6 +4,7 @@
  */
 import { UnreadableArticleError, type ArticleDocument } from '../article/document.js';
 import { extractDates } from './dates.js';
+import { stripDatelines } from './datelines.js';
 import { extractEntities } from './entities.js';
 import { extractKeywords } from './keywords.js';
 import { detectLanguage } from './language.js';
@@ -29,7 +30,7 @@ export function summarizeDocument(
 ): SummaryContent {
   const settings = resolveOptions(options);
   const truncated = doc.text.length > settings.maxAnalysedChars;
-  const text = truncated ? cutAtWhitespace(doc.text, settings.maxAnalysedChars) : doc.text;
+  const text = stripDatelines(truncated ? cutAtWhitespace(doc.text, settings.maxAnalysedChars) : doc.text);
   const split = splitSentences(text);
   const sentences = prepareSentences(split);
   if (!sentences.some((s) => s.wordCount > 0)) {
