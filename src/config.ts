@@ -4,6 +4,13 @@
  */
 import { z } from 'zod';
 import { timeZone } from './digest/time-zone.js';
+import {
+  LinkSecretsError,
+  MIN_SECRET_LENGTH,
+  parseLinkSecrets,
+  secretsFromMaster,
+} from './links/link-secrets.js';
+import type { LinkSecrets, TokenPurpose } from './links/signed-token.js';
 import { DEFAULT_SUMMARIZE_OPTIONS } from './summary/options.js';
 
 export class ConfigError extends Error {
@@ -19,8 +26,30 @@ const prefix = z
 const positiveInt = z.coerce.number().int().positive();
 const DAY_SECONDS = 86_400;
 const MAX_LINK_EXPIRY_SECONDS = 90 * DAY_SECONDS;
-/** Signs unsubscribe and article links (each token names its purpose, so one kind cannot pass as the other). */
-const linkSigningSecret = z.string().min(32, 'must be at least 32 characters of random secret');
+/**
+ * The link signing secrets (src/links/link-secrets.ts). `LINK_SIGNING_SECRET` is one master secret from which
+ * each purpose's key derives (and unsubscribe's legacy key): one variable for local runs. A purpose's own
+ * variable, `UNSUBSCRIBE_SIGNING_SECRET` or `ARTICLE_LINK_SIGNING_SECRET` (a plain secret, or JSON with
+ * `current`, `previous` and for unsubscribe `legacy`), wins over it; on AWS each is read from the Secrets
+ * Manager secret its `_ID` variable names (aws/secret.ts), and each public function gets only its own.
+ */
+const linkSigningSecret = z
+  .string()
+  .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters of random secret`);
+const purposeSecrets = (purpose: TokenPurpose) =>
+  z.string().transform((value, context): LinkSecrets => {
+    try {
+      return parseLinkSecrets(value, purpose);
+    } catch (error: unknown) {
+      if (!(error instanceof LinkSecretsError)) throw error;
+      context.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+const PURPOSE_VARIABLES = {
+  unsubscribe: 'UNSUBSCRIBE_SIGNING_SECRET',
+  articleLink: 'ARTICLE_LINK_SIGNING_SECRET',
+} as const;
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const awsShape = {
@@ -91,14 +120,24 @@ const digestShape = {
     .optional(),
   /** Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. */
   UNSUBSCRIBE_URL: z.string().url().optional(),
+  /** The digest signs both kinds of link: it reads both purposes' secrets (their `current` signs). */
   LINK_SIGNING_SECRET: linkSigningSecret.optional(),
+  UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
+  ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
 };
 
-/** The two public link endpoints (unsubscribe, article-link) verify tokens signed with the same key. */
-const linkEndpointShape = {
+/** Each public link endpoint reads only its own purpose's secrets (or the local master). */
+const unsubscribeEndpointShape = {
   ...awsShape,
   ...storageShape,
-  LINK_SIGNING_SECRET: linkSigningSecret,
+  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
+  UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
+};
+const articleLinkEndpointShape = {
+  ...awsShape,
+  ...storageShape,
+  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
+  ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
 };
 
 function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.infer<z.ZodObject<S>> {
@@ -107,7 +146,12 @@ function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.i
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const got = values[name] === undefined ? 'it is not set' : `got ${JSON.stringify(values[name])}`;
+      const got =
+        values[name] === undefined
+          ? 'it is not set'
+          : name.endsWith('_SECRET')
+            ? 'its value is not shown'
+            : `got ${JSON.stringify(values[name])}`;
       return `${name} ${issue.message} (${got})`;
     });
     throw new ConfigError(
@@ -131,20 +175,56 @@ export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeSha
 
 export function loadDigestConfig(env: Env = process.env) {
   const config = load(digestShape, env, 'digest');
-  if (config.ARTICLE_LINK_URL !== undefined && config.LINK_SIGNING_SECRET === undefined) {
+  if (config.ARTICLE_LINK_URL !== undefined && linkSecretsFor(config, 'articleLink') === undefined) {
     throw new ConfigError(
-      'Invalid configuration for the digest function: ARTICLE_LINK_URL is set but LINK_SIGNING_SECRET is not ' +
-        '(nor LINK_SIGNING_SECRET_ID): article links are signed with that key. Set it, or unset ARTICLE_LINK_URL.',
+      'Invalid configuration for the digest function: ARTICLE_LINK_URL is set but neither ' +
+        'ARTICLE_LINK_SIGNING_SECRET nor LINK_SIGNING_SECRET is (nor their _ID variables): article links are ' +
+        'signed with that key. Set one, or unset ARTICLE_LINK_URL.',
     );
   }
   return config;
 }
-export const loadLinkEndpointConfig = (endpoint: 'unsubscribe' | 'article-link', env: Env = process.env) =>
-  load(linkEndpointShape, env, endpoint);
+
+export function loadLinkEndpointConfig(endpoint: 'unsubscribe' | 'article-link', env: Env = process.env) {
+  const purpose: TokenPurpose = endpoint === 'unsubscribe' ? 'unsubscribe' : 'articleLink';
+  const config =
+    endpoint === 'unsubscribe'
+      ? load(unsubscribeEndpointShape, env, endpoint)
+      : load(articleLinkEndpointShape, env, endpoint);
+  const linkSecrets = linkSecretsFor(config, purpose);
+  if (linkSecrets === undefined) {
+    const own = PURPOSE_VARIABLES[purpose];
+    throw new ConfigError(
+      `Invalid configuration for the ${endpoint} function: ${own} (on AWS, ${own}_ID naming its secret) or ` +
+        'LINK_SIGNING_SECRET must be set (it is not): the key its links are verified with. ' +
+        'Set these environment variables (see README, "Configuration").',
+    );
+  }
+  return { ...config, linkSecrets };
+}
 
 /**
- * Resolves secrets that the environment only names (e.g. `LINK_SIGNING_SECRET_ID`) into the variables the
- * loaders validate; the Secrets Manager adapter in `aws/secret.ts` is one.
+ * The secrets of `purpose`'s links: its own variable when set, else derived from the master
+ * `LINK_SIGNING_SECRET`; undefined with neither.
+ */
+export function linkSecretsFor(
+  config: {
+    LINK_SIGNING_SECRET?: string | undefined;
+    UNSUBSCRIBE_SIGNING_SECRET?: LinkSecrets | undefined;
+    ARTICLE_LINK_SIGNING_SECRET?: LinkSecrets | undefined;
+  },
+  purpose: TokenPurpose,
+): LinkSecrets | undefined {
+  const own = config[PURPOSE_VARIABLES[purpose]];
+  if (own !== undefined) return own;
+  return config.LINK_SIGNING_SECRET === undefined
+    ? undefined
+    : secretsFromMaster(config.LINK_SIGNING_SECRET, purpose);
+}
+
+/**
+ * Resolves secrets that the environment only names (e.g. `UNSUBSCRIBE_SIGNING_SECRET_ID`) into the variables
+ * the loaders validate; the Secrets Manager adapter in `aws/secret.ts` is one.
  */
 export type SecretResolver = (env: Env) => Promise<Env>;
 

@@ -4,24 +4,30 @@
  * some prefixes gets 403, not 404, for a missing key.
  */
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   S3ServiceException,
+  type PutObjectCommandOutput,
   type S3Client,
   type _Object,
 } from '@aws-sdk/client-s3';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-const putJsonCommand = (bucket: string, key: string, value: unknown, ifNoneMatch?: '*') =>
+/** The precondition of a conditional write: the key is free, or its object still has this ETag. */
+export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
+
+const putJsonCommand = (bucket: string, key: string, value: unknown, condition?: WriteCondition) =>
   new PutObjectCommand({
     Bucket: bucket,
     Key: key,
     Body: JSON.stringify(value, null, 2),
     ContentType: JSON_CONTENT_TYPE,
-    IfNoneMatch: ifNoneMatch,
+    ...(condition && 'ifNoneMatch' in condition && { IfNoneMatch: condition.ifNoneMatch }),
+    ...(condition && 'ifMatch' in condition && { IfMatch: condition.ifMatch }),
   });
 
 export async function putJson(s3: S3Client, bucket: string, key: string, value: unknown): Promise<void> {
@@ -29,20 +35,57 @@ export async function putJson(s3: S3Client, bucket: string, key: string, value: 
 }
 
 /**
- * Writes only when `key` is free and returns whether it wrote: S3's conditional put (If-None-Match: *) is
- * atomic, and needs no HEAD first (which a role without s3:ListBucket gets 403 for on a missing key).
+ * A precondition that did not hold: 412 when the object is not as expected; and for an `If-Match`, also
+ * NoSuchKey (404) when the object is gone and ConditionalRequestConflict (409) when a concurrent write to
+ * the key got there first.
  */
+function conditionFailed(error: unknown, ifMatch: boolean): boolean {
+  if (!(error instanceof S3ServiceException)) return false;
+  if (error.$metadata.httpStatusCode === 412) return true;
+  return ifMatch && (error.name === 'NoSuchKey' || error.name === 'ConditionalRequestConflict');
+}
+
+/**
+ * Writes only when `condition` holds, atomically in S3 (no read first, which a role without s3:ListBucket
+ * gets 403 for on a missing key). Returns S3's answer (with the new ETag), or undefined when it did not hold.
+ */
+export async function putJsonIf(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  value: unknown,
+  condition: WriteCondition,
+): Promise<PutObjectCommandOutput | undefined> {
+  try {
+    return await s3.send(putJsonCommand(bucket, key, value, condition));
+  } catch (error: unknown) {
+    if (conditionFailed(error, 'ifMatch' in condition)) return undefined;
+    throw error;
+  }
+}
+
+/** Writes only when `key` is free (If-None-Match: *) and returns whether it wrote. */
 export async function putJsonIfAbsent(
   s3: S3Client,
   bucket: string,
   key: string,
   value: unknown,
 ): Promise<boolean> {
+  return (await putJsonIf(s3, bucket, key, value, { ifNoneMatch: '*' })) !== undefined;
+}
+
+/** Deletes the object only while it still has `etag` (If-Match); returns whether it did. */
+export async function deleteIfMatch(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string,
+): Promise<boolean> {
   try {
-    await s3.send(putJsonCommand(bucket, key, value, '*'));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
     return true;
   } catch (error: unknown) {
-    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return false;
+    if (conditionFailed(error, true)) return false;
     throw error;
   }
 }
@@ -76,16 +119,25 @@ export async function keyExists(s3: S3Client, bucket: string, key: string): Prom
   return (page.Contents ?? []).some((o) => o.Key === key);
 }
 
-/** The object's text, or undefined when there is no such key. */
-export async function readText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+/** The object's text and ETag, or undefined when there is no such key. */
+export async function readObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ text: string; etag: string | undefined } | undefined> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await object.Body?.transformToString('utf-8')) ?? '';
+    return { text: (await object.Body?.transformToString('utf-8')) ?? '', etag: object.ETag };
   } catch (error: unknown) {
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey'))
       return undefined;
     throw error;
   }
+}
+
+/** The object's text, or undefined when there is no such key. */
+export async function readText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  return (await readObject(s3, bucket, key))?.text;
 }
 
 /** Parsed JSON, or the raw text when it is not JSON (schema validation then reports it). */

@@ -4,6 +4,12 @@
  * when the SDK knows it, otherwise (temporary credentials of unknown lifetime) at most an hour, the shortest
  * a role session lasts. The digest therefore links through the article-link function where it can, which
  * presigns at click time with `createS3OriginalLinks` for a few minutes.
+ *
+ * Every link makes S3 answer with `Content-Type: text/plain` and `Content-Disposition: attachment` (the
+ * signed `response-content-type` / `response-content-disposition` overrides, which the holder of the URL
+ * cannot remove): an original is whatever was uploaded, and served with the uploader's type an HTML page
+ * would render with its scripts on the bucket's origin. The charset is the one the upload declared, else
+ * UTF-8; the download keeps the original's bytes and file name.
  */
 import {
   GetObjectCommand,
@@ -19,7 +25,12 @@ import type { LinkSigner } from '../use-cases/run-digest/ports.js';
 /** The shortest session of a role (DurationSeconds minimum); Lambda's credentials last at least this. */
 const UNKNOWN_TEMPORARY_LIFETIME_MS = 3_600_000;
 
-async function presign(s3: S3Client, ref: OriginalRef, expiresInSeconds: number): Promise<PresignedLink> {
+async function presign(
+  s3: S3Client,
+  ref: OriginalRef,
+  expiresInSeconds: number,
+  uploadedContentType?: string,
+): Promise<PresignedLink> {
   const credentials = await s3.config.credentials();
   const now = Date.now();
   const limit =
@@ -29,7 +40,13 @@ async function presign(s3: S3Client, ref: OriginalRef, expiresInSeconds: number)
   // The URL claims no more than the stated expiry (at least a second, as SigV4 requires).
   const url = await getSignedUrl(
     s3,
-    new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }),
+    new GetObjectCommand({
+      Bucket: ref.bucket,
+      Key: ref.key,
+      VersionId: ref.versionId,
+      ResponseContentType: `text/plain; charset=${declaredCharset(uploadedContentType) ?? 'utf-8'}`,
+      ResponseContentDisposition: attachment(ref.key),
+    }),
     { expiresIn: Math.max(1, Math.floor((expiresAt - now) / 1000)) },
   );
   return { url, expiresAt: new Date(expiresAt) };
@@ -42,13 +59,17 @@ export function createS3LinkSigner(s3: S3Client): LinkSigner {
 export function createS3OriginalLinks(s3: S3Client): OriginalLinks {
   return {
     async presignExisting(ref, expiresInSeconds) {
+      let contentType: string | undefined;
       try {
-        await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+        const head = await s3.send(
+          new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }),
+        );
+        contentType = head.ContentType;
       } catch (error: unknown) {
         if (isMissing(error)) return undefined;
         throw error;
       }
-      return presign(s3, ref, expiresInSeconds);
+      return presign(s3, ref, expiresInSeconds, contentType);
     },
   };
 }
@@ -59,4 +80,24 @@ function isMissing(error: unknown): boolean {
     error instanceof NotFound ||
     (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
   );
+}
+
+/** The charset parameter of a Content-Type, when it is a plain charset name. */
+function declaredCharset(contentType: string | undefined): string | undefined {
+  const charset = /;\s*charset\s*=\s*"?([A-Za-z0-9._:-]{1,40})"?\s*(?:;|$)/i.exec(contentType ?? '')?.[1];
+  return charset?.toLowerCase();
+}
+
+/**
+ * `attachment` with the key's last segment as the file name (RFC 6266): an ASCII `filename` for old clients
+ * (other characters, quotes, backslashes and `%` replaced by `_`) and the exact name as RFC 8187 `filename*`.
+ */
+export function attachment(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1) || 'article';
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/gu, '_');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -1,10 +1,13 @@
 /**
- * The link signing key (it signs unsubscribe and article links), delivered without ever sitting in plaintext in the Lambda configuration.
+ * The link signing secrets, delivered without ever sitting in plaintext in the Lambda configuration.
  *
- * On AWS the stack generates the key in Secrets Manager and gives each function only its ARN
- * (`LINK_SIGNING_SECRET_ID`); this adapter reads the value once per cold start and hands the config module an
- * environment in which `LINK_SIGNING_SECRET` is set, so `src/config.ts` keeps validating one variable. Locally
- * (`npm start`, tests) `LINK_SIGNING_SECRET` is set directly and nothing is fetched.
+ * On AWS the stack generates one Secrets Manager secret per link purpose (unsubscribe, article-link) and gives
+ * each function only the ARNs it needs (`UNSUBSCRIBE_SIGNING_SECRET_ID`, `ARTICLE_LINK_SIGNING_SECRET_ID`); this
+ * adapter reads the values once per cold start (and again when an endpoint meets a key rotated in since) and
+ * hands the config module an environment in which `UNSUBSCRIBE_SIGNING_SECRET` / `ARTICLE_LINK_SIGNING_SECRET`
+ * are set, so `src/config.ts` validates variables, not ARNs. `LINK_SIGNING_SECRET_ID` names a secret holding
+ * the master `LINK_SIGNING_SECRET` the same way. Locally (`npm start`, tests) `LINK_SIGNING_SECRET` is set
+ * directly and nothing is fetched.
  *
  * Why not the alternatives: CloudFormation cannot put an `ssm-secure` reference into Lambda environment
  * variables; a `{{resolve:secretsmanager:...}}` reference or a deploy-time `${ssm:...}` would write the value
@@ -38,25 +41,40 @@ export function createSecretsManagerSource(
   };
 }
 
+/** Each variable a secret's value goes into, by the variable naming that secret. */
+const SECRET_VARIABLES = {
+  LINK_SIGNING_SECRET_ID: 'LINK_SIGNING_SECRET',
+  UNSUBSCRIBE_SIGNING_SECRET_ID: 'UNSUBSCRIBE_SIGNING_SECRET',
+  ARTICLE_LINK_SIGNING_SECRET_ID: 'ARTICLE_LINK_SIGNING_SECRET',
+} as const;
+
 /**
- * `env` with `LINK_SIGNING_SECRET` filled in from the secret that `LINK_SIGNING_SECRET_ID` names. An explicit
- * `LINK_SIGNING_SECRET` wins (local runs); with neither set, `env` comes back unchanged and the config module
- * reports what is missing.
+ * `env` with each link signing secret that an `..._ID` variable names filled in (read in parallel). A value
+ * set directly wins (local runs); with neither set, that variable stays unset and the config module reports
+ * what is missing.
  */
-export async function withLinkSigningSecret(
+export async function withLinkSigningSecrets(
   env: Env,
   source: SecretSource = createSecretsManagerSource(),
 ): Promise<Env> {
-  if (present(env.LINK_SIGNING_SECRET) || !present(env.LINK_SIGNING_SECRET_ID)) return env;
-  const secretId = env.LINK_SIGNING_SECRET_ID.trim();
-  try {
-    return { ...env, LINK_SIGNING_SECRET: await source.secretString(secretId) };
-  } catch (error: unknown) {
-    throw new SecretError(
-      `Could not read the link signing key from ${secretId} (LINK_SIGNING_SECRET_ID): ${describe(error)}`,
-      { cause: error },
-    );
-  }
+  const named = Object.entries(SECRET_VARIABLES).filter(
+    ([idVariable, variable]) => !present(env[variable]) && present(env[idVariable]),
+  );
+  if (named.length === 0) return env;
+  const values = await Promise.all(
+    named.map(async ([idVariable, variable]) => {
+      const secretId = (env[idVariable] ?? '').trim();
+      try {
+        return [variable, await source.secretString(secretId)] as const;
+      } catch (error: unknown) {
+        throw new SecretError(
+          `Could not read the link signing secret ${secretId} (${idVariable}): ${describe(error)}`,
+          { cause: error },
+        );
+      }
+    }),
+  );
+  return { ...env, ...Object.fromEntries(values) };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Mailer on SES v2: one SendEmail per recipient with Simple content (it keeps custom headers such as
  * List-Unsubscribe; SES builds the multipart/alternative MIME and encodes the subject). SDK errors are
- * mapped to `MailerError` with the retryable and ambiguous flags the core's retry loop acts on.
+ * mapped to `MailerError` with the retryable and ambiguous flags the core's retry loop acts on; that loop is
+ * the only one: each `send` is one HTTP request, never retried by the SDK.
  */
 import {
   GetAccountCommand,
@@ -44,7 +45,7 @@ const AMBIGUOUS = new Set([
 
 /**
  * The code an ambiguous failure is reported under. Not the SDK's own code (ECONNRESET, TimeoutError, ...):
- * the SDK's retry middleware would recognise that as transient and re-send.
+ * that would read as transient, to the SDK and to anyone reading the logs.
  */
 export const OUTCOME_UNKNOWN = 'SendOutcomeUnknown';
 
@@ -91,19 +92,18 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
           },
           ...(options.configurationSet !== undefined && { ConfigurationSetName: options.configurationSet }),
         });
-        // Inside the SDK's retry loop, around each attempt: an ambiguous failure leaves as a MailerError the
-        // SDK does not classify as retryable, so the message is not sent a second time. Throttling and 5xx
-        // answers pass through unchanged and the SDK retries them as before (SES accepted none of those).
+        // Inside the SDK's retry loop, around each attempt: every failure leaves as a MailerError, which the
+        // SDK does not retry, whatever client it is given. Our loop (send.ts) alone retries throttling and
+        // 5xx, with backoff at the send rate, and never an ambiguous failure.
         command.middlewareStack.add(
           (next) => async (args) => {
             try {
               return await next(args);
             } catch (error: unknown) {
-              const failure = toMailerError(error);
-              throw failure.ambiguous ? failure : error;
+              throw toMailerError(error);
             }
           },
-          { step: 'finalizeRequest', priority: 'low', name: 'sendAtMostOnce' },
+          { step: 'finalizeRequest', priority: 'low', name: 'oneRequestPerSend' },
         );
         const result = await ses.send(command);
         // A success without an id: SES accepted something; sending again could duplicate it.

@@ -11,12 +11,22 @@ import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from '
 import { createS3OriginalLinks } from '../aws/s3-presigner.js';
 import type { LinkEndpointConfig } from '../config.js';
 import { handleArticleLink, type ArticleLinkDeps } from '../links/article-link.js';
+import { fixedSecrets } from '../links/link-secrets.js';
+import type { LinkSecretSource } from '../links/ports.js';
 import { logger as defaultLogger } from '../observability.js';
 import { PAGE_HEADERS } from './page-headers.js';
 
-export function articleLinkDeps(config: LinkEndpointConfig, s3: S3Client): ArticleLinkDeps {
+/**
+ * `secrets`: where the entry re-reads the article-link secrets after a rotation; by default the ones in
+ * `config`, as they are (tests, local runs).
+ */
+export function articleLinkDeps(
+  config: LinkEndpointConfig,
+  s3: S3Client,
+  secrets: LinkSecretSource = fixedSecrets(config.linkSecrets),
+): ArticleLinkDeps {
   return {
-    secret: config.LINK_SIGNING_SECRET,
+    secrets,
     bucket: config.BUCKET,
     articlesPrefix: config.ARTICLES_PREFIX,
     links: createS3OriginalLinks(s3),
@@ -24,7 +34,7 @@ export function articleLinkDeps(config: LinkEndpointConfig, s3: S3Client): Artic
   };
 }
 
-/** `deps` may be a once-per-cold-start loader (the signing key comes from Secrets Manager on AWS). */
+/** `deps` may be a once-per-cold-start loader (the signing secrets come from Secrets Manager on AWS). */
 export function createArticleLinkHandler(
   deps: ArticleLinkDeps | (() => Promise<ArticleLinkDeps>),
   logger: Logger = defaultLogger,

@@ -11,13 +11,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { S3_CALL_MAX_MS, SES_ATTEMPT_MAX_MS } from '../aws/clients.js';
 import { createS3Ledger } from '../aws/s3-ledger.js';
 import { createS3LinkSigner } from '../aws/s3-presigner.js';
 import { createS3SubscriberDirectory } from '../aws/s3-subscribers.js';
 import { createS3SummaryReader } from '../aws/s3-summary-reader.js';
 import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
 import { createSesMailer } from '../aws/ses-mailer.js';
-import type { DigestConfig } from '../config.js';
+import { linkSecretsFor, type DigestConfig } from '../config.js';
+import { longestSendMs } from '../use-cases/run-digest/deliver.js';
 import { runDigest, type DigestDeps, type DigestReport } from '../use-cases/run-digest/run-digest.js';
 import { sendAtFromHour } from '../digest/subscribers.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
@@ -30,8 +32,12 @@ export interface DigestEvent {
   time?: string;
 }
 
-/** Stop starting new sends this close to the Lambda timeout, so no send is cut off before its ledger write. */
-const SAFETY_MARGIN_MS = 15_000;
+/**
+ * Start no subscriber and no SendEmail attempt this close to the Lambda timeout, so no send is cut off before
+ * its ledger write: the longest a delivery goes on from the start of an attempt (with the clients of
+ * aws/clients.ts), 10 s for the attempt + 3 ledger writes × 31 s + 0.6 s between them = 103.6 s.
+ */
+const SAFETY_MARGIN_MS = longestSendMs({ sendAttemptMs: SES_ATTEMPT_MAX_MS, ledgerWriteMs: S3_CALL_MAX_MS });
 
 export type DigestWiring = Omit<DigestDeps, 'hasTimeLeft' | 'log'>;
 
@@ -42,6 +48,8 @@ export function eventTime(event: DigestEvent | null | undefined, clock: () => Da
 
 export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: SESv2Client }): DigestWiring {
   const { s3, ses } = clients;
+  const articleLinkSecrets = linkSecretsFor(config, 'articleLink');
+  const unsubscribeSecrets = linkSecretsFor(config, 'unsubscribe');
   return {
     directory: createS3SubscriberDirectory(s3, config.BUCKET, config.SUBSCRIBERS_KEY),
     ledger: createS3Ledger(s3, config.BUCKET, config.STATE_PREFIX),
@@ -58,14 +66,15 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
       sender: config.SENDER_EMAIL,
       sendEmpty: config.SEND_EMPTY_DIGEST,
       linkExpirySeconds: config.LINK_EXPIRY_SECONDS,
-      // The config loader refuses ARTICLE_LINK_URL without the signing key.
+      // Each kind of link is signed with its purpose's current secret. The config loader refuses
+      // ARTICLE_LINK_URL without the article-link secrets.
       ...(config.ARTICLE_LINK_URL !== undefined &&
-        config.LINK_SIGNING_SECRET !== undefined && {
-          articleLink: { url: config.ARTICLE_LINK_URL, secret: config.LINK_SIGNING_SECRET },
+        articleLinkSecrets !== undefined && {
+          articleLink: { url: config.ARTICLE_LINK_URL, secret: articleLinkSecrets.current },
         }),
       ...(config.UNSUBSCRIBE_URL !== undefined &&
-        config.LINK_SIGNING_SECRET !== undefined && {
-          unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: config.LINK_SIGNING_SECRET },
+        unsubscribeSecrets !== undefined && {
+          unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: unsubscribeSecrets.current },
         }),
       defaults: { timeZone: config.DIGEST_TIME_ZONE, sendAt: sendAtFromHour(config.DIGEST_SEND_HOUR) },
       fallbackRecipients: config.RECIPIENTS,
@@ -74,7 +83,7 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
 }
 
 /**
- * `wiring` may be a loader: on AWS the link signing key is fetched from Secrets Manager at cold
+ * `wiring` may be a loader: on AWS the link signing secrets are fetched from Secrets Manager at cold
  * start, so the entry passes a once-per-cold-start loader rather than a ready object.
  */
 export function createDigestHandler(

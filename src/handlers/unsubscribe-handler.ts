@@ -10,7 +10,7 @@ import { handleUnsubscribe, type UnsubscribeDeps } from '../links/unsubscribe.js
 import { logger as defaultLogger } from '../observability.js';
 import { PAGE_HEADERS } from './page-headers.js';
 
-/** `deps` may be a once-per-cold-start loader (the signing key comes from Secrets Manager on AWS). */
+/** `deps` may be a once-per-cold-start loader (the signing secrets come from Secrets Manager on AWS). */
 export function createUnsubscribeHandler(
   deps: UnsubscribeDeps | (() => Promise<UnsubscribeDeps>),
   logger: Logger = defaultLogger,
@@ -18,10 +18,22 @@ export function createUnsubscribeHandler(
   const unsubscribe = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
     const wired = typeof deps === 'function' ? await deps() : deps;
-    const result = await handleUnsubscribe({ method, token: event.queryStringParameters?.token }, wired);
+    const result = await handleUnsubscribe(
+      {
+        method,
+        token: event.queryStringParameters?.token,
+        contentType: event.headers?.['content-type'],
+        ...(event.body !== undefined && {
+          body: Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8'),
+        }),
+      },
+      wired,
+    );
+    // Never the token: it is the link itself.
     logger.info('Unsubscribe request', {
       method,
       status: result.status,
+      outcome: result.outcome,
       subscriberId: result.subscriberId,
       unsubscribed: result.unsubscribed,
     });

@@ -1,20 +1,26 @@
 /**
  * Lambda entry (`src/handlers/unsubscribe.main`, behind a function URL): config once per cold start, the
- * signing key read from Secrets Manager when only its ARN (`LINK_SIGNING_SECRET_ID`) is configured.
+ * unsubscribe signing secrets read from Secrets Manager when only their ARN (`UNSUBSCRIBE_SIGNING_SECRET_ID`)
+ * is configured, and read again when a token names a key rotated in since.
  */
 import { createS3Client } from '../aws/clients.js';
 import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
-import { once, withLinkSigningSecret } from '../aws/secret.js';
+import { createSecretsManagerSource, once, withLinkSigningSecrets } from '../aws/secret.js';
 import { loadLinkEndpointConfig, loadWithSecrets } from '../config.js';
+import { rereadingSecrets } from '../links/link-secrets.js';
 import { createUnsubscribeHandler } from './unsubscribe-handler.js';
 
-const deps = once(async () => {
-  const config = await loadWithSecrets(
+const secretSource = createSecretsManagerSource();
+const loadConfig = () =>
+  loadWithSecrets(
     (env) => loadLinkEndpointConfig('unsubscribe', env),
-    withLinkSigningSecret,
+    (env) => withLinkSigningSecrets(env, secretSource),
   );
+
+const deps = once(async () => {
+  const config = await loadConfig();
   return {
-    secret: config.LINK_SIGNING_SECRET,
+    secrets: rereadingSecrets(config.linkSecrets, async () => (await loadConfig()).linkSecrets),
     unsubscribes: createS3Unsubscribes(createS3Client(config), config.BUCKET, config.STATE_PREFIX),
     now: () => new Date(),
   };

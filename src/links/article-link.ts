@@ -4,14 +4,17 @@
  * article-link function with a signed token naming the object and an expiry; on each click that function
  * checks the token and redirects to a URL presigned there and then, valid for a few minutes.
  *
- * Token payload: base64url JSON `{b: bucket, k: key, v?: versionId, e: expiry in Unix seconds}`, signed for
- * the article-link purpose (signed-token.ts). It is not secret (it names an object the holder may read),
- * only unforgeable: nobody without the key can make a link to another object or extend one.
+ * Token payload: base64url JSON `{b: bucket, k: key, v?: versionId, e: expiry in Unix seconds}`, signed with
+ * the article-link key (signed-token.ts). It is not secret (it names an object the holder may read), only
+ * unforgeable: nobody without the key can make a link to another object or extend one. There are no legacy
+ * article-link tokens: those from before key ids were signed with the key unsubscribe keeps for its own
+ * legacy links, and all of them expired within 90 days of being sent.
  */
 import { z } from 'zod';
-import type { OriginalLinks, OriginalRef } from './ports.js';
+import { verifyWith } from './link-secrets.js';
+import type { LinkSecretSource, OriginalLinks, OriginalRef } from './ports.js';
 import { page } from './page.js';
-import { signToken, tokenUrl, verifyToken } from './signed-token.js';
+import { signToken, tokenUrl, verifyToken, type LinkSecrets } from './signed-token.js';
 import { escapeHtml } from '../digest/text.js';
 
 /** How long the URL a click is redirected to stays valid: enough to start the download, no more. */
@@ -33,6 +36,7 @@ export function linkExpiry(from: Date, seconds: number): Date {
   return new Date(Math.floor(from.getTime() / 1000) * 1000 + seconds * 1000);
 }
 
+/** `secret`: the article-link purpose's current secret. */
 export function articleLinkToken(secret: string, ref: OriginalRef, expiresAt: Date): string {
   const claims: z.infer<typeof claimsSchema> = {
     b: ref.bucket,
@@ -49,10 +53,13 @@ export function articleLinkUrl(baseUrl: string, secret: string, ref: OriginalRef
 
 /** What a genuine article-link token says, expired or not; undefined for anything not signed as one. */
 export function readArticleLinkToken(
-  secret: string,
+  secrets: LinkSecrets | string,
   token: string | undefined,
 ): ArticleLinkClaims | undefined {
-  const payload = verifyToken(secret, 'articleLink', token);
+  return claimsOf(verifyToken(secrets, 'articleLink', token));
+}
+
+function claimsOf(payload: string | undefined): ArticleLinkClaims | undefined {
   if (payload === undefined) return undefined;
   let json: unknown;
   try {
@@ -85,7 +92,7 @@ export interface ArticleLinkResponse {
 }
 
 export interface ArticleLinkDeps {
-  secret: string;
+  secrets: LinkSecretSource;
   /** The only bucket and prefix this function serves; a token naming anything else is not served. */
   bucket: string;
   articlesPrefix: string;
@@ -105,7 +112,7 @@ export async function handleArticleLink(
       outcome: 'not-allowed',
     };
   }
-  const claims = readArticleLinkToken(deps.secret, request.token);
+  const claims = claimsOf(await verifyWith(deps.secrets, 'articleLink', request.token));
   if (claims === undefined) {
     return {
       status: 403,

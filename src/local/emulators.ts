@@ -37,7 +37,7 @@ export async function startS3Emulator(options: {
     directory,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
-  server.middleware.unshift(conditionalRequests);
+  server.middleware.unshift(conditionalRequests());
   const { port } = await server.run();
   return {
     endpoint: `http://${HOST}:${port}`,
@@ -58,23 +58,43 @@ export async function startS3Emulator(options: {
 /**
  * S3's conditional requests, which s3rver ignores: a PUT with `If-None-Match: *` is refused (412) when the
  * key exists, which is how the adapters write once without a HEAD (a prefix-scoped role gets 403, not 404,
- * for a missing key); a GET with `If-Match: "<etag>"` is refused (412) when the object has changed since,
- * which is how `summarize` notices an upload overwritten before it was read. Path-style requests only, as
- * the local clients use.
+ * for a missing key); a GET, PUT or DELETE with `If-Match: "<etag>"` is refused (412) when the object has
+ * changed since, and a PUT or DELETE (404 NoSuchKey) when it is gone, which is how `summarize` notices an
+ * upload overwritten before it was read and how a send claim is taken over or given back by one run only.
+ * S3 checks a condition and does the write as one step: writes to one key are done one at a time here, so
+ * two concurrent conditional writes cannot both pass. Path-style requests only, as the local clients use.
  */
-async function conditionalRequests(ctx: S3rverContext, next: () => Promise<void>): Promise<void> {
-  const [bucketPart = '', ...keyParts] = ctx.path.slice(1).split('/');
-  const bucket = decodeURIComponent(bucketPart);
-  const key = keyParts.map((part) => decodeURIComponent(part)).join('/');
-  const ifNoneMatch = ctx.method === 'PUT' && ctx.get('if-none-match') === '*';
-  const ifMatch = ctx.method === 'GET' ? ctx.get('if-match') : '';
-  if (ifNoneMatch && (await ctx.app.store.existsObject(bucket, key)))
-    return preconditionFailed(ctx, 'If-None-Match');
-  if (ifMatch && (await ctx.app.store.existsObject(bucket, key))) {
-    const { etag } = await ctx.app.store.getMetadata(bucket, key);
-    if (unquote(etag) !== unquote(ifMatch)) return preconditionFailed(ctx, 'If-Match');
-  }
-  await next();
+function conditionalRequests(): (ctx: S3rverContext, next: () => Promise<void>) => Promise<void> {
+  const writesInProgress = new Map<string, Promise<void>>();
+  const oneWriteAtATime = async (name: string, write: () => Promise<void>): Promise<void> => {
+    const previous = writesInProgress.get(name) ?? Promise.resolve();
+    const done = previous.then(write);
+    const settled = done.catch(() => undefined);
+    writesInProgress.set(name, settled);
+    await done.finally(() => {
+      if (writesInProgress.get(name) === settled) writesInProgress.delete(name);
+    });
+  };
+  return async (ctx, next) => {
+    const [bucketPart = '', ...keyParts] = ctx.path.slice(1).split('/');
+    const bucket = decodeURIComponent(bucketPart);
+    const key = keyParts.map((part) => decodeURIComponent(part)).join('/');
+    const write = ctx.method === 'PUT' || ctx.method === 'DELETE';
+    const ifNoneMatch = ctx.method === 'PUT' && ctx.get('if-none-match') === '*';
+    const ifMatch = write || ctx.method === 'GET' ? ctx.get('if-match') : '';
+    const checkThenHandle = async () => {
+      const exists = (ifNoneMatch || ifMatch !== '') && (await ctx.app.store.existsObject(bucket, key));
+      if (ifNoneMatch && exists) return preconditionFailed(ctx, 'If-None-Match');
+      if (ifMatch && write && !exists) return noSuchKey(ctx);
+      if (ifMatch && exists) {
+        const { etag } = await ctx.app.store.getMetadata(bucket, key);
+        if (unquote(etag) !== unquote(ifMatch)) return preconditionFailed(ctx, 'If-Match');
+      }
+      await next();
+    };
+    if (write && key !== '') return oneWriteAtATime(`${bucket}/${key}`, checkThenHandle);
+    return checkThenHandle();
+  };
 }
 
 function preconditionFailed(ctx: S3rverContext, condition: string): void {
@@ -83,6 +103,14 @@ function preconditionFailed(ctx: S3rverContext, condition: string): void {
   ctx.body =
     '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
     `<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>${condition}</Condition></Error>`;
+}
+
+function noSuchKey(ctx: S3rverContext): void {
+  ctx.status = 404;
+  ctx.type = 'application/xml';
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>' +
+    '<Message>The specified key does not exist.</Message></Error>';
 }
 
 const unquote = (etag: string) => etag.replaceAll('"', '');

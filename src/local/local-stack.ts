@@ -87,6 +87,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DIGEST_SEND_HOUR: '0',
     UNSUBSCRIBE_URL: unsubscribeUrl.url,
     ARTICLE_LINK_URL: articleLinkUrl.url,
+    // The one local master secret: each kind of link derives its own key from it (on AWS each public
+    // function gets only its own purpose's secret instead; src/links/link-secrets.ts).
     LINK_SIGNING_SECRET: 'local-only-secret-not-for-production-000000',
     POWERTOOLS_LOG_LEVEL: options.quietLogs ? 'WARN' : 'INFO',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -141,7 +143,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // digest run right after it includes what was just stored, as an hourly run would.
       await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 1));
     },
-    runDigest: (time) => digest({ time: time.toISOString() }, lambdaContext('digest')),
+    // The digest's timeout in serverless.yml: it stops starting sends well before it (digest-handler.ts).
+    runDigest: (time) => digest({ time: time.toISOString() }, lambdaContext('digest', 300_000)),
     async listJson(prefix) {
       const keys = (await listAll(client, LOCAL_BUCKET, prefix)).flatMap((o) => (o.Key ? [o.Key] : []));
       return Promise.all(keys.map(async (key) => ({ key, body: await getJson(client, LOCAL_BUCKET, key) })));
@@ -167,8 +170,8 @@ function setEnv(values: Record<string, string>): () => void {
   };
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
+function lambdaContext(functionName: string, timeoutMs = 60_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

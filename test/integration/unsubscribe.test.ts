@@ -2,8 +2,16 @@
  * The unsubscribe round trip over s3rver + aws-ses-v2-local: the digest's List-Unsubscribe URL, a GET that
  * only confirms, the one-click POST, idempotence, and no digest afterwards.
  */
-import { describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Unsubscribes } from '../../src/aws/s3-unsubscribes.js';
+import { loadLinkEndpointConfig } from '../../src/config.js';
+import { fixedSecrets } from '../../src/links/link-secrets.js';
+import {
+  startFunctionUrl,
+  type FunctionUrlHandler,
+  type LocalFunctionUrl,
+} from '../../src/local/function-url.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { createUnsubscribeHandler } from '../../src/handlers/unsubscribe-handler.js';
@@ -18,9 +26,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const stack = useDigestStack();
 
 function unsubscribeHandler() {
+  // Wired as the entry wires it, from LINK_SIGNING_SECRET alone (as in the local stack).
+  const { linkSecrets } = loadLinkEndpointConfig('unsubscribe', {
+    BUCKET: TEST_BUCKET,
+    LINK_SIGNING_SECRET: TEST_SECRET,
+  });
   return createUnsubscribeHandler(
     {
-      secret: TEST_SECRET,
+      secrets: fixedSecrets(linkSecrets),
       unsubscribes: createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/'),
       now: () => new Date(),
     },
@@ -76,5 +89,78 @@ describe('unsubscribe round trip', () => {
     expect(await createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all()).not.toContain(
       subscriberId('bo@example.org'),
     );
+  });
+
+  describe('over HTTP, as mail clients send it', () => {
+    let endpoint: LocalFunctionUrl | undefined;
+    beforeAll(async () => {
+      const handler = unsubscribeHandler();
+      endpoint = await startFunctionUrl(
+        () => handler as unknown as FunctionUrlHandler,
+        () => ({}) as never,
+      );
+    });
+    afterAll(async () => {
+      await endpoint?.close();
+    });
+
+    const unsubscribed = () => createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all();
+    const url = (token: string) => `${endpoint?.url ?? ''}?token=${encodeURIComponent(token)}`;
+    const oneClick = () => {
+      const form = new FormData();
+      form.set('List-Unsubscribe', 'One-Click');
+      return form;
+    };
+
+    it('unsubscribes on a urlencoded or multipart one-click POST and on no other POST', async () => {
+      const [gmail, multipart, other] = ['cy@example.com', 'di@example.com', 'ed@example.com'];
+      const token = async (address: string) => {
+        await stack().ses.clear();
+        const story = buildSummary({ title: `For ${address}` });
+        await stack().putSummary(story, summaryKey(story, new Date()));
+        await runDigest(stack().deps({ ...env, RECIPIENTS: address }), new Date(Date.now() + 2000));
+        return tokenFromDigest(address);
+      };
+      const tokens = {
+        gmail: await token(gmail),
+        multipart: await token(multipart),
+        other: await token(other),
+      };
+
+      const refused = await Promise.all([
+        fetch(url(tokens.other), { method: 'POST' }),
+        fetch(url(tokens.other), { method: 'POST', body: new URLSearchParams({ foo: 'bar' }) }),
+        fetch(url(tokens.other), {
+          method: 'POST',
+          body: new URLSearchParams({ 'List-Unsubscribe': 'Yes' }),
+        }),
+      ]);
+      const accepted = await Promise.all([
+        fetch(url(tokens.gmail), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        }),
+        fetch(url(tokens.multipart), { method: 'POST', body: oneClick() }),
+      ]);
+
+      expect(refused.map((r) => r.status)).toEqual([400, 400, 400]);
+      expect(await refused[1]?.text()).toContain('nothing was changed');
+      expect(accepted.map((r) => r.status)).toEqual([200, 200]);
+      const ids = await unsubscribed();
+      expect(ids).toContain(subscriberId(gmail));
+      expect(ids).toContain(subscriberId(multipart));
+      expect(ids).not.toContain(subscriberId(other));
+    });
+
+    it('still unsubscribes with a link from a digest sent before tokens named their key', async () => {
+      const id = subscriberId('fay@example.com');
+      const legacy = `${id}.${createHmac('sha256', TEST_SECRET).update(`digest-unsubscribe/v1/${id}`).digest('base64url')}`;
+
+      const response = await fetch(url(legacy), { method: 'POST', body: oneClick() });
+
+      expect(response.status).toBe(200);
+      expect(await unsubscribed()).toContain(id);
+    });
   });
 });

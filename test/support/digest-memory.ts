@@ -24,7 +24,8 @@ import type { Summary } from '../../src/summary/schema.js';
 export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: SendFailure[] } {
   const entries: LedgerEntry[] = [];
   const failures: SendFailure[] = [];
-  const claims = new Map<string, Date>();
+  const claims = new Map<string, { at: Date; token: string }>();
+  let claimsTaken = 0;
   const mine = (id: string) => entries.filter((e) => e.subscriberId === id);
   return {
     entries,
@@ -47,12 +48,14 @@ export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: Sen
     },
     async claim(id, date, at) {
       const held = claims.get(`${id}/${date}`);
-      if (held && !claimExpired(held.toISOString(), at)) return false;
-      claims.set(`${id}/${date}`, at);
-      return true;
+      if (held && !claimExpired(held.at.toISOString(), at)) return undefined;
+      const token = `claim-${++claimsTaken}`;
+      claims.set(`${id}/${date}`, { at, token });
+      return { subscriberId: id, localDate: date, token };
     },
-    async release(id, date) {
-      claims.delete(`${id}/${date}`);
+    async release({ subscriberId, localDate, token }) {
+      const key = `${subscriberId}/${localDate}`;
+      if (claims.get(key)?.token === token) claims.delete(key);
     },
     async recordFailure(failure) {
       failures.push(failure);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  linkSecretsFor,
   loadDigestConfig,
   loadSummarizeConfig,
   loadLinkEndpointConfig,
@@ -64,10 +65,18 @@ describe('config', () => {
     expect(loadSummarizeConfig({ BUCKET: 'b-ok', ARTICLES_PREFIX: '  ' }).ARTICLES_PREFIX).toBe('articles/');
   });
 
-  it('refuses a short unsubscribe secret', () => {
+  it('refuses a short signing secret without showing it', () => {
+    const attempt = () =>
+      loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: 'short-and-secret' });
+
+    expect(attempt).toThrow(/LINK_SIGNING_SECRET must be at least 32 characters .*its value is not shown/);
+    expect(attempt).not.toThrow(/short-and-secret/);
     expect(() =>
-      loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: 'short' }),
-    ).toThrow(/LINK_SIGNING_SECRET must be at least 32 characters/);
+      loadLinkEndpointConfig('unsubscribe', {
+        BUCKET: 'b-ok',
+        UNSUBSCRIBE_SIGNING_SECRET: JSON.stringify({ current: 's'.repeat(32), prev: 'short-and-secret' }),
+      }),
+    ).toThrow(/UNSUBSCRIBE_SIGNING_SECRET has "prev": only current, previous, legacy are read/);
   });
 
   it('lets article links work 30 days by default and at most 90', () => {
@@ -81,7 +90,7 @@ describe('config', () => {
     );
   });
 
-  it('wants the article-link URL as a URL, and the signing key with it', () => {
+  it('wants the article-link URL as a URL, and the article-link signing secret with it', () => {
     const digest = (env: Record<string, string>) =>
       loadDigestConfig({ BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com', ...env });
     const secret = 's'.repeat(32);
@@ -92,20 +101,70 @@ describe('config', () => {
     expect(() => digest({ ARTICLE_LINK_URL: 'links', LINK_SIGNING_SECRET: secret })).toThrow(
       /ARTICLE_LINK_URL must be the article-link function URL/,
     );
-    expect(() => digest({ ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/' })).toThrow(
-      /ARTICLE_LINK_URL is set but LINK_SIGNING_SECRET is not/,
-    );
+    expect(() =>
+      digest({
+        ARTICLE_LINK_URL: 'https://x.lambda-url.eu-west-1.on.aws/',
+        UNSUBSCRIBE_SIGNING_SECRET: secret,
+      }),
+    ).toThrow(/ARTICLE_LINK_URL is set but neither ARTICLE_LINK_SIGNING_SECRET nor LINK_SIGNING_SECRET is/);
   });
 
-  it('gives the article-link function its bucket, prefix and signing key', () => {
+  it('gives the article-link function its bucket, prefix and signing secrets', () => {
     expect(
       loadLinkEndpointConfig('article-link', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: 's'.repeat(32) }),
     ).toMatchObject({
       BUCKET: 'b-ok',
       ARTICLES_PREFIX: 'articles/',
+      linkSecrets: { current: 's'.repeat(32) },
     });
     expect(() => loadLinkEndpointConfig('article-link', { BUCKET: 'b-ok' })).toThrow(
-      /article-link function: LINK_SIGNING_SECRET .*it is not set/,
+      /article-link function: ARTICLE_LINK_SIGNING_SECRET \(on AWS, ARTICLE_LINK_SIGNING_SECRET_ID .*\) or LINK_SIGNING_SECRET must be set/,
     );
+  });
+
+  it("derives each purpose's secrets from LINK_SIGNING_SECRET alone, so a local stack needs one variable", () => {
+    const master = 'm'.repeat(40);
+    const digest = loadDigestConfig({
+      BUCKET: 'b-ok',
+      SENDER_EMAIL: 'digest@example.com',
+      LINK_SIGNING_SECRET: master,
+    });
+
+    expect(linkSecretsFor(digest, 'unsubscribe')).toEqual({ current: master, legacy: master });
+    expect(linkSecretsFor(digest, 'articleLink')).toEqual({ current: master });
+    expect(
+      loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: master }).linkSecrets,
+    ).toEqual({
+      current: master,
+      legacy: master,
+    });
+  });
+
+  it("prefers a purpose's own secrets, plain or with a previous key, over the master", () => {
+    const [master, own, previous] = ['m'.repeat(40), 'o'.repeat(40), 'p'.repeat(40)];
+    const digest = loadDigestConfig({
+      BUCKET: 'b-ok',
+      SENDER_EMAIL: 'digest@example.com',
+      LINK_SIGNING_SECRET: master,
+      UNSUBSCRIBE_SIGNING_SECRET: own,
+      ARTICLE_LINK_SIGNING_SECRET: JSON.stringify({ current: own, previous }),
+    });
+
+    expect(linkSecretsFor(digest, 'unsubscribe')).toEqual({ current: own, legacy: own });
+    expect(linkSecretsFor(digest, 'articleLink')).toEqual({ current: own, previous });
+  });
+
+  it("gives each public function only its own purpose's secrets", () => {
+    const env = {
+      BUCKET: 'b-ok',
+      UNSUBSCRIBE_SIGNING_SECRET: 'u'.repeat(40),
+      ARTICLE_LINK_SIGNING_SECRET: 'a'.repeat(40),
+    };
+
+    expect(loadLinkEndpointConfig('unsubscribe', env).linkSecrets.current).toBe('u'.repeat(40));
+    expect(loadLinkEndpointConfig('article-link', env).linkSecrets.current).toBe('a'.repeat(40));
+    expect(() =>
+      loadLinkEndpointConfig('article-link', { BUCKET: 'b-ok', UNSUBSCRIBE_SIGNING_SECRET: 'u'.repeat(40) }),
+    ).toThrow(/ARTICLE_LINK_SIGNING_SECRET .* must be set/);
   });
 });

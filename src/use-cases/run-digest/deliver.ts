@@ -13,10 +13,27 @@ import type { StoredSummary } from '../../digest/stored-summary.js';
 import { unsubscribeUrl } from '../../links/unsubscribe-token.js';
 import { resolveLinks } from './article-links.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
-import type { MailerError } from './ports.js';
+import type { HeldClaim, MailerError } from './ports.js';
 import { asMailerError, sendWithRetry } from './send.js';
 
 export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'claimedElsewhere';
+
+/** The ledger entry after a send is written up to this many times, `RECORD_RETRY_DELAY_MS` × n apart. */
+const RECORD_ATTEMPTS = 3;
+const RECORD_RETRY_DELAY_MS = 200;
+
+/**
+ * The longest a delivery can go on once a SendEmail attempt has started, given the longest an attempt and a
+ * ledger write (its SDK retries included) can take: the attempt, then the ledger entry with its retries.
+ * Every other way on from an attempt writes less (a release or a rejection, then a failure record). A run
+ * that stops anywhere before an attempt loses nothing: nothing was sent, and its claim, if any, is released
+ * or expires before the next hourly run.
+ */
+export function longestSendMs(bounds: { sendAttemptMs: number; ledgerWriteMs: number }): number {
+  let total = bounds.sendAttemptMs + RECORD_ATTEMPTS * bounds.ledgerWriteMs;
+  for (let retry = 1; retry < RECORD_ATTEMPTS; retry++) total += RECORD_RETRY_DELAY_MS * retry;
+  return total;
+}
 
 export async function deliver(
   deps: DigestDeps,
@@ -58,11 +75,12 @@ export async function deliver(
       now,
       ...(settings.htmlBudgetBytes !== undefined && { htmlBudgetBytes: settings.htmlBudgetBytes }),
     });
-    if (!(await deps.ledger.claim(subscriber.id, localDate, deps.clock()))) {
+    const claim = await deps.ledger.claim(subscriber.id, localDate, deps.clock());
+    if (!claim) {
       log.info('Another run is sending this digest', { subscriberId: subscriber.id, localDate });
       return 'claimedElsewhere';
     }
-    const { messageId, attempts } = await sendClaimed(deps, target, email, intervalMs);
+    const { messageId, attempts } = await sendClaimed(deps, claim, email, intervalMs);
     // The one unclosable window is between SES accepting and this write (or an ambiguous failure, see
     // sendClaimed): nothing else happens in between.
     await recordSent(deps, entry('sent', messageId));
@@ -116,11 +134,12 @@ export async function deliver(
  * retry need not wait for it to expire. After an ambiguous failure (a timeout or reset after the request may
  * have reached SES) the message may have gone out: it is not re-sent in this run and the claim is kept, so
  * a quick retry of the same event cannot send a second copy. Once the lease has run out, the next hourly
- * run sends again: the same bounded window as a crash between SES accepting and the ledger write.
+ * run sends again: the same bounded window as a crash between SES accepting and the ledger write. No attempt
+ * starts without time left for it and the ledger write (`longestSendMs`); then nothing was sent either.
  */
 async function sendClaimed(
   deps: DigestDeps,
-  { subscriber, localDate }: DueSubscriber,
+  claim: HeldClaim,
   email: OutgoingEmail,
   intervalMs: number,
 ): Promise<{ messageId: string; attempts: number }> {
@@ -128,11 +147,12 @@ async function sendClaimed(
     return await sendWithRetry(deps.mailer, email, {
       sleep: deps.sleep,
       intervalMs,
+      hasTimeLeft: deps.hasTimeLeft,
       ...(deps.settings.retry && { retry: deps.settings.retry }),
     });
   } catch (error: unknown) {
     if (asMailerError(error).ambiguous) throw error;
-    await deps.ledger.release(subscriber.id, localDate).catch((releaseError: unknown) =>
+    await deps.ledger.release(claim).catch((releaseError: unknown) =>
       deps.log.warn('Could not release the claim; it expires by itself', {
         error: errorMessage(releaseError),
       }),
@@ -178,7 +198,7 @@ async function recordSent(deps: DigestDeps, entry: LedgerEntry): Promise<void> {
       await deps.ledger.record(entry);
       return;
     } catch (error: unknown) {
-      if (attempt >= 3) {
+      if (attempt >= RECORD_ATTEMPTS) {
         deps.log.error('Digest was sent but the ledger entry could not be written: a duplicate may follow', {
           subscriberId: entry.subscriberId,
           localDate: entry.localDate,
@@ -187,7 +207,7 @@ async function recordSent(deps: DigestDeps, entry: LedgerEntry): Promise<void> {
         });
         return;
       }
-      await deps.sleep(200 * attempt);
+      await deps.sleep(RECORD_RETRY_DELAY_MS * attempt);
     }
   }
 }

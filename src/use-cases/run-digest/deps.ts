@@ -21,8 +21,10 @@ export interface DigestSettings {
   /**
    * The article-link function: links to stored originals are signed tokens for it, which presigns at
    * click time. Without it they are presigned at send time (at most 7 days, and never past the credentials).
+   * Here and in `unsubscribe`, `secret` is that purpose's current signing secret (its key derives from it).
    */
   articleLink?: { url: string; secret: string };
+  /** The unsubscribe function (List-Unsubscribe); without it no unsubscribe header is sent. */
   unsubscribe?: { url: string; secret: string };
   defaults: SubscriberDefaults;
   /** Used when the bucket holds no subscribers document. */

@@ -43,17 +43,26 @@ export interface Ledger {
   /** The newest entry for the subscriber dated `notBefore` (YYYY-MM-DD) or later. */
   latest(subscriberId: string, notBefore: string): Promise<StoredLedgerEntry | undefined>;
   /**
-   * Claims the right to send this subscriber's digest for that local date, atomically (S3 conditional
-   * put): false while another run holds an unexpired claim, so two concurrent runs cannot both send.
+   * Claims the right to send this subscriber's digest for that local date, atomically: undefined while another
+   * run holds an unexpired claim, or when another run took over an expired one first, so two concurrent runs
+   * cannot both send.
    */
-  claim(subscriberId: string, localDate: string, at: Date): Promise<boolean>;
+  claim(subscriberId: string, localDate: string, at: Date): Promise<HeldClaim | undefined>;
   /**
-   * Gives a claim back after a send SES refused, so a retry need not wait for the claim to expire. Never after
-   * an ambiguous failure: the claim's lease is then what stops a quick retry from sending a second copy.
+   * Gives a claim back after a send SES refused, so a retry need not wait for it to expire; a claim another run
+   * has taken over since is left alone. Never after an ambiguous failure: the claim's lease is then what stops
+   * a quick retry from sending a second copy.
    */
-  release(subscriberId: string, localDate: string): Promise<void>;
+  release(claim: HeldClaim): Promise<void>;
   record(entry: LedgerEntry): Promise<void>;
   recordFailure(failure: SendFailure): Promise<void>;
+}
+
+/** A claim a run holds; `token` names this claim alone (on S3, the ETag of the claim object it wrote). */
+export interface HeldClaim {
+  subscriberId: string;
+  localDate: string;
+  token: string;
 }
 
 /**

@@ -2,7 +2,9 @@
  * Sending one message with retries: throttling and transient errors are retried with exponential backoff
  * and full jitter, never faster than the account's send rate; permanent errors are not retried, and neither
  * are ambiguous ones (a timeout or reset after which SES may have accepted the message: a re-send could
- * deliver it twice). What still fails is the caller's to record.
+ * deliver it twice). This loop is the only retry layer for a send: the SES adapter makes one request per
+ * attempt. No attempt starts unless the invocation has time left for it and the ledger write after it. What
+ * still fails is the caller's to record.
  */
 import type { OutgoingEmail } from '../../digest/email.js';
 import { MailerError, type Mailer } from './ports.js';
@@ -21,7 +23,13 @@ export interface SendContext {
   intervalMs: number;
   retry?: RetryPolicy;
   random?: () => number;
+  /** Whether the invocation still has time for one more attempt and the ledger write after it. */
+  hasTimeLeft?: () => boolean;
 }
+
+/** Retryable: nothing was sent, and the next run tries again. */
+const noTimeLeft = () =>
+  new MailerError('Not sent: the invocation is about to time out; the next run sends it', 'NoTimeLeft', true);
 
 export function sendIntervalMs(maxSendRate: number): number {
   return Math.ceil(1000 / Math.max(maxSendRate, 0.1));
@@ -44,13 +52,15 @@ export async function sendWithRetry(
   context: SendContext,
 ): Promise<{ messageId: string; attempts: number }> {
   const attempts = (context.retry ?? DEFAULT_RETRY).attempts;
+  let lastFailure: MailerError | undefined;
   for (let attempt = 1; ; attempt++) {
+    if (context.hasTimeLeft?.() === false) throw lastFailure ?? noTimeLeft();
     try {
       const { messageId } = await mailer.send(email);
       return { messageId, attempts: attempt };
     } catch (error: unknown) {
-      const failure = asMailerError(error);
-      if (!failure.retryable || failure.ambiguous || attempt >= attempts) throw failure;
+      lastFailure = asMailerError(error);
+      if (!lastFailure.retryable || lastFailure.ambiguous || attempt >= attempts) throw lastFailure;
       await context.sleep(backoffMs(attempt, context));
     }
   }

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createS3LinkSigner } from '../../../src/aws/s3-presigner.js';
+import { attachment, createS3LinkSigner } from '../../../src/aws/s3-presigner.js';
 
 describe('presigned links to stored originals', () => {
   it('state the earlier of the requested expiry and the expiry of the signing credentials', async () => {
@@ -54,5 +54,38 @@ describe('presigned links to stored originals', () => {
     const link = await signer.presign({ bucket: 'bucket', key: 'articles/a.txt', versionId: 'v1.b+c' }, 600);
 
     expect(new URL(link.url).searchParams.get('versionId')).toBe('v1.b+c');
+  });
+
+  it('make S3 serve the original as a plain-text download, never as the type it was uploaded with', async () => {
+    const signer = createS3LinkSigner(
+      new S3Client({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      }),
+    );
+
+    const link = await signer.presign({ bucket: 'bucket', key: 'articles/hostile page.html' }, 600);
+
+    const query = new URL(link.url).searchParams;
+    expect(query.get('response-content-type')).toBe('text/plain; charset=utf-8');
+    expect(query.get('response-content-disposition')).toBe(
+      `attachment; filename="hostile page.html"; filename*=UTF-8''hostile%20page.html`,
+    );
+  });
+});
+
+describe('the attachment file name', () => {
+  it("is the key's last segment, in ASCII for old clients and exactly in filename* (RFC 6266, RFC 8187)", () => {
+    expect(attachment('articles/plain.txt')).toBe(
+      `attachment; filename="plain.txt"; filename*=UTF-8''plain.txt`,
+    );
+    expect(attachment(`articles/it's (1) 100%*.md`)).toBe(
+      `attachment; filename="it's (1) 100_*.md"; filename*=UTF-8''it%27s%20%281%29%20100%25%2A.md`,
+    );
+    expect(attachment('articles/a\\b"c\u0001ü😀.txt')).toBe(
+      `attachment; filename="a_b_c___.txt"; filename*=UTF-8''a%5Cb%22c%01%C3%BC%F0%9F%98%80.txt`,
+    );
+    expect(attachment('articles/')).toBe(`attachment; filename="article"; filename*=UTF-8''article`);
+    expect(attachment('no-prefix')).toBe(`attachment; filename="no-prefix"; filename*=UTF-8''no-prefix`);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The S3 state adapters against a mocked S3 client: the conditional-put paths s3rver cannot show (it ignores
- * If-None-Match), and no HEAD anywhere (a prefix-scoped role gets 403 for a HEAD of a missing key).
+ * The S3 state adapters against a mocked S3 client: the conditional requests each path sends (the races they
+ * decide are in test/integration/digest-claims.test.ts), and no HEAD anywhere (a prefix-scoped role gets 403
+ * for a HEAD of a missing key).
  */
 import {
   DeleteObjectCommand,
@@ -36,26 +37,53 @@ const body = (value: unknown) =>
   ({ transformToString: async () => JSON.stringify(value) }) as unknown as GetObjectCommandOutput['Body'];
 
 describe('S3 digest state', () => {
-  it('claims with a conditional put, respects a live claim and takes over an expired one', async () => {
+  it('claims with a conditional put, respects a live claim and takes over an expired one only if unchanged', async () => {
     s3.on(PutObjectCommand, { IfNoneMatch: '*' }).rejects(preconditionFailed());
-    s3.on(GetObjectCommand).resolves({ Body: body({ claimedAt: '2026-11-24T07:00:00.000Z' }) });
+    s3.on(PutObjectCommand, { IfMatch: '"held"' }).resolves({ ETag: '"mine"' });
+    s3.on(GetObjectCommand).resolves({
+      Body: body({ claimedAt: '2026-11-24T07:00:00.000Z' }),
+      ETag: '"held"',
+    });
     const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
 
     const live = await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:05:00Z'));
     const expired = await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:30:00Z'));
-    await ledger.release('abc', '2026-11-24');
 
-    expect([live, expired]).toEqual([false, true]);
-    expect(
-      s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Key, c.args[0].input.IfNoneMatch]),
-    ).toEqual([
-      ['state/claims/abc/2026-11-24.json', '*'],
-      ['state/claims/abc/2026-11-24.json', '*'],
-      ['state/claims/abc/2026-11-24.json', undefined],
+    expect([live, expired]).toEqual([
+      undefined,
+      { subscriberId: 'abc', localDate: '2026-11-24', token: '"mine"' },
     ]);
-    expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input.Key).toBe(
-      'state/claims/abc/2026-11-24.json',
-    );
+    expect(
+      s3
+        .commandCalls(PutObjectCommand)
+        .map((c) => [c.args[0].input.Key, c.args[0].input.IfNoneMatch, c.args[0].input.IfMatch]),
+    ).toEqual([
+      ['state/claims/abc/2026-11-24.json', '*', undefined],
+      ['state/claims/abc/2026-11-24.json', '*', undefined],
+      ['state/claims/abc/2026-11-24.json', undefined, '"held"'],
+    ]);
+  });
+
+  it('loses a takeover when another run changed the claim after it was read', async () => {
+    s3.on(PutObjectCommand).rejects(preconditionFailed());
+    s3.on(GetObjectCommand).resolves({
+      Body: body({ claimedAt: '2026-11-24T07:00:00.000Z' }),
+      ETag: '"held"',
+    });
+    const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
+
+    expect(await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:30:00Z'))).toBeUndefined();
+  });
+
+  it('releases only its own claim: a conditional delete with the ETag it wrote', async () => {
+    s3.on(DeleteObjectCommand).rejects(preconditionFailed());
+    const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
+
+    await ledger.release({ subscriberId: 'abc', localDate: '2026-11-24', token: '"mine"' });
+
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: 'b', Key: 'state/claims/abc/2026-11-24.json', IfMatch: '"mine"' },
+    ]);
   });
 
   it("checks today's ledger entry by listing, never by HEAD", async () => {

@@ -1,6 +1,7 @@
 /**
- * The SDK's own retries, seen at the HTTP handler: after a connection failure that may follow SES accepting
- * the message, SendEmail is not sent again (neither by the SDK nor by our loop); throttling still is.
+ * The SDK's own retries, seen at the HTTP handler: SendEmail makes one request per attempt of our loop, the
+ * only retry layer; after a connection failure that may follow SES accepting the message it is not sent
+ * again at all; throttling still is retried, by our loop.
  */
 import { Readable } from 'node:stream';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -19,8 +20,8 @@ function clientAnswering(answers: Answer[]) {
   const client = new SESv2Client({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    // Two SDK attempts keep the throttling case quick; the default three behave the same.
-    maxAttempts: 2,
+    // A client that would retry: the mailer must not let it.
+    maxAttempts: 3,
     requestHandler: {
       async handle(request: { method: string; path: string }) {
         requests.push(`${request.method} ${request.path}`);
@@ -62,16 +63,18 @@ describe('SendEmail over the SDK', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('is still retried when SES throttles (it did not accept the request)', async () => {
-    const { client, requests } = clientAnswering([{ status: 429, type: 'TooManyRequestsException' }]);
+  it.each([
+    ['throttles', { status: 429, type: 'TooManyRequestsException' }],
+    ['fails with a 500', { status: 500, type: 'InternalFailure' }],
+  ])('is retried by our loop alone when SES %s: one request per attempt of ours', async (_, answer) => {
+    const { client, requests } = clientAnswering([answer]);
 
     await expect(
       sendWithRetry(createSesMailer(client), email, {
         ...noWait,
         retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
       }),
-    ).rejects.toMatchObject({ code: 'TooManyRequestsException', retryable: true, ambiguous: false });
-    // The SDK's 2 attempts, for each of our 2.
-    expect(requests).toHaveLength(4);
+    ).rejects.toMatchObject({ code: answer.type, retryable: true, ambiguous: false });
+    expect(requests).toHaveLength(2);
   });
 });

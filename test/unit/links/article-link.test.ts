@@ -12,6 +12,8 @@ import {
   REDIRECT_LINK_SECONDS,
   type ArticleLinkDeps,
 } from '../../../src/links/article-link.js';
+import { fixedSecrets, rereadingSecrets } from '../../../src/links/link-secrets.js';
+import type { LinkSecretSource } from '../../../src/links/ports.js';
 import { signToken } from '../../../src/links/signed-token.js';
 import { unsubscribeToken } from '../../../src/links/unsubscribe-token.js';
 import { createArticleLinkHandler } from '../../../src/handlers/article-link-handler.js';
@@ -37,13 +39,13 @@ const tamper = (token: string) => {
   return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
 };
 
-function endpoint() {
+function endpoint(secrets: LinkSecretSource = fixedSecrets(SECRET)) {
   const s3 = new S3Client({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' },
   });
   const deps: ArticleLinkDeps = {
-    secret: SECRET,
+    secrets,
     bucket: BUCKET,
     articlesPrefix: 'articles/',
     links: createS3OriginalLinks(s3),
@@ -117,8 +119,10 @@ describe('the article-link endpoint', () => {
       'Cache-Control': 'no-store',
       'Referrer-Policy': 'no-referrer',
       'X-Robots-Tag': 'noindex',
+      'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': expect.stringContaining("default-src 'none'"),
     });
+    expect(response.headers?.['Content-Security-Policy']).toContain("frame-ancestors 'none'");
     expect(s3Mock.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: BUCKET,
       Key: ref.key,
@@ -128,6 +132,55 @@ describe('the article-link endpoint', () => {
       expect.objectContaining({ status: 302, key: ref.key }),
     );
     expect(JSON.stringify(info.mock.calls)).not.toContain(token.split('.')[1]);
+  });
+
+  it('presigns the original as a plain-text download, so an uploaded HTML page never renders on the bucket origin', async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ ContentType: 'text/html; charset=ISO-8859-1' });
+    const { call } = endpoint();
+    const html = { bucket: BUCKET, key: 'articles/reports/Q3 "final" – ünï.html' };
+
+    const response = await call('GET', articleLinkToken(SECRET, html, LATER));
+
+    const location = new URL(String(response.headers?.Location));
+    expect(location.searchParams.get('response-content-type')).toBe('text/plain; charset=iso-8859-1');
+    expect(location.searchParams.get('response-content-disposition')).toBe(
+      `attachment; filename="Q3 _final_ _ _n_.html"; filename*=UTF-8''Q3%20%22final%22%20%E2%80%93%20%C3%BCn%C3%AF.html`,
+    );
+    // Query parameters of a presigned URL are part of what SigV4 signs: the reader cannot drop them.
+    expect(location.searchParams.has('X-Amz-Signature')).toBe(true);
+  });
+
+  it('answers in UTF-8 when the upload declared no charset', async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ ContentType: 'text/html' });
+    const { call } = endpoint();
+
+    const response = await call('GET', articleLinkToken(SECRET, ref, LATER));
+
+    const location = new URL(String(response.headers?.Location));
+    expect(location.searchParams.get('response-content-type')).toBe('text/plain; charset=utf-8');
+    expect(location.searchParams.get('response-content-disposition')).toMatch(/^attachment; filename="/);
+  });
+
+  it('redirects a link signed with a key rotated in since it read its secrets, after reading them again', async () => {
+    s3Mock.on(HeadObjectCommand).resolves({});
+    const rotated = 'a-rotated-in-secret-of-thirty-two-characters';
+    let reads = 0;
+    const secrets = rereadingSecrets(
+      { current: SECRET },
+      async () => {
+        reads += 1;
+        return { current: rotated, previous: SECRET };
+      },
+      { minIntervalMs: 0 },
+    );
+    const { call } = endpoint(secrets);
+
+    const old = await call('GET', articleLinkToken(SECRET, ref, LATER));
+    const fresh = await call('GET', articleLinkToken(rotated, ref, LATER));
+    const again = await call('GET', articleLinkToken(rotated, ref, LATER));
+
+    expect([old.statusCode, fresh.statusCode, again.statusCode]).toEqual([302, 302, 302]);
+    expect(reads).toBe(1);
   });
 
   it('presigns the version the token names', async () => {

@@ -306,7 +306,8 @@ describe('a digest run', () => {
   });
 
   it('stops starting sends when the invocation is about to time out; the rest go next run', async () => {
-    let left = 1;
+    // Time for the first subscriber: asked before starting them, and again before their SendEmail attempt.
+    let left = 2;
     const { deps, mailer } = memoryDeps({
       document: everyone(['ana@example.com', 'bo@example.org', 'cy@example.net']),
       objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
@@ -317,6 +318,30 @@ describe('a digest run', () => {
 
     expect(report).toMatchObject({ sent: 1, deferred: 2 });
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('gives the claim back when the time runs out between claiming and sending, so a retry can send at once', async () => {
+    const ledger = memoryLedger();
+    let left = 1;
+    const short = memoryDeps({
+      document: everyone(['ana@example.com']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+      ledger,
+      hasTimeLeft: () => left-- > 0,
+    });
+    const retry = memoryDeps({
+      document: everyone(['ana@example.com']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+      ledger,
+    });
+
+    const stopped = await runDigest(short.deps, SEVEN);
+    const retried = await runDigest(retry.deps, SEVEN);
+
+    expect(stopped).toMatchObject({ sent: 0, failed: 1 });
+    expect(short.mailer.sent).toHaveLength(0);
+    expect(ledger.failures.map((f) => f.code)).toEqual(['NoTimeLeft']);
+    expect(retried).toMatchObject({ sent: 1, claimedElsewhere: 0 });
   });
 
   it('warns when SES is in the sandbox and a recipient is unverified, and when GetAccount fails', async () => {

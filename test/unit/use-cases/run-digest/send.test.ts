@@ -148,6 +148,33 @@ describe('sending through SES', () => {
     expect(await mailer.isVerified('ana@example.com')).toBe(true);
   });
 
+  it('starts no attempt without time left for it and its ledger write: nothing is sent, the next run sends', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-4' });
+
+    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      sleep: async () => undefined,
+      intervalMs: 0,
+      hasTimeLeft: () => false,
+    });
+
+    await expect(sending).rejects.toMatchObject({ code: 'NoTimeLeft', retryable: true, ambiguous: false });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('stops retrying when the time runs out, with the last refusal', async () => {
+    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', ...meta }));
+    let left = 1;
+
+    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      sleep: async () => undefined,
+      intervalMs: 0,
+      hasTimeLeft: () => left-- > 0,
+    });
+
+    await expect(sending).rejects.toMatchObject({ code: 'TooManyRequestsException', retryable: true });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
   it('spaces retries by full jitter but never below the send interval', () => {
     expect(backoffMs(1, { sleep: async () => undefined, intervalMs: 100, random: () => 0 })).toBe(100);
     expect(backoffMs(5, { sleep: async () => undefined, intervalMs: 100, random: () => 1 })).toBe(8000);
