@@ -29,6 +29,7 @@ function progress(line: string): void {
   console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 }
 
+const MIB = 1024 * 1024;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 
@@ -227,6 +228,7 @@ function sampleArticles(): { samples: Article[]; worstCases: Article[] } {
     }
   }
   const corpus = texts.join('\n\n');
+  const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
   const repeat = (target: number) => corpus.repeat(Math.ceil(target / corpus.length)).slice(0, target);
   const paragraphs = (text: string) =>
     text
@@ -241,6 +243,24 @@ function sampleArticles(): { samples: Article[]; worstCases: Article[] } {
       'articles/page.html',
       `<!doctype html><html><head><title>Long page</title></head><body><nav><a href="/">Home</a></nav><article><h1>Long page</h1>${paragraphs(repeat(1024 * 1024 - 500))}</article><footer>© Example</footer></body></html>`,
     ),
+    // Parser bombs: markup far below MAX_ARTICLE_BYTES that once took minutes or gigabytes (issue 12).
+    write('Markdown "*a" repeated, 2 MiB', 'articles/emphasis.md', fill('*a', 2 * MIB)),
+    write(
+      'Markdown table, 20,000 header columns (590 KB)',
+      'articles/table.md',
+      `${'| a '.repeat(20_000)}|\n${'|---'.repeat(20_000)}|\n${'| b '.repeat(20_000)}|\n`,
+    ),
+    write(
+      'HTML <div><p><span><b><i>text never closed, 2 MiB',
+      'articles/unclosed.html',
+      fill('<div><p><span><b><i>text ', 2 * MIB),
+    ),
+    write(
+      'HTML deep <div> nests repeated, 2 MiB',
+      'articles/nests.html',
+      fill(`${'<div>'.repeat(100)}text${'</div>'.repeat(100)}`, 2 * MIB),
+    ),
+    write('HTML flat links, 2 MiB', 'articles/links.html', fill('<a href="/story">a story</a> ', 2 * MIB)),
   ];
   return { samples, worstCases };
 }

@@ -1,0 +1,283 @@
+/**
+ * A Lambda sandbox killed with SIGKILL at any point: a child process (test/support/lambda-runner.ts) runs the
+ * real summarize and digest entry points against the emulators in this process, and is killed after a
+ * seeded random delay, or at the worst moment for the digest (SES has accepted a message, the ledger entry
+ * is not written). Then what AWS would do next runs to completion in a fresh process: Lambda retries the
+ * summarize events, and the next hourly digest run comes once the dead run's claims have expired. Every
+ * upload ends with exactly one summary or failure record, and every subscriber with the day's digest: a
+ * second copy only for the one the kill caught between SES accepting and the ledger write.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeS3EventKey } from '../../src/bucket-layout.js';
+import { listAll, parseJson } from '../../src/aws/s3-objects.js';
+import { subscriberId } from '../../src/digest/subscribers.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  sesEmulatorAccount,
+  startS3Emulator,
+  startSesEmulator,
+  type S3Emulator,
+  type SesEmulator,
+} from '../../src/local/emulators.js';
+import {
+  faults,
+  seededRandom,
+  sendEmailRecipient,
+  startFaultProxy,
+  type FaultProxy,
+} from '../support/fault-proxy.js';
+import { expectOneRecordPerUpload, localDateIn, setEnv, zoneAtEight } from '../support/fault-scenarios.js';
+import { emulatorS3Client } from '../support/s3-fixtures.js';
+import { hostileUpload, sampleUpload, type UploadSpec } from '../../scripts/upload-mix.js';
+
+const BUCKET = 'faults-crash';
+const RUNNER = resolve(__dirname, '../support/lambda-runner.ts');
+const SEED = 1130;
+const HOUR_MS = 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+/** The digest's claim lease (CLAIM_LEASE_MS, 20 minutes), plus a minute. */
+const PAST_THE_LEASE_MS = 21 * MINUTE_MS;
+const SUBSCRIBERS = ['ana', 'bo', 'cy', 'dee', 'eli', 'fay'].map((name) => `${name}@example.com`);
+
+type Kill = { after: 'delay'; ms: number } | { after: 'ses-accepted'; nth: number };
+
+interface RunnerProcess {
+  child: ChildProcess;
+  lines: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+describe('a summarize and digest process killed with SIGKILL, then run again', () => {
+  let s3Emulator: S3Emulator;
+  let ses: SesEmulator;
+  let proxy: FaultProxy;
+  let s3: S3Client;
+  let scratch: string;
+  let restoreEnv: () => void = () => undefined;
+  const children = new Set<ChildProcess>();
+  let killAtFault: (() => void) | undefined;
+  const events = new Map<string, S3Event>();
+
+  beforeAll(async () => {
+    s3Emulator = await startS3Emulator({ buckets: [BUCKET] });
+    ses = await startSesEmulator();
+    proxy = await startFaultProxy({ target: ses.endpoint });
+    proxy.onFault(() => killAtFault?.());
+    s3Emulator.onObjectCreated((event) => {
+      for (const record of event.Records)
+        events.set(decodeS3EventKey(record.s3.object.key), { Records: [record] });
+    });
+    s3 = emulatorS3Client(s3Emulator.endpoint);
+    scratch = await mkdtemp(join(tmpdir(), 'faults-crash-'));
+    // The SES emulator (in this process) answers GetAccount from this process's environment.
+    restoreEnv = setEnv({
+      AWS_SES_ACCOUNT: sesEmulatorAccount({ productionAccess: true, maxSendRate: 20, max24HourSend: 50_000 }),
+    });
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    restoreEnv();
+    s3?.destroy();
+    await proxy?.close();
+    await Promise.all([s3Emulator?.close(), ses?.close()]);
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function startRunner(
+    name: string,
+    steps: unknown[],
+    env: Record<string, string>,
+  ): Promise<RunnerProcess> {
+    const plan = join(scratch, `${name}.json`);
+    await writeFile(plan, JSON.stringify({ steps }));
+    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, plan], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    const lines: string[] = [];
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = partial + chunk.toString();
+      const complete = text.split('\n');
+      partial = complete.pop() ?? '';
+      lines.push(...complete);
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = once(child, 'exit').then(([code, signal]) => {
+      children.delete(child);
+      if (code !== 0 && signal !== 'SIGKILL') throw new Error(`the runner exited with ${code}: ${stderr}`);
+      return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+    });
+    return { child, lines, exit };
+  }
+
+  async function uploadBatch(
+    scenario: number,
+  ): Promise<{ uploads: (UploadSpec & { key: string })[]; events: S3Event[] }> {
+    const random = seededRandom(SEED + scenario);
+    const specs = [
+      ...Array.from({ length: 4 }, (_, i) => sampleUpload(i + scenario, `crash-${scenario}`)),
+      hostileUpload('empty', 0, random, `crash-${scenario}`),
+      hostileUpload('bad-json', 1, random, `crash-${scenario}`),
+    ];
+    const uploads = specs.map((spec) => ({ ...spec, key: `articles/${spec.name}` }));
+    for (const upload of uploads) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: upload.key,
+          Body: upload.body,
+          ContentType: upload.contentType,
+        }),
+      );
+    }
+    return {
+      uploads,
+      events: uploads.map((u) => events.get(u.key)).filter((e): e is S3Event => e !== undefined),
+    };
+  }
+
+  /** Stands in for the 20-minute lease running out before the next hourly run: each claim is dated back. */
+  async function expireClaims(statePrefix: string): Promise<void> {
+    for (const { Key } of await listAll(s3, BUCKET, `${statePrefix}claims/`)) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+      const claim = parseJson((await object.Body?.transformToString()) ?? '') as Record<string, unknown>;
+      const claimedAt = new Date(Date.now() - PAST_THE_LEASE_MS).toISOString();
+      await s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key, Body: JSON.stringify({ ...claim, claimedAt }) }),
+      );
+    }
+  }
+
+  async function ledgerStatuses(statePrefix: string, localDate: string): Promise<Map<string, string>> {
+    const statuses = new Map<string, string>();
+    for (const email of SUBSCRIBERS) {
+      const key = `${statePrefix}ledger/${subscriberId(email)}/${localDate}.json`;
+      if (!(await listAll(s3, BUCKET, key)).some((o) => o.Key === key)) continue;
+      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const entry = parseJson((await object.Body?.transformToString()) ?? '') as { status?: string };
+      statuses.set(email, entry.status ?? '?');
+    }
+    return statuses;
+  }
+
+  const copiesPerRecipient = async () => {
+    const copies = new Map<string, number>();
+    for (const email of await ses.emails())
+      for (const to of email.destination.to) copies.set(to, (copies.get(to) ?? 0) + 1);
+    return copies;
+  };
+
+  const random = seededRandom(SEED);
+  const kills: Kill[] = [
+    ...Array.from({ length: 3 }, () => ({ after: 'delay' as const, ms: 100 + Math.floor(random() * 1400) })),
+    { after: 'ses-accepted', nth: 3 },
+  ];
+
+  kills.forEach((kill, index) => {
+    const scenario = index + 1;
+    const when =
+      kill.after === 'delay'
+        ? `${kill.ms} ms after it started`
+        : `right after SES accepted its digest number ${kill.nth}, before the ledger write`;
+    it(`keeps every upload and every subscriber's day when the process is killed ${when}`, async () => {
+      const prefix = `crash-${scenario}/`;
+      const statePrefix = `${prefix}state/`;
+      await ses.clear();
+      const { uploads, events } = await uploadBatch(scenario);
+      expect(events).toHaveLength(uploads.length);
+      const start = new Date(Date.now() + 1000);
+      const zone = zoneAtEight(start);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: `${prefix}subscribers.json`,
+          Body: JSON.stringify({
+            subscribers: SUBSCRIBERS.map((email) => ({ email, timeZone: zone, sendAt: '07:00' })),
+          }),
+        }),
+      );
+      const env = {
+        ...LOCAL_CREDENTIALS,
+        AWS_REGION: LOCAL_REGION,
+        BUCKET,
+        S3_ENDPOINT: s3Emulator.endpoint,
+        SES_ENDPOINT: proxy.url,
+        SENDER_EMAIL: 'digest@example.com',
+        SUBSCRIBERS_KEY: `${prefix}subscribers.json`,
+        STATE_PREFIX: statePrefix,
+        LINK_SIGNING_SECRET: 'crash-test-secret-0123456789-0123456789',
+        UNSUBSCRIBE_URL: 'https://unsubscribe.example.com/',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      };
+
+      // The run that dies.
+      const steps = [
+        { handler: 'summarize', events },
+        { handler: 'digest', time: start.toISOString() },
+      ];
+      const doomed = await startRunner(`${scenario}-killed`, steps, env);
+      if (kill.after === 'ses-accepted') {
+        const removeFault = proxy.add({
+          name: 'kill point',
+          match: (request) => sendEmailRecipient(request) !== undefined,
+          nth: kill.nth,
+          fault: faults.hang({ forward: true }),
+        });
+        killAtFault = () => doomed.child.kill('SIGKILL');
+        await doomed.exit;
+        removeFault();
+        killAtFault = undefined;
+      } else {
+        await expect.poll(() => doomed.lines.includes('ready'), { timeout: 20_000, interval: 20 }).toBe(true);
+        const timer = setTimeout(() => doomed.child.kill('SIGKILL'), kill.ms);
+        await doomed.exit;
+        clearTimeout(timer);
+      }
+      const killed = !doomed.lines.includes('done');
+      const localDate = localDateIn(zone, start);
+      // What the kill left behind: a subscriber SES has a message for but the ledger does not know about.
+      const recorded = await ledgerStatuses(statePrefix, localDate);
+      const unrecorded = [...(await copiesPerRecipient()).keys()].filter((to) => !recorded.has(to));
+
+      // What comes next on AWS: Lambda retries the summarize events; the next hourly digest run finds the dead
+      // run's claims expired.
+      await expireClaims(statePrefix);
+      // Lambda retries only the invocations that did not finish.
+      const unfinished = events.filter((_, i) => !doomed.lines.includes(`summarized ${i}`));
+      const nextSteps = [
+        ...(unfinished.length > 0 ? [{ handler: 'summarize', events: unfinished }] : []),
+        { handler: 'digest', time: new Date(start.getTime() + HOUR_MS).toISOString() },
+      ];
+      const next = await startRunner(`${scenario}-next`, nextSteps, env);
+      const { code } = await next.exit;
+
+      expect(code).toBe(0);
+      expect(next.lines.filter((line) => line.startsWith('failed'))).toEqual([]);
+      if (kill.after === 'ses-accepted') {
+        expect(killed).toBe(true);
+        expect(unrecorded).toHaveLength(1);
+      }
+      expect(unrecorded.length).toBeLessThanOrEqual(1);
+      await expectOneRecordPerUpload(s3, BUCKET, uploads);
+      expect(Object.fromEntries(await ledgerStatuses(statePrefix, localDate))).toEqual(
+        Object.fromEntries(SUBSCRIBERS.map((email) => [email, 'sent'])),
+      );
+      expect(Object.fromEntries(await copiesPerRecipient())).toEqual(
+        Object.fromEntries(SUBSCRIBERS.map((email) => [email, unrecorded.includes(email) ? 2 : 1])),
+      );
+    });
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Shared by the fault tests (test/integration/faults-*.test.ts): the invariant every upload owes (exactly
+ * one summary or exactly one failure record, of the kind its content deserves), time zones that keep a
+ * few hourly runs on one local date, and setting environment variables for a handler loaded from them.
+ */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { expect } from 'vitest';
+import { listAll } from '../../src/aws/s3-objects.js';
+import { failureRecordSchema, summarySchema } from '../../src/summary/schema.js';
+import type { UploadSpec } from '../../scripts/upload-mix.js';
+
+export interface StoredRecord {
+  key: string;
+  /** The upload it is about (`source.key`). */
+  upload: string;
+  code?: string;
+}
+
+/** Every summary or failure record under `prefix`, each validated against its schema. */
+export async function storedRecords(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  kind: 'summary' | 'failure',
+): Promise<StoredRecord[]> {
+  const objects = await listAll(s3, bucket, prefix);
+  return Promise.all(
+    objects.map(async ({ Key = '' }) => {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      const body = JSON.parse((await object.Body?.transformToString()) ?? '') as unknown;
+      if (kind === 'summary') return { key: Key, upload: summarySchema.parse(body).source.key };
+      const record = failureRecordSchema.parse(body);
+      return { key: Key, upload: record.source.key, code: record.code };
+    }),
+  );
+}
+
+/**
+ * Checks that each upload has exactly one summary or exactly one failure record, as its content deserves
+ * (`expected`), and that nothing else was stored about them: no summary doubled under another key, no
+ * summary beside a failure record.
+ */
+export async function expectOneRecordPerUpload(
+  s3: S3Client,
+  bucket: string,
+  uploads: (Pick<UploadSpec, 'expected'> & { key: string })[],
+): Promise<void> {
+  const keys = new Set(uploads.map((u) => u.key));
+  const summaries = (await storedRecords(s3, bucket, 'summaries/', 'summary')).filter((r) =>
+    keys.has(r.upload),
+  );
+  const failures = (await storedRecords(s3, bucket, 'failures/', 'failure')).filter((r) =>
+    keys.has(r.upload),
+  );
+  const actual = uploads.map((upload) => {
+    const mine = {
+      summaries: summaries.filter((r) => r.upload === upload.key),
+      failures: failures.filter((r) => r.upload === upload.key),
+    };
+    const single = mine.summaries.length + mine.failures.length === 1;
+    const outcome = !single
+      ? `${mine.summaries.length} summaries and ${mine.failures.length} failure records`
+      : upload.expected.kind === 'either'
+        ? 'either'
+        : mine.summaries.length === 1
+          ? 'summary'
+          : `failure ${mine.failures[0]?.code ?? ''}`;
+    return { upload: upload.key, outcome };
+  });
+  const expected = uploads.map((upload) => ({
+    upload: upload.key,
+    outcome: upload.expected.kind === 'failure' ? `failure ${upload.expected.code}` : upload.expected.kind,
+  }));
+  expect(actual).toEqual(expected);
+}
+
+/**
+ * An `Etc/GMT±N` zone where it is 08:xx at `now`, so subscribers with `sendAt: 07:00` are due at once and the
+ * next two hourly runs fall on the same local date, whatever time of day the test runs.
+ */
+export function zoneAtEight(now: Date): string {
+  let offset = 8 - now.getUTCHours();
+  if (offset < -12) offset += 24;
+  // POSIX-style names: Etc/GMT-8 is UTC+8.
+  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+/** `YYYY-MM-DD` in `zone`. */
+export const localDateIn = (zone: string, at: Date): string =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+
+/** Sets environment variables and returns how to put back what was there before. */
+export function setEnv(values: Record<string, string>): () => void {
+  const before = Object.keys(values).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of before) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
