@@ -3,10 +3,11 @@ import { STOPWORDS, stem, words } from './tokens.js';
 
 const MAX_KEYWORDS = 8;
 
-export function extractKeywords(text: string): string[] {
+/** `alsoSkip`: function words of the article's language when it is not English. */
+export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = new Set()): string[] {
   const byStem = new Map<string, { count: number; forms: Map<string, number> }>();
   for (const word of words(text)) {
-    if (word.length < 3 || STOPWORDS.has(word) || /\d/.test(word)) continue;
+    if (word.length < 3 || STOPWORDS.has(word) || alsoSkip.has(word) || /\d/.test(word)) continue;
     const key = stem(word);
     const entry = byStem.get(key) ?? { count: 0, forms: new Map<string, number>() };
     entry.count += 1;

@@ -14,6 +14,11 @@ const FUNCTION_WORDS: Record<string, readonly string[]> = {
   ru: ['и', 'в', 'не', 'на', 'что', 'с', 'по', 'как', 'это', 'из', 'он', 'к'],
 };
 
+/** The commonest function words of a detected language (none for English, whose stopwords are in tokens.ts). */
+export function functionWords(language: string): ReadonlySet<string> {
+  return new Set(language === 'en' ? [] : (FUNCTION_WORDS[language] ?? []));
+}
+
 export function detectLanguage(text: string): string {
   const tokens =
     text

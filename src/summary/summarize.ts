@@ -7,7 +7,7 @@ import { extractDates } from './dates.js';
 import { stripDatelines } from './datelines.js';
 import { extractEntities } from './entities.js';
 import { extractKeywords } from './keywords.js';
-import { detectLanguage } from './language.js';
+import { detectLanguage, functionWords } from './language.js';
 import { extractNumbers } from './numbers.js';
 import { extractQuotes } from './quotes.js';
 import { prepareSentences, selectKeyPoints, selectSummary } from './rank.js';
@@ -21,6 +21,13 @@ import { DEFAULT_SUMMARIZE_OPTIONS, type SummarizeOptions } from './options.js';
 export const SUMMARIZER = { name: 'lead-centrality-coverage', version: '1.0.0' } as const;
 
 const WORDS_PER_MINUTE = 230;
+/**
+ * Entity extraction is English (compromise's lexicon, English titles and name patterns): in German every noun
+ * is capitalized and would pass as a name ("Milliarden Euro" as a person). Other languages get none rather
+ * than wrong ones; text too short to tell is read as English.
+ */
+const ENGLISH_OR_UNKNOWN = new Set(['en', 'und']);
+const NO_ENTITIES: SummaryContent['entities'] = { people: [], organizations: [], places: [] };
 const MIN_KEY_POINTS = 3;
 const MAX_KEY_POINTS = 5;
 
@@ -45,12 +52,13 @@ export function summarizeDocument(
   const keyPointCount = Math.min(MAX_KEY_POINTS, Math.max(MIN_KEY_POINTS, Math.round(scope.length / 4)));
   const keyPoints = selectKeyPoints(scope, keyPointCount);
 
-  const entities = extractEntities(text, split);
+  const language = detectLanguage(text);
+  const entities = ENGLISH_OR_UNKNOWN.has(language) ? extractEntities(text, split) : NO_ENTITIES;
   const dates = extractDates(text, doc.publishedAt);
   const wordCount = countWords(doc.text);
   return {
     title,
-    language: detectLanguage(text),
+    language,
     summary: summary.map((s) => clipWords(s.text, settings.maxWords)),
     keyPoints: keyPoints.map((s) => s.text),
     entities,
@@ -61,7 +69,7 @@ export function summarizeDocument(
       entities.people.map((p) => p.name),
     ),
     sources: extractSources(text, new Set(entities.organizations.map((o) => o.name))),
-    keywords: extractKeywords(text),
+    keywords: extractKeywords(text, functionWords(language)),
     wordCount,
     readingTimeMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
     truncated,

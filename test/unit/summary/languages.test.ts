@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { summarizePlainText } from '../../../src/summary/plain-text.js';
+import { ungroundedSpans } from '../../support/grounding.js';
+
+/** Short news items written for these tests, one per language. */
+const STORIES = {
+  de:
+    'Die Stadt Freiburg investiert 40 Milliarden Euro in neue Straßenbahnlinien. Bürgermeister Martin Horn ' +
+    'sagte am Dienstag, die Bauarbeiten beginnen im Frühjahr. Die Verkehrsbetriebe rechnen mit zwölf Prozent ' +
+    'mehr Fahrgästen. Kritiker bemängeln die hohen Kosten und die lange Bauzeit. Der Gemeinderat hat dem Plan ' +
+    'mit großer Mehrheit zugestimmt.',
+  fr:
+    "La ville de Lyon va construire une nouvelle ligne de tramway d'ici 2028. Le maire Grégory Doucet a " +
+    "annoncé mardi un budget de 400 millions d'euros. Les habitants du quartier de la Part-Dieu attendent ce " +
+    'projet depuis longtemps. Selon la Métropole, la ligne transportera 60 000 voyageurs par jour. Les travaux ' +
+    'commenceront au printemps prochain.',
+  ru:
+    'Власти Новосибирска объявили о строительстве новой линии метро. Мэр города Анатолий Локоть сообщил во ' +
+    'вторник, что работы начнутся весной. Стоимость проекта составит 40 миллиардов рублей. Жители района ' +
+    'давно ждали этого решения. По словам чиновников, линия будет открыта в 2030 году.',
+};
+
+describe('articles that are not in English', () => {
+  it.each(Object.entries(STORIES))(
+    'in %s get a grounded summary but no English entity guesses (no common noun as a person)',
+    (language, story) => {
+      // Act
+      const content = summarizePlainText(story);
+
+      // Assess
+      expect(content.language).toBe(language);
+      expect(content.entities).toEqual({ people: [], organizations: [], places: [] });
+      expect(content.summary.length).toBeGreaterThan(0);
+      expect(ungroundedSpans(content, story)).toEqual([]);
+    },
+  );
+
+  it('keep function words of their language out of the key words', () => {
+    const content = summarizePlainText(`${STORIES.de} ${STORIES.de.replaceAll('Freiburg', 'Ulm')}`);
+
+    expect(content.keywords.filter((k) => ['die', 'und', 'der', 'das', 'mit'].includes(k))).toEqual([]);
+  });
+
+  it('still get entities when they are English', () => {
+    const content = summarizePlainText(
+      'Mayor Ana Ferreira opened the new bridge in Porto on Monday. The city council said it cost 12 million ' +
+        'euros. Ferreira said the bridge would cut journeys by half.',
+    );
+
+    expect(content.entities.people.map((p) => p.name)).toContain('Ana Ferreira');
+  });
+});
