@@ -58,6 +58,8 @@ export function createSummarizeHandler(
         logOutcome(logger, metrics, outcome);
       } catch (error: unknown) {
         logger.error('Could not summarize the article; the invocation will be retried', { error });
+        // Counted, so an invocation that only failed still publishes a metric to alarm on.
+        metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
         retryable.push(ref.key);
       } finally {
         logger.removeKeys(['bucket', 'key']);

@@ -10,7 +10,8 @@ import type { Context, S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createS3ArticleStore } from '../../../src/aws/s3-article-store.js';
 import { createS3FailureStore, createS3SummaryStore } from '../../../src/aws/s3-summary-store.js';
 import { RetryableUploadError, createSummarizeHandler } from '../../../src/handlers/summarize-handler.js';
@@ -25,14 +26,18 @@ afterAll(() => {
 const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
 const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as S3Event;
 
-function handler() {
+function handler(metrics?: Metrics) {
   const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  return createSummarizeHandler({
-    articles: createS3ArticleStore(s3),
-    summaries: createS3SummaryStore(s3, 'bucket'),
-    failures: createS3FailureStore(s3, 'bucket'),
-    settings: testSummarizeSettings(),
-  });
+  return createSummarizeHandler(
+    {
+      articles: createS3ArticleStore(s3),
+      summaries: createS3SummaryStore(s3, 'bucket'),
+      failures: createS3FailureStore(s3, 'bucket'),
+      settings: testSummarizeSettings(),
+    },
+    undefined,
+    metrics,
+  );
 }
 
 const accessDenied = () =>
@@ -83,9 +88,17 @@ describe('summarize handler', () => {
       .resolves({ Body: body(seedArticle()), ContentLength: 4000 });
     s3Mock.on(PutObjectCommand).resolves({});
 
-    await expect(handler()({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'summarize' });
+    const counted: string[] = [];
+    vi.spyOn(metrics, 'addMetric').mockImplementation((name) => {
+      counted.push(name);
+      return metrics;
+    });
+
+    await expect(handler(metrics)({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
       RetryableUploadError,
     );
+    expect(counted.sort()).toEqual(['ArticlesRetried', 'ArticlesSummarized']);
 
     const written = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
     expect(written).toHaveLength(1);
