@@ -54,6 +54,8 @@ export function decodeBytes(bytes: Uint8Array, declaredCharset?: string): Decode
   return finish(iconv.decode(Buffer.from(bytes), detected), detected);
 }
 
+const NOT_CHARSETS = new Set(['base64', 'base64url', 'hex', 'binary']);
+
 /** Maps a label to the name iconv-lite knows, or undefined when it knows none. */
 export function normalizeCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
@@ -61,7 +63,8 @@ export function normalizeCharset(label: string | undefined): string | undefined 
     .trim()
     .replace(/^["']|["']$/g, '')
     .toLowerCase();
-  if (!iconv.encodingExists(name)) return undefined;
+  // iconv-lite also "decodes" into base64 or hex digits: those are transfer encodings, not text charsets.
+  if (!iconv.encodingExists(name) || NOT_CHARSETS.has(name.replace(/[^a-z0-9]/g, ''))) return undefined;
   // As browsers do (WHATWG Encoding), Latin-1 labels decode as windows-1252: it only adds printable
   // characters (curly quotes, dashes, €) where Latin-1 has unused control codes.
   const aliases: Record<string, string> = {

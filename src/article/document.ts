@@ -16,7 +16,15 @@ export interface ArticleDocument {
   publishedAt?: string;
 }
 
-export type UnreadableReason = 'empty' | 'binary' | 'undecodable' | 'too-large' | 'no-text' | 'invalid-json';
+export type UnreadableReason =
+  | 'empty'
+  | 'binary'
+  | 'undecodable'
+  | 'too-large'
+  | 'no-text'
+  | 'invalid-json'
+  /** Markup past a parser's bound (nesting depth, tags and attributes): parsing it would outgrow the function. */
+  | 'too-complex';
 
 /** The upload can never become a summary; retrying will not help. */
 export class UnreadableArticleError extends Error {

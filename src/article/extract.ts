@@ -58,7 +58,7 @@ function readNested(format: ArticleDocument['format'], raw: string): FormatParts
     return readFormat(format, raw);
   } catch (error: unknown) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new UnreadableArticleError('no-text', `The ${format} upload is nested too deeply to read.`);
+      throw new UnreadableArticleError('too-complex', `The ${format} upload is nested too deeply to read.`);
     }
     throw error;
   }

@@ -1,7 +1,8 @@
 /**
  * The summarize use case: one uploaded object becomes a stored summary, or a failure record that says why.
- * Errors that a retry can fix (S3 throttling, timeouts) are rethrown so Lambda retries and then dead-letters;
- * errors that no retry can fix become a failure record, so nothing is silently lost or retried forever.
+ * Errors from the stores that a retry can fix (S3 throttling, timeouts) are rethrown so Lambda retries and
+ * then dead-letters; errors that no retry can fix, which includes anything the pure steps (extract,
+ * summarize, validate) throw, become a failure record, so nothing is silently lost or retried forever.
  */
 import { extractArticle } from '../../article/extract.js';
 import { UnreadableArticleError, type UnreadableReason } from '../../article/document.js';
@@ -12,6 +13,7 @@ import {
   type ArticleRef,
   type ArticleStore,
   type FailureStore,
+  type StoredArticle,
   type SummaryStore,
 } from './ports.js';
 import {
@@ -54,8 +56,56 @@ export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps
     return { status: 'ignored', key: ref.key, reason: `not an article under ${settings.articlesPrefix}` };
   }
   const id = summaryIdFor(ref);
+  const recordFailure = async (failure: Failure): Promise<UploadOutcome> => {
+    const record: FailureRecord = {
+      schemaVersion: SUMMARY_SCHEMA_VERSION,
+      id,
+      source: { bucket: ref.bucket, key: ref.key, size: ref.size, etag: ref.etag, versionId: ref.versionId },
+      ...failure,
+      failedAt: now().toISOString(),
+    };
+    const failureKey = partitionedKey(settings.failuresPrefix, ref.uploadedAt, id);
+    await deps.failures.put(failureKey, record);
+    return { status: 'failed', key: ref.key, failureKey, ...failure };
+  };
+
+  let stored: StoredArticle;
   try {
-    const stored = await deps.articles.read(ref, settings.maxArticleBytes);
+    stored = await deps.articles.read(ref, settings.maxArticleBytes);
+  } catch (error: unknown) {
+    if (error instanceof ArticleSupersededError)
+      return { status: 'superseded', key: ref.key, reason: error.message };
+    const failure = asReadFailure(error);
+    if (!failure) throw error;
+    return recordFailure(failure);
+  }
+  const made = makeSummary(ref, id, stored, settings.summarize, now);
+  if ('failure' in made) return recordFailure(made.failure);
+  const summaryKey = partitionedKey(settings.summariesPrefix, ref.uploadedAt, id);
+  const written = await deps.summaries.putIfAbsent(summaryKey, made.summary);
+  return written
+    ? { status: 'summarized', key: ref.key, summaryKey, title: made.summary.title.text }
+    : { status: 'already-summarized', key: ref.key, summaryKey };
+}
+
+interface Failure {
+  code: string;
+  reason: string;
+}
+
+/**
+ * The pure steps: bytes -> article -> summary -> schema. They do no I/O, so whatever they throw comes from
+ * the upload or from a bug, and the same bytes would throw it again on every retry: it becomes the upload's
+ * failure record instead of an error Lambda retries and dead-letters.
+ */
+function makeSummary(
+  ref: ArticleRef,
+  id: string,
+  stored: StoredArticle,
+  options: SummarizeOptions,
+  now: () => Date,
+): { summary: Summary } | { failure: Failure } {
+  try {
     const document = extractArticle(stored.bytes, { key: ref.key, contentType: stored.contentType });
     const sourceUrl = document.url ?? stored.metadata['source-url'];
     const summary: Summary = summarySchema.parse({
@@ -73,30 +123,12 @@ export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps
         url: sourceUrl && URL.canParse(sourceUrl) ? sourceUrl : undefined,
         publishedAt: document.publishedAt,
       },
-      ...summarizeDocument(document, settings.summarize),
+      ...summarizeDocument(document, options),
       createdAt: now().toISOString(),
     });
-    const summaryKey = partitionedKey(settings.summariesPrefix, ref.uploadedAt, id);
-    const written = await deps.summaries.putIfAbsent(summaryKey, summary);
-    return written
-      ? { status: 'summarized', key: ref.key, summaryKey, title: summary.title.text }
-      : { status: 'already-summarized', key: ref.key, summaryKey };
+    return { summary };
   } catch (error: unknown) {
-    if (error instanceof ArticleSupersededError)
-      return { status: 'superseded', key: ref.key, reason: error.message };
-    const permanent = asPermanentFailure(error);
-    if (!permanent) throw error;
-    const record: FailureRecord = {
-      schemaVersion: SUMMARY_SCHEMA_VERSION,
-      id,
-      source: { bucket: ref.bucket, key: ref.key, size: ref.size, etag: ref.etag, versionId: ref.versionId },
-      code: permanent.code,
-      reason: permanent.reason,
-      failedAt: now().toISOString(),
-    };
-    const failureKey = partitionedKey(settings.failuresPrefix, ref.uploadedAt, id);
-    await deps.failures.put(failureKey, record);
-    return { status: 'failed', key: ref.key, failureKey, ...permanent };
+    return { failure: asContentFailure(error) };
   }
 }
 
@@ -109,18 +141,25 @@ const WHAT_TO_DO: Record<UnreadableReason, string> = {
   'too-large': 'Upload only the article text, or raise MAX_ARTICLE_BYTES.',
   'no-text': 'Check that the file holds the article body, not only markup, navigation or metadata.',
   'invalid-json': 'JSON uploads must be {"title", "body" or "text", "url"?, "publishedAt"?}.',
+  'too-complex':
+    'Upload the article itself, as plain text or simpler markup, rather than generated or broken markup.',
 };
 
-/** Sorts an error into "record it, a retry cannot help" or undefined for "rethrow, a retry may help". */
-function asPermanentFailure(error: unknown): { code: string; reason: string } | undefined {
-  if (error instanceof UnreadableArticleError) {
-    return { code: error.code, reason: `${error.message} ${WHAT_TO_DO[error.code]}` };
-  }
+/** A read the store refused for good; undefined for "rethrow, a retry may help" (throttling, timeouts). */
+function asReadFailure(error: unknown): Failure | undefined {
   if (error instanceof ArticleTooLargeError) {
     return { code: 'too-large', reason: `${error.message} ${WHAT_TO_DO['too-large']}` };
   }
   if (error instanceof ArticleNotFoundError) {
     return { code: 'not-found', reason: `${error.message} Upload it again if it was deleted by mistake.` };
+  }
+  return undefined;
+}
+
+/** Why the pure steps could not make a summary; any error from them is permanent. */
+function asContentFailure(error: unknown): Failure {
+  if (error instanceof UnreadableArticleError) {
+    return { code: error.code, reason: `${error.message} ${WHAT_TO_DO[error.code]}` };
   }
   if (error instanceof Error && error.name === 'ZodError') {
     // Our own summarizer produced something off-schema: a bug, and retrying would produce it again.
@@ -129,5 +168,10 @@ function asPermanentFailure(error: unknown): { code: string; reason: string } | 
       reason: `The summarizer produced a summary that fails the schema (${error.message.slice(0, 500)}). This is a bug: report it with this record.`,
     };
   }
-  return undefined;
+  const what = error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}` : String(error);
+  const where = error instanceof Error ? error.stack?.split('\n')[1]?.trim() : undefined;
+  return {
+    code: 'internal',
+    reason: `Reading or summarizing the upload failed with ${what}${where ? ` (${where})` : ''}. This is a bug, and a retry would fail the same way: report it with this record.`,
+  };
 }

@@ -45,6 +45,19 @@ describe('extractArticle', () => {
       `<!doctype html><html><head><title>Raid</title></head><p>${STORY}</p></html>`,
     ],
     ['HTML5 without <html> and <body>', `<!doctype html><title>Raid</title><p>${STORY}</p>`],
+    [
+      'a fragment whose comment mentions <html> and <body>',
+      `<div><div><div><p>${STORY}</p></div></div></div><!-- moved from <html><body> -->`,
+    ],
+    [
+      'a fragment whose script writes <html> and <body>',
+      `<div><div><div><p>${STORY}</p></div></div></div><script>w("<html><body>")</script>`,
+    ],
+    ['a page with <body> before <html>', `<body><div><p>${STORY}</p></div></body><html>`],
+    [
+      'a page that leaves its article in <head>',
+      `<html><head><title>Raid</title><div><p>${STORY}</p></div></head><body></body></html>`,
+    ],
   ])('finds the text of %s, which a browser would render', (_kind, html) => {
     // Act
     const doc = extractArticle(utf8(html), { key: 'articles/raid.html', contentType: 'text/html' });
@@ -83,6 +96,17 @@ describe('extractArticle', () => {
     expect(doc.text).toBe(
       'Russian special forces wiped out a militant cell on Sunday.\n\nThe raid took place outside Nalchik.',
     );
+  });
+
+  it('reads the rows of a Markdown table, its cells joined by a bar', () => {
+    // Prepare
+    const markdown = `Fares from June:\n\n| Ticket | Price |\n| --- | ---: |\n| Single | **2 euros** |\n| Day pass | 5 euros |\n`;
+
+    // Act
+    const doc = extractArticle(utf8(markdown), { key: 'articles/fares.md' });
+
+    // Assess
+    expect(doc.text).toBe('Fares from June:\n\nSingle | 2 euros\n\nDay pass | 5 euros');
   });
 
   it('reads a JSON article with title, body, url and publication date, sniffed without any hint', () => {
@@ -199,6 +223,24 @@ describe('extractArticle', () => {
     // Assess
     expect(doc.text).toBe(prose.join('\n'));
   });
+
+  it.each(['base64', 'hex'])(
+    'ignores a declared charset=%s, a transfer encoding, and reads the text in its real charset',
+    (declared) => {
+      // Prepare: Windows-1252 bytes (not valid UTF-8), declared with a label iconv-lite would "decode" to digits.
+      const bytes = iconv.encode(`${STORY} The café’s owner said so.`, 'windows-1252');
+
+      // Act
+      const doc = extractArticle(bytes, {
+        key: 'articles/cafe.txt',
+        contentType: `text/plain; charset=${declared}`,
+      });
+
+      // Assess
+      expect(doc.charset).not.toBe(declared);
+      expect(doc.text).toContain('The café’s owner said so.');
+    },
+  );
 
   it('fails with a clear reason on input that cannot become text', () => {
     // Prepare

@@ -1,9 +1,10 @@
 /**
  * Uploads shaped to find superlinear work: text without sentence punctuation, one word repeated, thousands
  * of tiny lines, a single 200,000-character "word", runs of quotes, numbers and dates, other scripts,
- * regular-expression traps and deep nesting. Each must end, within a generous per-test timeout, in a valid
- * summary or an UnreadableArticleError with its reason. Before the linear-time fixes, the first of these
- * took 141 s at 106 KB; the timeouts bound the work without asserting wall-clock time.
+ * regular-expression traps, deep nesting, and markup built to make the parsers (marked, htmlparser2,
+ * Readability) work without end. Each must end, within a generous per-test timeout, in a valid summary or
+ * an UnreadableArticleError with its reason. Before the linear-time fixes, the first of these took 141 s at
+ * 106 KB; the timeouts bound the work without asserting wall-clock time.
  */
 import { describe, expect, it } from 'vitest';
 import { UnreadableArticleError } from '../../../src/article/document.js';
@@ -149,8 +150,7 @@ describe('summarizing adversarial uploads of up to 200,000 characters', () => {
     const outcome = summarizeUpload(html, 'articles/deep.html');
 
     // Assess
-    expect(outcome.kind).toBe('unreadable');
-    if (outcome.kind === 'unreadable') expect(outcome.error.message).toMatch(/nested too deeply/);
+    expectTooComplex(outcome, /nested too deeply to read: 20,002 levels/);
   });
 
   it('reads HTML nested 2,000 levels deep without Readability', BOUND, () => {
@@ -165,4 +165,127 @@ describe('summarizing adversarial uploads of up to 200,000 characters', () => {
       'The tram line opens next week, the mayor said.',
     );
   });
+});
+
+/** A summary the schema accepts, when its spans need not be verbatim in the markup (Markdown drops `*`). */
+function expectStorableSummary(outcome: Outcome): void {
+  expect(outcome.kind).toBe('summary');
+  if (outcome.kind !== 'summary') return;
+  const stored = summarySchema.safeParse({
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    id: '0123456789abcdef',
+    source: { bucket: 'b', key: 'k', size: 1, format: 'markdown', charset: 'utf-8' },
+    createdAt: new Date(0).toISOString(),
+    ...outcome.content,
+  });
+  expect(stored.error?.issues ?? []).toEqual([]);
+}
+
+function expectTooComplex(outcome: Outcome, reason: RegExp): void {
+  expect(outcome.kind).toBe('unreadable');
+  if (outcome.kind !== 'unreadable') return;
+  expect(outcome.error.code).toBe('too-complex');
+  expect(outcome.error.message).toMatch(reason);
+}
+
+describe('parsing markup built to make the parsers work without end', () => {
+  // Before the bounds each took 20 s to several minutes, or aborted the process at 4 GB of heap.
+  it.each([
+    ['`*tram` repeated, 900 KB', fill('*tram', 900 * 1024)],
+    ['`**tram` repeated, 900 KB', fill('**tram', 900 * 1024)],
+    ['`_tram` repeated, 450 KB', fill('_tram', 450 * 1024)],
+    ['a run of 300,000 exclamation marks', `tram line ${'!'.repeat(300 * 1024)}`],
+  ])('summarizes Markdown of %s, which marked lexes in quadratic time', BOUND, (_name, markdown) => {
+    // Act
+    const outcome = summarizeUpload(markdown, 'articles/emphasis.md');
+
+    // Assess
+    expectStorableSummary(outcome);
+  });
+
+  it(
+    'summarizes 30,000 Markdown lines that look like table rows, which marked reads in quadratic time',
+    BOUND,
+    () => {
+      // Prepare: from every line, marked looks ahead to the end of the block for a table (400 KB took 17 s).
+      const markdown = 'tram|line|now\n|-|-|\n'.repeat(30_000);
+
+      // Act
+      const outcome = summarizeUpload(markdown, 'articles/rows.md');
+
+      // Assess
+      expectStorableSummary(outcome);
+    },
+  );
+
+  it(
+    'reads a Markdown table of 20,000 columns as its lines of text instead of padding every row',
+    BOUND,
+    () => {
+      // Prepare: marked pads each row to the header's width; 590 KB of this shape took over 4 GB.
+      const markdown = `${'|tram'.repeat(20_000)}|\n${'|-'.repeat(20_000)}|\n${'tram line\n'.repeat(50)}`;
+
+      // Act
+      const doc = extractArticle(new TextEncoder().encode(markdown), { key: 'articles/table.md' });
+
+      // Assess: laid out, the 50 rows alone would be 3 MB of empty cells; read as lines, about the upload.
+      expect(doc.text.length).toBeLessThan(1.1 * markdown.length);
+      expect(doc.text).toContain('tram line');
+    },
+  );
+
+  it('refuses HTML that never closes its tags as too complex, naming the depth limit', BOUND, () => {
+    // Prepare: 85,000 levels; the parser's time grows with the square of the depth (2 MiB took 120 s).
+    const html = fill('<div><p><span><b><i>tram', 400 * 1024);
+
+    // Act
+    const outcome = summarizeUpload(html, 'articles/unclosed.html');
+
+    // Assess
+    expectTooComplex(outcome, /nested too deeply to read: 85,336 levels, where at most 3,000 are read/);
+  });
+
+  it.each([
+    [
+      '2 MiB of <div> nested 100 deep',
+      fill(`${'<div>'.repeat(100)}The tram line opens.${'</div>'.repeat(100)}`, 2 * 1024 * 1024),
+    ],
+    ['2 MiB of links, each in its own <div>', fill('<div><a href="#">tram line</a></div>', 2 * 1024 * 1024)],
+  ])('refuses %s as too complex, naming the limit on tags and attributes', BOUND, (_name, html) => {
+    // Act
+    const outcome = summarizeUpload(html, 'articles/many-tags.html');
+
+    // Assess
+    expectTooComplex(outcome, /tags and attributes, where at most 200,000 are read/);
+  });
+
+  // Within the parser's limits but past Readability's, these took 9-12 s (and 930 MB for the links) with
+  // Readability, against under a second without it: a tighter bound than the others tells the two apart.
+  const READABILITY_BOUND = { timeout: 5_000 };
+
+  it('reads 80,000 <div> in nests 148 deep block by block, without Readability', READABILITY_BOUND, () => {
+    // Prepare
+    const html = fill(`${'<div>'.repeat(148)}The tram line opens.${'</div>'.repeat(148)}`, 540 * 1650);
+
+    // Act
+    const outcome = summarizeUpload(html, 'articles/nests.html');
+
+    // Assess
+    expect(outcome.kind === 'summary' && outcome.content.summary[0]).toBe('The tram line opens.');
+  });
+
+  it(
+    'reads 39,000 links, each in its own <div>, block by block, without Readability',
+    READABILITY_BOUND,
+    () => {
+      // Prepare
+      const html = '<div><a href="#">tram line</a></div>'.repeat(39_000);
+
+      // Act
+      const outcome = summarizeUpload(html, 'articles/links.html');
+
+      // Assess
+      expect(outcome.kind === 'summary' && outcome.content.truncated).toBe(true);
+    },
+  );
 });

@@ -11,6 +11,8 @@ import { seedArticle } from '../../../support/samples.js';
 import { testSummarizeSettings } from '../../../support/summarize-settings.js';
 
 const uploadedAt = new Date('2026-11-24T08:15:02Z');
+const STORY =
+  'Russian special forces wiped out a militant cell on Sunday. The raid took place outside Nalchik, officials said.';
 const ref = (key: string, etag = 'etag-1') => ({ bucket: 'bucket-a', key, etag, uploadedAt });
 
 function deps(articles: ArticleStore) {
@@ -101,6 +103,69 @@ describe('summarizeUpload', () => {
 
     await expect(summarizeUpload(ref('articles/a.txt'), value)).rejects.toThrow('SlowDown');
     expect(failures.stored.size + summaries.stored.size).toBe(0);
+  });
+
+  it.each([
+    ['a fragment of nested blocks', `<div><div><div><p>${STORY}</p></div></div></div>`],
+    [
+      'a fragment whose comment mentions <html> and <body>',
+      `<div><div><div><p>${STORY}</p></div></div></div><!-- from <html><body> -->`,
+    ],
+    [
+      'a page that leaves its article in <head>',
+      `<html><head><div><p>${STORY}</p></div></head><body></body></html>`,
+    ],
+  ])('summarizes %s, which Readability threw on, instead of retrying it', async (_kind, html) => {
+    // Prepare
+    const { value, summaries, failures } = deps(
+      memoryArticles({ 'articles/fragment.html': { body: html, contentType: 'text/html' } }),
+    );
+
+    // Act
+    const outcome = await summarizeUpload(ref('articles/fragment.html'), value);
+
+    // Assess
+    expect(outcome.status).toBe('summarized');
+    expect([...summaries.stored.values()][0]?.summary[0]).toBe(STORY.split(' The raid')[0]);
+    expect(failures.stored.size).toBe(0);
+  });
+
+  it('records an error thrown by the pure steps as an internal failure, since a retry would throw it again', async () => {
+    // Prepare: summarizeDocument throws a RangeError on a summary longer than three sentences.
+    const { value, summaries, failures } = deps(
+      memoryArticles({ 'articles/seed.txt': { body: seedArticle() } }),
+    );
+    value.settings = { ...value.settings, summarize: { ...value.settings.summarize, maxSentences: 4 } };
+
+    // Act
+    const outcome = await summarizeUpload(ref('articles/seed.txt'), value);
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'failed', code: 'internal' });
+    const [record] = [...failures.stored.values()];
+    expect(failureRecordSchema.parse(record).reason).toMatch(
+      /^Reading or summarizing the upload failed with RangeError: maxSentences must be an integer from 1 to 3, got 4 \(at .+\)\. .*report it with this record\.$/,
+    );
+    expect(summaries.stored.size).toBe(0);
+  });
+
+  it.each([
+    ['the summary', 'summaries'],
+    ['the failure record', 'failures'],
+  ] as const)('rethrows an error writing %s, so Lambda retries the upload', async (_what, store) => {
+    // Prepare
+    const { value } = deps(
+      memoryArticles({ 'articles/seed.txt': { body: store === 'summaries' ? seedArticle() : '' } }),
+    );
+    const slowDown = async () => Promise.reject(new Error('SlowDown: please reduce your request rate'));
+    if (store === 'summaries') value.summaries = { putIfAbsent: slowDown };
+    else value.failures = { put: slowDown };
+
+    // Act
+    const outcome = summarizeUpload(ref('articles/seed.txt'), value);
+
+    // Assess
+    await expect(outcome).rejects.toThrow('SlowDown');
   });
 
   it('ignores objects outside the articles prefix, such as its own summaries', async () => {
