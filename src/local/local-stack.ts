@@ -10,6 +10,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { createS3Client } from '../aws/clients.js';
 import { getJson, listAll } from '../aws/s3-objects.js';
 import type { SummarizeReport } from '../handlers/summarize-handler.js';
+import { lambdaContext, setEnv } from './lambda-runtime.js';
 import { startFunctionUrl, type FunctionUrlHandler, type LocalFunctionUrl } from './function-url.js';
 import {
   LOCAL_CREDENTIALS,
@@ -155,35 +156,5 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The handlers read it lazily (config, credentials) while the stack runs; afterwards it is given back.
       restoreEnv();
     },
-  };
-}
-
-/** Sets environment variables and returns how to put back what was there before. */
-function setEnv(values: Record<string, string>): () => void {
-  const before = Object.keys(values).map((name) => [name, process.env[name]] as const);
-  Object.assign(process.env, values);
-  return () => {
-    for (const [name, value] of before) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-}
-
-function lambdaContext(functionName: string, timeoutMs = 60_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

@@ -34,7 +34,13 @@ import {
   startFaultProxy,
   type FaultProxy,
 } from '../support/fault-proxy.js';
-import { expectOneRecordPerUpload, localDateIn, setEnv, zoneAtEight } from '../support/fault-scenarios.js';
+import {
+  expectOneRecordPerUpload,
+  localDateIn,
+  zoneAtEight,
+  putUploads,
+} from '../support/fault-scenarios.js';
+import { setEnv } from '../../src/local/lambda-runtime.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 import { hostileUpload, sampleUpload, type UploadSpec } from '../../scripts/upload-mix.js';
 
@@ -131,16 +137,7 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
       hostileUpload('bad-json', 1, random, `crash-${scenario}`),
     ];
     const uploads = specs.map((spec) => ({ ...spec, key: `articles/${spec.name}` }));
-    for (const upload of uploads) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: BUCKET,
-          Key: upload.key,
-          Body: upload.body,
-          ContentType: upload.contentType,
-        }),
-      );
-    }
+    await putUploads(s3, BUCKET, uploads);
     return {
       uploads,
       events: uploads.map((u) => events.get(u.key)).filter((e): e is S3Event => e !== undefined),

@@ -8,7 +8,6 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSesClient } from '../../src/aws/clients.js';
 import { listAll } from '../../src/aws/s3-objects.js';
@@ -23,7 +22,8 @@ import {
   type FaultProxy,
   type FaultRule,
 } from '../support/fault-proxy.js';
-import { localDateIn, setEnv, zoneAtEight } from '../support/fault-scenarios.js';
+import { localDateIn, zoneAtEight } from '../support/fault-scenarios.js';
+import { lambdaContext, setEnv } from '../../src/local/lambda-runtime.js';
 import { TEST_BUCKET, startDigestStack, type DigestStack } from '../support/digest-stack.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
@@ -36,13 +36,6 @@ const credentials = {
   accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
   secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
 };
-
-const lambdaContext = (): Context =>
-  ({
-    functionName: 'digest',
-    awsRequestId: crypto.randomUUID(),
-    getRemainingTimeInMillis: () => 300_000,
-  }) as unknown as Context;
 
 interface Scenario {
   /** Fault rules per recipient, active during the first run only. */
@@ -105,7 +98,7 @@ describe('the digest under SES faults mid-run, then the next runs with the fault
     });
     const run = async (time: Date, at: Date = time) => {
       clock = at;
-      return (await handler({ time: time.toISOString() }, lambdaContext())) as DigestReport;
+      return (await handler({ time: time.toISOString() }, lambdaContext('digest', 300_000))) as DigestReport;
     };
 
     const removers = Object.entries(scenario.faults).map(([email, rule]) =>

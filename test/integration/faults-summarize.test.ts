@@ -6,7 +6,7 @@
  * then the event goes to the dead-letter queue, from which `npm run redrive` replays it later (here: with
  * the faults off). Afterwards every upload has exactly one summary or exactly one failure record.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeS3EventKey } from '../../src/bucket-layout.js';
@@ -25,7 +25,8 @@ import {
   type FaultProxy,
   type FaultRule,
 } from '../support/fault-proxy.js';
-import { expectOneRecordPerUpload, setEnv } from '../support/fault-scenarios.js';
+import { expectOneRecordPerUpload, putUploads } from '../support/fault-scenarios.js';
+import { setEnv } from '../../src/local/lambda-runtime.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 import { HOSTILE_KINDS, hostileUpload, sampleUpload, type UploadSpec } from '../../scripts/upload-mix.js';
 
@@ -122,16 +123,7 @@ describe('summarize under S3 faults, with Lambda retries, the dead-letter queue 
       for (const record of event.Records)
         events.set(decodeS3EventKey(record.s3.object.key), { Records: [record] });
     });
-    for (const upload of list) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: BUCKET,
-          Key: upload.key,
-          Body: upload.body,
-          ContentType: upload.contentType,
-        }),
-      );
-    }
+    await putUploads(s3, BUCKET, list);
     // s3rver emits the notification before it answers the PUT.
     if (events.size !== list.length)
       throw new Error(`${events.size} notifications for ${list.length} uploads`);

@@ -3,7 +3,7 @@
  * one summary or exactly one failure record, of the kind its content deserves), time zones that keep a
  * few hourly runs on one local date, and setting environment variables for a handler loaded from them.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import { listAll } from '../../src/aws/s3-objects.js';
 import { failureRecordSchema, summarySchema } from '../../src/summary/schema.js';
@@ -94,14 +94,20 @@ export const localDateIn = (zone: string, at: Date): string =>
     day: '2-digit',
   }).format(at);
 
-/** Sets environment variables and returns how to put back what was there before. */
-export function setEnv(values: Record<string, string>): () => void {
-  const before = Object.keys(values).map((name) => [name, process.env[name]] as const);
-  Object.assign(process.env, values);
-  return () => {
-    for (const [name, value] of before) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
+/** Uploads each file under its key, one after another (so notifications arrive in order), as a user would. */
+export async function putUploads(
+  s3: S3Client,
+  bucket: string,
+  uploads: { key: string; body: string | Uint8Array; contentType?: string }[],
+): Promise<void> {
+  for (const upload of uploads) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: upload.key,
+        Body: upload.body,
+        ContentType: upload.contentType,
+      }),
+    );
+  }
 }

@@ -12,27 +12,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Context, S3Event } from 'aws-lambda';
+import { lambdaContext } from '../../src/local/lambda-runtime.js';
 
 type Step = { handler: 'summarize'; events: S3Event[] } | { handler: 'digest'; time: string };
 type Entry = (event: unknown, context: Context) => Promise<unknown>;
-
-function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'runner',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
