@@ -46,8 +46,31 @@ function conditionFailed(error: unknown, ifMatch: boolean): boolean {
 }
 
 /**
+ * S3 answered 409 because another conditional request on the same key was in progress (two runs claiming,
+ * an unsubscribe racing a re-subscribe's delete): nothing was written and the outcome is undecided, so S3
+ * asks for the write to be tried again. Not retried by the SDK (it retries 5xx and throttling only).
+ */
+function concurrentConflict(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    error.$metadata.httpStatusCode === 409 &&
+    (error.name === 'ConditionalRequestConflict' || error.name === 'OperationAborted')
+  );
+}
+
+/** The pause before an `If-None-Match` write is tried again after a 409: long enough for the other write. */
+const CONFLICT_RETRY_DELAY_MS = { min: 50, max: 150 };
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
  * Writes only when `condition` holds, atomically in S3 (no read first, which a role without s3:ListBucket
  * gets 403 for on a missing key). Returns S3's answer (with the new ETag), or undefined when it did not hold.
+ *
+ * An `If-None-Match: *` write that meets a concurrent one (409 ConditionalRequestConflict) is tried once
+ * more after a short, jittered pause: by then the other write has finished, and S3 answers 412 when it
+ * created the key (the key is taken: undefined) or lets this write through when it did not. A second 409
+ * is thrown, like any other error. For an `If-Match`, a 409 already means another write got there first.
  */
 export async function putJsonIf(
   s3: S3Client,
@@ -56,15 +79,27 @@ export async function putJsonIf(
   value: unknown,
   condition: WriteCondition,
 ): Promise<PutObjectCommandOutput | undefined> {
-  try {
-    return await s3.send(putJsonCommand(bucket, key, value, condition));
-  } catch (error: unknown) {
-    if (conditionFailed(error, 'ifMatch' in condition)) return undefined;
-    throw error;
-  }
+  const ifMatch = 'ifMatch' in condition;
+  const attempt = async (retryOnConflict: boolean): Promise<PutObjectCommandOutput | undefined> => {
+    try {
+      return await s3.send(putJsonCommand(bucket, key, value, condition));
+    } catch (error: unknown) {
+      if (conditionFailed(error, ifMatch)) return undefined;
+      if (retryOnConflict && concurrentConflict(error)) {
+        const { min, max } = CONFLICT_RETRY_DELAY_MS;
+        await pause(min + Math.random() * (max - min));
+        return attempt(false);
+      }
+      throw error;
+    }
+  };
+  return attempt(!ifMatch);
 }
 
-/** Writes only when `key` is free (If-None-Match: *) and returns whether it wrote. */
+/**
+ * Writes only when `key` is free (If-None-Match: *) and returns whether it wrote: false when the key was
+ * already taken, or was taken by a write racing this one (a 409, then 412 on the second try).
+ */
 export async function putJsonIfAbsent(
   s3: S3Client,
   bucket: string,

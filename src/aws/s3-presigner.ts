@@ -21,6 +21,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { OriginalLinks, OriginalRef, PresignedLink } from '../links/ports.js';
 import type { LinkSigner } from '../use-cases/run-digest/ports.js';
+import { keyExists } from './s3-objects.js';
 
 /** The shortest session of a role (DurationSeconds minimum); Lambda's credentials last at least this. */
 const UNKNOWN_TEMPORARY_LIFETIME_MS = 3_600_000;
@@ -66,7 +67,15 @@ export function createS3OriginalLinks(s3: S3Client): OriginalLinks {
         );
         contentType = head.ContentType;
       } catch (error: unknown) {
-        if (isMissing(error)) return undefined;
+        if (isStatus(error, 404) || error instanceof NotFound) return undefined;
+        // S3 answers 403 instead of 404 for a missing key unless the caller may list the bucket, and whether
+        // a ListBucket grant limited to articles/ counts is not documented. The listing (which that grant
+        // does allow) tells the two apart: no such key is a deleted original; a key that is there is a real
+        // permission problem, thrown as one.
+        if (isStatus(error, 403)) {
+          if (!(await keyExists(s3, ref.bucket, ref.key))) return undefined;
+          throw new OriginalAccessDeniedError(ref, error);
+        }
         throw error;
       }
       return presign(s3, ref, expiresInSeconds, contentType);
@@ -74,12 +83,22 @@ export function createS3OriginalLinks(s3: S3Client): OriginalLinks {
   };
 }
 
-/** A HEAD has no body, so a missing key or version is only its status: 404. */
-function isMissing(error: unknown): boolean {
-  return (
-    error instanceof NotFound ||
-    (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
-  );
+/** HEAD of a stored original that exists was refused: the role may not read it (a deployment problem). */
+export class OriginalAccessDeniedError extends Error {
+  override readonly name = 'OriginalAccessDeniedError';
+  constructor(ref: OriginalRef, cause: unknown) {
+    super(
+      `S3 refused HEAD s3://${ref.bucket}/${ref.key}${ref.versionId === undefined ? '' : ` (version ${ref.versionId})`} ` +
+        "with 403 although the key exists: the function's role lacks s3:GetObject" +
+        `${ref.versionId === undefined ? '' : '/s3:GetObjectVersion'} on it, or a bucket policy or KMS key denies it.`,
+      { cause },
+    );
+  }
+}
+
+/** A HEAD has no body, so S3's answer is only its status (404 missing, 403 refused). */
+function isStatus(error: unknown, status: number): boolean {
+  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === status;
 }
 
 /** The charset parameter of a Content-Type, when it is a plain charset name. */

@@ -8,6 +8,7 @@ import {
   GetAccountCommand,
   GetEmailIdentityCommand,
   SendEmailCommand,
+  type GetEmailIdentityCommandOutput,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
 import { MailerError, type Mailer } from '../use-cases/run-digest/ports.js';
@@ -63,17 +64,19 @@ export function toMailerError(error: unknown): MailerError {
 }
 
 export function createSesMailer(ses: SESv2Client, options: { configurationSet?: string } = {}): Mailer {
-  const verified = async (identity: string): Promise<boolean> => {
+  /** The identity as SES reports it, or undefined when it is not an identity of this account and region. */
+  const identity = async (name: string): Promise<GetEmailIdentityCommandOutput | undefined> => {
     try {
-      const result = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: identity }));
-      return result.VerifiedForSendingStatus === true;
+      return await ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
     } catch (error: unknown) {
       // SES answers an identity it does not know with 404 NotFoundException.
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (error instanceof Error && (error.name === 'NotFoundException' || status === 404)) return false;
+      if (error instanceof Error && (error.name === 'NotFoundException' || status === 404)) return undefined;
       throw error;
     }
   };
+  const verified = async (name: string): Promise<boolean> =>
+    (await identity(name))?.VerifiedForSendingStatus === true;
   return {
     async send(email) {
       try {
@@ -124,11 +127,27 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
       };
     },
     async isVerified(address) {
-      const domain = address.slice(address.lastIndexOf('@') + 1);
-      return (await verified(address)) || (await verified(domain));
+      return (await verified(address)) || (await verified(domainOf(address)));
+    },
+    async senderIdentity(address) {
+      const [own, domain] = await Promise.all([identity(address), identity(domainOf(address))]);
+      const found = [domain, own].filter((i): i is GetEmailIdentityCommandOutput => i !== undefined);
+      const signing = found.some((i) => i.DkimAttributes?.Status === 'SUCCESS');
+      const mailFrom =
+        found.find((i) => i.MailFromAttributes?.MailFromDomainStatus === 'SUCCESS') ??
+        found.find((i) => (i.MailFromAttributes?.MailFromDomain ?? '') !== '');
+      return {
+        addressVerified: own?.VerifiedForSendingStatus === true,
+        domainVerified: domain?.VerifiedForSendingStatus === true,
+        dkimStatus: signing ? 'SUCCESS' : found.map((i) => i.DkimAttributes?.Status).find(Boolean),
+        mailFromDomain: mailFrom?.MailFromAttributes?.MailFromDomain || undefined,
+        mailFromStatus: mailFrom?.MailFromAttributes?.MailFromDomainStatus,
+      };
     },
   };
 }
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
 function unlimitedIfNegative(quota: number | undefined): number {
   return quota === undefined || quota < 0 ? Infinity : quota;

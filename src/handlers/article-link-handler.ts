@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { createS3OriginalLinks } from '../aws/s3-presigner.js';
 import type { LinkEndpointConfig } from '../config.js';
-import { handleArticleLink, type ArticleLinkDeps } from '../links/article-link.js';
+import { handleArticleLink, type ArticleLinkDeps, type ArticleLinkResponse } from '../links/article-link.js';
 import { fixedSecrets } from '../links/link-secrets.js';
 import type { LinkSecretSource } from '../links/ports.js';
 import { logger as defaultLogger } from '../observability.js';
@@ -42,7 +42,19 @@ export function createArticleLinkHandler(
   const articleLink = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
     const wired = typeof deps === 'function' ? await deps() : deps;
-    const result = await handleArticleLink({ method, token: event.queryStringParameters?.token }, wired);
+    let result: ArticleLinkResponse;
+    try {
+      result = await handleArticleLink({ method, token: event.queryStringParameters?.token }, wired);
+    } catch (error: unknown) {
+      // Not turned into a page: the invocation fails (the reader gets a 5xx) and counts in the function's
+      // Errors metric, which the stack alarms on. Logged here with what went wrong, never the token.
+      logger.error('Article link request failed', {
+        method,
+        error: error instanceof Error ? error.message : String(error),
+        errorName: error instanceof Error ? error.name : undefined,
+      });
+      throw error;
+    }
     // Never the token: it is the link itself.
     logger.info('Article link request', {
       method,

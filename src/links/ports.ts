@@ -18,9 +18,10 @@ export interface PresignedLink {
 export interface OriginalLinks {
   /**
    * A GET link to the object (that version, when named) valid for `expiresInSeconds` from now, or
-   * undefined when the object is gone. Fails (throws) on anything else, e.g. S3 being unreachable. The link
-   * serves the object as a plain-text download, whatever type it was uploaded with: an uploaded HTML page
-   * must never render (and run its scripts) on the bucket's origin.
+   * undefined when the object is gone. Fails (throws) on anything else, e.g. S3 being unreachable or
+   * refusing to let the function read an object that is there (a permission problem, not a deletion). The
+   * link serves the object as a plain-text download, whatever type it was uploaded with: an uploaded HTML
+   * page must never render (and run its scripts) on the bucket's origin.
    */
   presignExisting(ref: OriginalRef, expiresInSeconds: number): Promise<PresignedLink | undefined>;
 }

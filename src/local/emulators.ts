@@ -4,6 +4,7 @@
  * `npm start`, `npm run demo` and the integration tests, always through the production SDK clients.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,23 +193,58 @@ export function sesEmulatorAccount(options: {
   });
 }
 
+/** An SES identity (an address or a domain) as the emulator's GetEmailIdentity reports it. */
+export interface EmulatedIdentity {
+  /** VerifiedForSendingStatus; default true. */
+  verified?: boolean;
+  /** DkimAttributes.Status; default SUCCESS for a domain, NOT_STARTED for an address. */
+  dkim?: 'SUCCESS' | 'PENDING' | 'FAILED' | 'TEMPORARY_FAILURE' | 'NOT_STARTED';
+  /** A custom MAIL FROM domain, and its status (default SUCCESS). */
+  mailFromDomain?: string;
+  mailFromStatus?: 'SUCCESS' | 'PENDING' | 'FAILED' | 'TEMPORARY_FAILURE';
+}
+
+/**
+ * The identities the emulator starts with: the local sender's domain as the deploy guide sets it up (domain
+ * identity, Easy DKIM, custom MAIL FROM), so local runs send as a well set-up sender would, without warnings.
+ */
+export const DEFAULT_SES_IDENTITIES: Readonly<Record<string, EmulatedIdentity>> = {
+  'example.com': { dkim: 'SUCCESS', mailFromDomain: 'mail.example.com', mailFromStatus: 'SUCCESS' },
+};
+
 export interface SesEmulator {
   endpoint: string;
   /** The web inbox a person can open in a browser. */
   inboxUrl: string;
+  /**
+   * The account's identities, which GetEmailIdentity answers from (aws-ses-v2-local has no identities):
+   * change them to emulate another setup; any other name is answered 404 NotFoundException, as SES does.
+   */
+  identities: Map<string, EmulatedIdentity>;
   emails(): Promise<ReceivedEmail[]>;
   clear(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSesEmulator(): Promise<SesEmulator> {
+export async function startSesEmulator(
+  options: { identities?: Record<string, EmulatedIdentity> } = {},
+): Promise<SesEmulator> {
   const { default: startServer } = await import('aws-ses-v2-local');
   const server = await startServer({ host: HOST, port: 0 });
+  const identities = new Map(Object.entries(options.identities ?? DEFAULT_SES_IDENTITIES));
+  // GetEmailIdentity is answered here, before aws-ses-v2-local's routes; everything else goes on to them.
+  const emulator = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (answerGetEmailIdentity(req, res, identities)) return;
+    for (const listener of emulator) listener.call(server, req, res);
+  });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${HOST}:${port}`;
   return {
     endpoint,
     inboxUrl: `${endpoint}/`,
+    identities,
     async emails() {
       const response = await fetch(`${endpoint}/store`);
       const store = (await response.json()) as { emails: ReceivedEmail[] };
@@ -223,4 +259,52 @@ export async function startSesEmulator(): Promise<SesEmulator> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** SES v2 GetEmailIdentity (`GET /v2/email/identities/{name}`) from `identities`; false for any other request. */
+function answerGetEmailIdentity(
+  req: IncomingMessage,
+  res: ServerResponse,
+  identities: Map<string, EmulatedIdentity>,
+): boolean {
+  const match = /^\/v2\/email\/identities\/([^/?]+)(?:\?|$)/.exec(req.url ?? '');
+  if (req.method !== 'GET' || !match) return false;
+  const name = decodeURIComponent(match[1] ?? '');
+  const identity = identities.get(name) ?? identities.get(name.toLowerCase());
+  const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': 'local', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  if (identity === undefined) {
+    reply(
+      404,
+      { message: `Email identity ${name} does not exist.` },
+      { 'x-amzn-errortype': 'NotFoundException' },
+    );
+    return true;
+  }
+  const domain = !name.includes('@');
+  const dkim = identity.dkim ?? (domain ? 'SUCCESS' : 'NOT_STARTED');
+  reply(200, {
+    IdentityType: domain ? 'DOMAIN' : 'EMAIL_ADDRESS',
+    FeedbackForwardingStatus: true,
+    VerifiedForSendingStatus: identity.verified ?? true,
+    VerificationStatus: (identity.verified ?? true) ? 'SUCCESS' : 'PENDING',
+    DkimAttributes: {
+      SigningEnabled: dkim !== 'NOT_STARTED',
+      Status: dkim,
+      SigningAttributesOrigin: 'AWS_SES',
+      ...(dkim !== 'NOT_STARTED' && { Tokens: ['local1', 'local2', 'local3'] }),
+    },
+    MailFromAttributes: {
+      ...(identity.mailFromDomain !== undefined && {
+        MailFromDomain: identity.mailFromDomain,
+        MailFromDomainStatus: identity.mailFromStatus ?? 'SUCCESS',
+      }),
+      BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+    },
+    Policies: {},
+    Tags: [],
+  });
+  return true;
 }

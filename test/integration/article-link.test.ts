@@ -3,9 +3,11 @@
  * its own to the article-link function (served on 127.0.0.1 as a function URL), which redirects to a URL
  * presigned at click time; that URL returns the article's bytes.
  */
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../src/aws/clients.js';
 import { readArticleLinkToken } from '../../src/links/article-link.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { loadLinkEndpointConfig } from '../../src/config.js';
 import { articleLinkDeps, createArticleLinkHandler } from '../../src/handlers/article-link-handler.js';
@@ -16,28 +18,64 @@ import {
 } from '../../src/local/function-url.js';
 import { quietLogger } from '../support/digest-memory.js';
 import { TEST_BUCKET, TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
 const stack = useDigestStack();
 let endpoint: LocalFunctionUrl | undefined;
+/** The same function with its S3 requests through a fault proxy, to get the answers s3rver never gives. */
+let proxied: { endpoint: LocalFunctionUrl; proxy: FaultProxy; s3: S3Client } | undefined;
 
-beforeAll(async () => {
-  const { s3Emulator } = stack();
+async function articleLinkFunction(s3: S3Client, s3Endpoint: string): Promise<LocalFunctionUrl> {
   const config = loadLinkEndpointConfig('article-link', {
-    AWS_REGION: 'us-east-1',
-    S3_ENDPOINT: s3Emulator.endpoint,
+    AWS_REGION: LOCAL_REGION,
+    S3_ENDPOINT: s3Endpoint,
     BUCKET: TEST_BUCKET,
     LINK_SIGNING_SECRET: TEST_SECRET,
   });
-  const handler = createArticleLinkHandler(articleLinkDeps(config, stack().s3), quietLogger());
-  endpoint = await startFunctionUrl(
+  const handler = createArticleLinkHandler(articleLinkDeps(config, s3), quietLogger());
+  return startFunctionUrl(
     () => handler as unknown as FunctionUrlHandler,
     () => ({}) as never,
   );
+}
+
+beforeAll(async () => {
+  const { s3Emulator } = stack();
+  endpoint = await articleLinkFunction(stack().s3, s3Emulator.endpoint);
+  const proxy = await startFaultProxy({ target: s3Emulator.endpoint });
+  const s3 = createS3Client(
+    { AWS_REGION: LOCAL_REGION, S3_ENDPOINT: proxy.url },
+    {
+      credentials: {
+        accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+      },
+    },
+  );
+  proxied = { endpoint: await articleLinkFunction(s3, proxy.url), proxy, s3 };
 });
 afterAll(async () => {
   await endpoint?.close();
+  await proxied?.endpoint.close();
+  proxied?.s3.destroy();
+  await proxied?.proxy.close();
 });
+
+/** What S3 answers a HEAD it refuses: 403 and no body (for a missing key too, without s3:ListBucket). */
+const refuseHead = (key: string) =>
+  proxied?.proxy.add({
+    name: `HEAD ${key} refused`,
+    method: 'HEAD',
+    path: (path) => decodeURIComponent(path.split('?')[0] ?? '') === `/${TEST_BUCKET}/${key}`,
+    fault: {
+      kind: 'respond',
+      label: 's3-403-head',
+      status: 403,
+      headers: { 'x-amz-request-id': 'FAULTPROXY' },
+      body: '',
+    },
+  });
 
 /** Sends a digest to a new reader (one digest a day each) and returns its link to the original at `key`. */
 async function linkFromDigest(title: string, key: string): Promise<URL> {
@@ -124,5 +162,41 @@ describe('links to stored originals', () => {
 
     expect([gone.status, forged.status]).toEqual([404, 403]);
     expect(await gone.text()).toContain('no longer available');
+  });
+
+  it('answer 404 for a deleted original when S3 refuses its HEAD with 403 instead of 404', async () => {
+    const key = 'articles/deleted-under-403.txt';
+    await stack().s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: 'soon gone' }));
+    const link = await linkFromDigest('Deleted, then refused', key);
+    await stack().s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
+    const remove = refuseHead(key);
+    try {
+      const gone = await fetch(new URL(`?${link.search.slice(1)}`, proxied?.endpoint.url), {
+        redirect: 'manual',
+      });
+
+      expect(proxied?.proxy.injected('s3-403-head')).toBeGreaterThan(0);
+      expect(gone.status).toBe(404);
+      expect(await gone.text()).toContain('no longer available');
+    } finally {
+      remove?.();
+    }
+  });
+
+  it('fail (5xx) when S3 refuses the HEAD of an original that is still there', async () => {
+    const key = 'articles/kept-but-refused.txt';
+    await stack().s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: 'still here' }));
+    const link = await linkFromDigest('Kept, but refused', key);
+    const remove = refuseHead(key);
+    try {
+      const refused = await fetch(new URL(`?${link.search.slice(1)}`, proxied?.endpoint.url), {
+        redirect: 'manual',
+      });
+
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(await refused.text()).toContain('OriginalAccessDeniedError');
+    } finally {
+      remove?.();
+    }
   });
 });

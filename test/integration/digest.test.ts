@@ -2,7 +2,7 @@
  * The digest against s3rver + aws-ses-v2-local: what each subscriber receives, the headers, escaping of
  * hostile titles, and the ledger stopping a second send for the same hour.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { verifyUnsubscribeToken } from '../../src/links/unsubscribe-token.js';
@@ -11,7 +11,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 import { TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
-import { sesEmulatorAccount } from '../../src/local/emulators.js';
+import {
+  DEFAULT_SES_IDENTITIES,
+  sesEmulatorAccount,
+  type EmulatedIdentity,
+} from '../../src/local/emulators.js';
 
 const stack = useDigestStack();
 
@@ -158,7 +162,8 @@ describe('the daily digest over the emulators', () => {
 
   it('warns clearly when SES is in the sandbox and a recipient is not verified, and still tries', async () => {
     vi.stubEnv('AWS_SES_ACCOUNT', sesAccount(false));
-    const e = env({ RECIPIENTS: 'ana@example.com' });
+    // Not at example.com: the emulator's account has that domain verified (DEFAULT_SES_IDENTITIES).
+    const e = env({ RECIPIENTS: 'ana@example.org' });
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
     const deps = stack().deps(e);
 
@@ -179,5 +184,94 @@ describe('the daily digest over the emulators', () => {
 
     expect(report.sent).toBe(1);
     expect(deps.logged.find((l) => l.level === 'warn')?.message).toMatch(/^SES GetAccount failed/);
+  });
+});
+
+describe('the sender check over the emulator (GetEmailIdentity)', () => {
+  beforeEach(() => {
+    vi.stubEnv('AWS_SES_ACCOUNT', sesAccount(true));
+  });
+  afterEach(() => {
+    const { identities } = stack().ses;
+    identities.clear();
+    for (const [name, identity] of Object.entries(DEFAULT_SES_IDENTITIES)) identities.set(name, identity);
+  });
+
+  const emulate = (identities: Record<string, EmulatedIdentity>) => {
+    stack().ses.identities.clear();
+    for (const [name, identity] of Object.entries(identities)) stack().ses.identities.set(name, identity);
+  };
+  async function run(extra: Record<string, string> = {}) {
+    const e = env(extra);
+    await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
+    const deps = stack().deps(e);
+    const report = await runDigest(deps, new Date(Date.now() + 2000));
+    const warnings = deps.logged.filter((l) => l.level === 'warn');
+    return { report, warnings, problems: warnings.map((w) => w.attributes?.problems) };
+  }
+
+  it("says nothing for the deploy guide's setup: domain identity, Easy DKIM, custom MAIL FROM", async () => {
+    const { report, warnings } = await run();
+
+    expect(report.sent).toBe(2);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns once per run when the sender is verified only as an address, and sends', async () => {
+    emulate({ 'digest@example.com': {} });
+
+    const { report, warnings } = await run();
+
+    expect(report.sent).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.attributes?.problems).toEqual([
+      expect.stringContaining('digest@example.com is verified only as an address'),
+      expect.stringContaining('DKIM is NOT_STARTED for example.com'),
+    ]);
+    expect(warnings[0]?.message).toContain('domain identity with Easy DKIM');
+  });
+
+  it('warns while the DKIM records of the domain are not found', async () => {
+    emulate({ 'digest@example.com': {}, 'example.com': { verified: false, dkim: 'PENDING' } });
+
+    const { problems } = await run();
+
+    expect(problems).toEqual([
+      [
+        expect.stringContaining('verified only as an address'),
+        expect.stringContaining('DKIM is PENDING for example.com'),
+      ],
+    ]);
+  });
+
+  it('warns when the domain has no custom MAIL FROM domain', async () => {
+    emulate({ 'example.com': { dkim: 'SUCCESS' } });
+
+    const { problems } = await run();
+
+    expect(problems).toEqual([[expect.stringContaining('example.com has no custom MAIL FROM domain')]]);
+  });
+
+  it('warns that a free-mail sender fails DMARC alignment', async () => {
+    emulate({ 'our.digest@gmail.com': {} });
+
+    const { report, problems } = await run({ SENDER_EMAIL: 'our.digest@gmail.com' });
+
+    expect(report.sent).toBe(2);
+    expect(problems).toEqual([
+      [
+        expect.stringContaining('gmail.com is a free-mail domain'),
+        expect.stringContaining('verified only as an address'),
+        expect.stringContaining('DKIM is NOT_STARTED'),
+      ],
+    ]);
+  });
+
+  it('warns that SES will reject the digests when the sender is no identity at all', async () => {
+    emulate({});
+
+    const { problems } = await run();
+
+    expect(problems).toEqual([[expect.stringContaining('Neither digest@example.com nor example.com')]]);
   });
 });

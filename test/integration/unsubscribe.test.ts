@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../src/aws/clients.js';
 import { createS3Unsubscribes } from '../../src/aws/s3-unsubscribes.js';
 import { loadLinkEndpointConfig } from '../../src/config.js';
 import { fixedSecrets } from '../../src/links/link-secrets.js';
@@ -15,31 +16,46 @@ import {
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { createUnsubscribeHandler } from '../../src/handlers/unsubscribe-handler.js';
+import { unsubscribeToken } from '../../src/links/unsubscribe-token.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
 import { functionUrlEvent } from '../support/digest-events.js';
 import { TEST_BUCKET, TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
 import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
+import { startFaultProxy, type Fault } from '../support/fault-proxy.js';
 
 const env = { RECIPIENTS: 'ana@example.com,bo@example.org', DIGEST_TIME_ZONE: 'UTC', DIGEST_SEND_HOUR: '0' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const stack = useDigestStack();
 
-function unsubscribeHandler() {
-  // Wired as the entry wires it, from LINK_SIGNING_SECRET alone (as in the local stack).
-  const { linkSecrets } = loadLinkEndpointConfig('unsubscribe', {
-    BUCKET: TEST_BUCKET,
-    LINK_SIGNING_SECRET: TEST_SECRET,
-  });
+/** Wired as the entry wires it, from LINK_SIGNING_SECRET alone (as in the local stack). */
+function unsubscribeConfig() {
+  return loadLinkEndpointConfig('unsubscribe', { BUCKET: TEST_BUCKET, LINK_SIGNING_SECRET: TEST_SECRET });
+}
+
+function unsubscribeHandler(s3 = stack().s3) {
   return createUnsubscribeHandler(
     {
-      secrets: fixedSecrets(linkSecrets),
-      unsubscribes: createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/'),
+      secrets: fixedSecrets(unsubscribeConfig().linkSecrets),
+      unsubscribes: createS3Unsubscribes(s3, TEST_BUCKET, 'state/'),
       now: () => new Date(),
     },
     quietLogger(),
   );
 }
+
+/** S3's answer to a conditional write that meets another one in progress on the same key. */
+const conditionalRequestConflict: Fault = {
+  kind: 'respond',
+  label: 's3-409-ConditionalRequestConflict',
+  status: 409,
+  headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'FAULTPROXY' },
+  body:
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ConditionalRequestConflict</Code>' +
+    '<Message>The conditional request cannot succeed due to a conflicting operation against this resource.</Message>' +
+    '<RequestId>FAULTPROXY</RequestId></Error>',
+};
 
 async function tokenFromDigest(address: string): Promise<string> {
   const email = (await stack().ses.emails()).find((m) => m.destination.to.includes(address));
@@ -89,6 +105,40 @@ describe('unsubscribe round trip', () => {
     expect(await createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all()).not.toContain(
       subscriberId('bo@example.org'),
     );
+  });
+
+  it('unsubscribes when the write races another conditional write to the same key (S3 409)', async () => {
+    const proxy = await startFaultProxy({ target: stack().s3Emulator.endpoint });
+    const s3 = createS3Client(
+      { AWS_REGION: LOCAL_REGION, S3_ENDPOINT: proxy.url },
+      {
+        credentials: {
+          accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+          secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+        },
+      },
+    );
+    try {
+      proxy.add({
+        name: 'racing write',
+        method: 'PUT',
+        path: /\/state\/unsubscribed\//,
+        times: 1,
+        fault: conditionalRequestConflict,
+      });
+      const id = subscriberId('gus@example.com');
+      const token = unsubscribeToken(unsubscribeConfig().linkSecrets.current, id);
+
+      const response = await unsubscribeHandler(s3)(functionUrlEvent('POST', token), {} as never);
+
+      expect(proxy.injected('s3-409-ConditionalRequestConflict')).toBe(1);
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('You are unsubscribed');
+      expect(await createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all()).toContain(id);
+    } finally {
+      s3.destroy();
+      await proxy.close();
+    }
   });
 
   describe('over HTTP, as mail clients send it', () => {

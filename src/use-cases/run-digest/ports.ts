@@ -89,12 +89,33 @@ export interface SendingAccount {
   sentLast24Hours: number;
 }
 
+/**
+ * What SES knows about the sender address as an identity of its own and about its domain's identity. SES
+ * sends as the address when either is verified, and DKIM-signs with the domain identity's keys when it has
+ * Easy DKIM, whichever of the two verified it.
+ */
+export interface SenderIdentity {
+  addressVerified: boolean;
+  domainVerified: boolean;
+  /**
+   * DKIM of the identities found: `SUCCESS` when either signs, else the domain's status (or the address's):
+   * `PENDING`, `FAILED`, `TEMPORARY_FAILURE`, `NOT_STARTED`; undefined when neither identity exists.
+   */
+  dkimStatus: string | undefined;
+  /** The custom MAIL FROM domain configured on the domain (or address) identity, if any. */
+  mailFromDomain: string | undefined;
+  /** Its status: `SUCCESS` once SES finds its MX record; `PENDING`, `FAILED`, `TEMPORARY_FAILURE`. */
+  mailFromStatus: string | undefined;
+}
+
 export interface Mailer {
   /** Sends one message to one recipient; throws `MailerError`. */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
   account(): Promise<SendingAccount>;
   /** Whether SES may send to this address from the sandbox (the address or its domain is verified). */
   isVerified(address: string): Promise<boolean>;
+  /** The sender's identities, for the run's deliverability check. */
+  senderIdentity(address: string): Promise<SenderIdentity>;
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { summarySchema } from '../../summary/schema.js';
 import type { StoredSummary } from '../../digest/stored-summary.js';
-import type { SendingAccount, StoredLedgerEntry } from './ports.js';
+import type { SenderIdentity, SendingAccount, StoredLedgerEntry } from './ports.js';
 import { deliver } from './deliver.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
 import { ledgerEntrySchema, ledgerLookbackDate, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
@@ -86,8 +86,9 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
   log.info('Digest run planned', { now: now.toISOString(), subscribers: active.length, due: due.length });
   if (due.length === 0) return report;
 
-  // Only a run that sends needs the account (sandbox, quota, rate).
+  // Only a run that sends needs the account (sandbox, quota, rate) and checks the sender.
   const account = await readAccount(deps);
+  await warnAboutSender(deps);
   await warnAboutSending(deps, account, due);
   const stored = await readSummaries(deps, due, now);
   const intervalMs = sendIntervalMs(account.maxSendRate);
@@ -138,6 +139,121 @@ async function loadSubscribers(deps: DigestDeps): Promise<SubscriberList> {
     });
   }
   return list;
+}
+
+/**
+ * Mailbox providers whose domains anyone can get an address at. Their DMARC records are theirs (Yahoo's and
+ * AOL's say p=reject): a message SES sends with such a From address passes neither SPF nor DKIM for that
+ * domain, so it fails DMARC alignment, which Gmail's and Yahoo's bulk-sender rules require.
+ */
+const FREE_MAIL_DOMAINS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'ymail.com',
+  'rocketmail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'aol.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'gmx.com',
+  'gmx.net',
+  'gmx.de',
+  'web.de',
+  'mail.com',
+  'proton.me',
+  'protonmail.com',
+  'zoho.com',
+  'yandex.com',
+  'yandex.ru',
+  'mail.ru',
+  'qq.com',
+  '163.com',
+]);
+
+/** A free-mail domain, including the national ones of the big providers (yahoo.co.uk, hotmail.fr, ...). */
+function isFreeMailDomain(domain: string): boolean {
+  const name = domain.toLowerCase();
+  return FREE_MAIL_DOMAINS.has(name) || /^(yahoo|hotmail|outlook|live|gmx)\.[a-z.]{2,6}$/.test(name);
+}
+
+const SENDER_SETUP =
+  'Send from a domain you control, verified in SES as a domain identity with Easy DKIM, with a custom MAIL FROM ' +
+  'domain and a DMARC record (docs/operations.md, "The sender domain").';
+
+/**
+ * Once per run that sends: whether mailbox providers will trust the sender. Gmail and Yahoo require bulk
+ * senders to pass DMARC, which needs DKIM (or SPF) aligned with the From domain: a sender verified only as
+ * an address, without DKIM, or at a free-mail domain is delivered to spam or refused, although SES accepts
+ * every message. One warning with every problem found and what to do; it never stops the run.
+ */
+async function warnAboutSender(deps: DigestDeps): Promise<void> {
+  const { log } = deps;
+  const sender = deps.settings.sender;
+  const domain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  const problems: string[] = [];
+  if (isFreeMailDomain(domain)) {
+    problems.push(
+      `The sender's domain ${domain} is a free-mail domain: messages SES sends as it fail DMARC alignment, ` +
+        "so Gmail's and Yahoo's bulk-sender rules send them to spam or reject them.",
+    );
+  }
+  let identity: SenderIdentity | undefined;
+  try {
+    identity = await deps.mailer.senderIdentity(sender);
+  } catch (error: unknown) {
+    log.warn('Could not read the sender identity from SES (GetEmailIdentity); its setup was not checked', {
+      sender,
+      error: errorMessage(error),
+    });
+  }
+  if (identity !== undefined) problems.push(...identityProblems(sender, domain, identity));
+  if (problems.length === 0) return;
+  log.warn(`The sender is not set up for reliable delivery. ${problems.join(' ')} ${SENDER_SETUP}`, {
+    sender,
+    problems,
+    ...(identity !== undefined && {
+      addressVerified: identity.addressVerified,
+      domainVerified: identity.domainVerified,
+      dkimStatus: identity.dkimStatus,
+      mailFromDomain: identity.mailFromDomain,
+      mailFromStatus: identity.mailFromStatus,
+    }),
+  });
+}
+
+function identityProblems(sender: string, domain: string, identity: SenderIdentity): string[] {
+  if (!identity.addressVerified && !identity.domainVerified) {
+    return [
+      `Neither ${sender} nor ${domain} is a verified SES identity in this region: SES will reject every digest.`,
+    ];
+  }
+  const problems: string[] = [];
+  if (!identity.domainVerified) {
+    problems.push(
+      `${sender} is verified only as an address, not its domain ${domain}: messages carry no DKIM signature ` +
+        `of ${domain} and fail DMARC alignment.`,
+    );
+  }
+  if (identity.dkimStatus !== 'SUCCESS') {
+    problems.push(
+      `DKIM is ${identity.dkimStatus ?? 'not set up'} for ${domain}, not SUCCESS: publish the three DKIM CNAME ` +
+        'records SES gives for the domain identity.',
+    );
+  }
+  if (identity.domainVerified && identity.mailFromStatus !== 'SUCCESS') {
+    problems.push(
+      identity.mailFromDomain === undefined
+        ? `${domain} has no custom MAIL FROM domain: SPF passes only for amazonses.com, not aligned with ${domain}.`
+        : `The custom MAIL FROM domain ${identity.mailFromDomain} is ${identity.mailFromStatus ?? 'not verified'}: ` +
+            'publish its MX and SPF TXT records.',
+    );
+  }
+  return problems;
 }
 
 async function warnAboutSending(

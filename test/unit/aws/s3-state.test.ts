@@ -32,6 +32,14 @@ const preconditionFailed = () =>
     $metadata: { httpStatusCode: 412 },
     message: 'At least one of the pre-conditions you specified did not hold',
   });
+/** What S3 answers a conditional write that meets another one on the same key in progress. */
+const conflict = () =>
+  new S3ServiceException({
+    name: 'ConditionalRequestConflict',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 409 },
+    message: 'The conditional request cannot succeed due to a conflicting operation against this resource.',
+  });
 /** Just the part of a streaming body the adapters use. */
 const body = (value: unknown) =>
   ({ transformToString: async () => JSON.stringify(value) }) as unknown as GetObjectCommandOutput['Body'];
@@ -103,5 +111,58 @@ describe('S3 digest state', () => {
 
     expect([first, second]).toEqual([true, false]);
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('a conditional write racing another on the same key (S3 answers 409 ConditionalRequestConflict)', () => {
+  const unsubscribes = () => createS3Unsubscribes(new S3Client({}), 'b', 'state/');
+  const puts = () => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.IfNoneMatch);
+
+  it('records the unsubscribe on the second try when the other write did not create the key', async () => {
+    s3.on(PutObjectCommand).rejectsOnce(conflict()).resolves({ ETag: '"u"' });
+
+    expect(await unsubscribes().add('abc', new Date('2026-11-24T07:00:00Z'))).toBe(true);
+    expect(puts()).toEqual(['*', '*']);
+  });
+
+  it('finds the unsubscribe recorded when the other write created the key (412 on the second try)', async () => {
+    s3.on(PutObjectCommand).rejectsOnce(conflict()).rejects(preconditionFailed());
+
+    expect(await unsubscribes().add('abc', new Date('2026-11-24T07:00:00Z'))).toBe(false);
+    expect(puts()).toEqual(['*', '*']);
+  });
+
+  it('tries only once more: a second 409 is an error', async () => {
+    s3.on(PutObjectCommand).rejects(conflict());
+
+    await expect(unsubscribes().add('abc', new Date('2026-11-24T07:00:00Z'))).rejects.toMatchObject({
+      name: 'ConditionalRequestConflict',
+    });
+    expect(puts()).toEqual(['*', '*']);
+  });
+
+  it('leaves a send claim to the run that won the race instead of failing the subscriber', async () => {
+    s3.on(PutObjectCommand, { IfNoneMatch: '*' }).rejectsOnce(conflict()).rejects(preconditionFailed());
+    s3.on(GetObjectCommand).resolves({
+      Body: body({ claimedAt: '2026-11-24T07:00:00.000Z' }),
+      ETag: '"theirs"',
+    });
+    const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
+
+    expect(await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:00:01Z'))).toBeUndefined();
+    expect(puts()).toEqual(['*', '*']);
+  });
+
+  it('is not tried again for an If-Match takeover: there a 409 means another run took the claim first', async () => {
+    s3.on(PutObjectCommand, { IfNoneMatch: '*' }).rejects(preconditionFailed());
+    s3.on(PutObjectCommand, { IfMatch: '"held"' }).rejects(conflict());
+    s3.on(GetObjectCommand).resolves({
+      Body: body({ claimedAt: '2026-11-24T07:00:00.000Z' }),
+      ETag: '"held"',
+    });
+    const ledger = createS3Ledger(new S3Client({}), 'b', 'state/');
+
+    expect(await ledger.claim('abc', '2026-11-24', new Date('2026-11-24T07:30:00Z'))).toBeUndefined();
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
   });
 });

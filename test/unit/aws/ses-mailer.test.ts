@@ -78,3 +78,102 @@ describe('SendEmail over the SDK', () => {
     expect(requests).toHaveLength(2);
   });
 });
+
+/** A client whose GetEmailIdentity answers from `identities` (SES's JSON), 404 NotFoundException otherwise. */
+function clientWithIdentities(identities: Record<string, Record<string, unknown>>) {
+  const asked: string[] = [];
+  const client = new SESv2Client({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    requestHandler: {
+      async handle(request: { method: string; path: string }) {
+        const name = decodeURIComponent(request.path.replace(/^\/v2\/email\/identities\//, ''));
+        asked.push(name);
+        const identity = identities[name];
+        return {
+          response: {
+            statusCode: identity ? 200 : 404,
+            headers: {
+              'content-type': 'application/json',
+              ...(!identity && { 'x-amzn-errortype': 'NotFoundException' }),
+            },
+            body: Readable.from([
+              Buffer.from(JSON.stringify(identity ?? { message: `Email identity ${name} does not exist.` })),
+            ]),
+          },
+        };
+      },
+    },
+  });
+  return { client, asked };
+}
+
+const domainIdentity = (dkim: string, mailFrom?: { domain: string; status: string }) => ({
+  IdentityType: 'DOMAIN',
+  VerifiedForSendingStatus: dkim === 'SUCCESS',
+  DkimAttributes: { SigningEnabled: true, Status: dkim },
+  MailFromAttributes: {
+    BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+    ...(mailFrom && { MailFromDomain: mailFrom.domain, MailFromDomainStatus: mailFrom.status }),
+  },
+});
+const addressIdentity = {
+  IdentityType: 'EMAIL_ADDRESS',
+  VerifiedForSendingStatus: true,
+  DkimAttributes: { SigningEnabled: false, Status: 'NOT_STARTED' },
+};
+
+describe('the sender identity, read with GetEmailIdentity for the address and for its domain', () => {
+  it('reports a domain identity with Easy DKIM and a custom MAIL FROM, as the deploy guide sets it up', async () => {
+    const { client, asked } = clientWithIdentities({
+      'example.com': domainIdentity('SUCCESS', { domain: 'mail.example.com', status: 'SUCCESS' }),
+    });
+
+    expect(await createSesMailer(client).senderIdentity?.('digest@example.com')).toEqual({
+      addressVerified: false,
+      domainVerified: true,
+      dkimStatus: 'SUCCESS',
+      mailFromDomain: 'mail.example.com',
+      mailFromStatus: 'SUCCESS',
+    });
+    expect(asked.sort()).toEqual(['digest@example.com', 'example.com']);
+  });
+
+  it('reports an address verified on its own, without its domain or DKIM', async () => {
+    const { client } = clientWithIdentities({ 'digest@example.com': addressIdentity });
+
+    expect(await createSesMailer(client).senderIdentity?.('digest@example.com')).toEqual({
+      addressVerified: true,
+      domainVerified: false,
+      dkimStatus: 'NOT_STARTED',
+      mailFromDomain: undefined,
+      mailFromStatus: undefined,
+    });
+  });
+
+  it("reports the domain's DKIM status while its CNAME records are not found", async () => {
+    const { client } = clientWithIdentities({
+      'digest@example.com': addressIdentity,
+      'example.com': domainIdentity('PENDING', { domain: 'mail.example.com', status: 'PENDING' }),
+    });
+
+    expect(await createSesMailer(client).senderIdentity?.('digest@example.com')).toMatchObject({
+      addressVerified: true,
+      domainVerified: false,
+      dkimStatus: 'PENDING',
+      mailFromStatus: 'PENDING',
+    });
+  });
+
+  it('reports neither when SES knows neither identity (404 NotFoundException)', async () => {
+    const { client } = clientWithIdentities({});
+
+    expect(await createSesMailer(client).senderIdentity?.('digest@example.com')).toEqual({
+      addressVerified: false,
+      domainVerified: false,
+      dkimStatus: undefined,
+      mailFromDomain: undefined,
+      mailFromStatus: undefined,
+    });
+  });
+});

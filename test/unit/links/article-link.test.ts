@@ -2,10 +2,16 @@
  * The article-link endpoint over a mocked S3 client (the adapter presigns for real, offline): a genuine
  * token is redirected to a URL presigned at click time for a few minutes; everything else gets a page.
  */
-import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NotFound,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createS3OriginalLinks } from '../../../src/aws/s3-presigner.js';
+import { createS3OriginalLinks, OriginalAccessDeniedError } from '../../../src/aws/s3-presigner.js';
 import {
   articleLinkToken,
   readArticleLinkToken,
@@ -33,6 +39,10 @@ afterAll(() => {
 });
 afterEach(() => s3Mock.reset());
 
+/** A HEAD refused: no body, so only the status (the SDK names such an error `Unknown`). */
+const forbidden = () =>
+  new S3ServiceException({ name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+
 /** Flips one character of the signature (the last one carries padding bits, so not that one). */
 const tamper = (token: string) => {
   const at = token.length - 2;
@@ -53,10 +63,12 @@ function endpoint(secrets: LinkSecretSource = fixedSecrets(SECRET)) {
   };
   const logger = quietLogger();
   const info = vi.spyOn(logger, 'info');
+  const error = vi.spyOn(logger, 'error');
   const handler = createArticleLinkHandler(deps, logger);
   return {
     call: (method: string, token?: string) => handler(functionUrlEvent(method, token), {} as never),
     info,
+    error,
   };
 }
 
@@ -245,17 +257,48 @@ describe('the article-link endpoint', () => {
     expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(1);
   });
 
-  it('fails loudly (a Lambda error, alarmed) when S3 fails for another reason', async () => {
-    s3Mock.on(HeadObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
+  it('answers 404 when S3 refuses the HEAD with 403 and the listing shows the original is gone', async () => {
+    // What S3 answers for a missing key when it does not count the prefix-scoped ListBucket grant.
+    s3Mock.on(HeadObjectCommand).rejects(forbidden());
+    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${ref.key}.bak` }] });
+    const { call } = endpoint();
+
+    const gone = await call('GET', articleLinkToken(SECRET, ref, LATER));
+
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).toContain('no longer available');
+    expect(s3Mock.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([
+      { Bucket: BUCKET, Prefix: ref.key, MaxKeys: 1 },
+    ]);
+  });
+
+  it('fails loudly (a Lambda error, alarmed, logged) when S3 refuses the HEAD of an original that is there', async () => {
+    s3Mock.on(HeadObjectCommand).rejects(forbidden());
+    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: ref.key }] });
+    const { call, error } = endpoint();
+
+    await expect(call('GET', articleLinkToken(SECRET, ref, LATER))).rejects.toThrow(
+      OriginalAccessDeniedError,
+    );
+    expect(error).toHaveBeenCalledWith(
+      'Article link request failed',
+      expect.objectContaining({
+        errorName: 'OriginalAccessDeniedError',
+        error: expect.stringContaining(`s3://${BUCKET}/${ref.key}`),
       }),
     );
+  });
+
+  it('fails loudly when S3 fails for another reason', async () => {
+    s3Mock
+      .on(HeadObjectCommand)
+      .rejects(
+        new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } }),
+      );
     const { call } = endpoint();
 
     await expect(call('GET', articleLinkToken(SECRET, ref, LATER))).rejects.toThrow(S3ServiceException);
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
   });
 
   it('allows only GET and HEAD', async () => {

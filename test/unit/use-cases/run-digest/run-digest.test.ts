@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readArticleLinkToken } from '../../../../src/links/article-link.js';
 import { runDigest } from '../../../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../../../src/digest/subscribers.js';
-import { MailerError } from '../../../../src/use-cases/run-digest/ports.js';
+import { MailerError, type SenderIdentity } from '../../../../src/use-cases/run-digest/ports.js';
 import {
   fakeLinkSigner,
   capturingMailer,
@@ -369,6 +369,151 @@ describe('a digest run', () => {
     ]);
     expect(warnings(broken.log)[0]?.message).toMatch(/^SES GetAccount failed/);
     expect(report.sent).toBe(1);
+  });
+
+  describe('checks the sender once per run that sends, warns with what to do, and still sends', () => {
+    const WELL_SET_UP: SenderIdentity = {
+      addressVerified: false,
+      domainVerified: true,
+      dkimStatus: 'SUCCESS',
+      mailFromDomain: 'mail.example.com',
+      mailFromStatus: 'SUCCESS',
+    };
+    async function run(identity: SenderIdentity | Error | undefined, sender = 'digest@example.com') {
+      const asked: string[] = [];
+      const mailer = capturingMailer();
+      const { deps, log } = memoryDeps({
+        document: everyone(['ana@example.com', 'bo@example.org']),
+        objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+        settings: { ...TEST_SETTINGS, sender },
+        mailer:
+          identity === undefined
+            ? mailer
+            : {
+                ...mailer,
+                senderIdentity: async (address) => {
+                  asked.push(address);
+                  if (identity instanceof Error) throw identity;
+                  return identity;
+                },
+              },
+      });
+      const report = await runDigest(deps, SEVEN);
+      const warnings = log.logged.filter((l) => l.level === 'warn');
+      return { report, warnings, asked, sent: mailer.sent };
+    }
+
+    it('says nothing about a domain identity with Easy DKIM and a custom MAIL FROM', async () => {
+      const { warnings, asked, report } = await run(WELL_SET_UP);
+
+      expect(warnings).toEqual([]);
+      expect(asked).toEqual(['digest@example.com']);
+      expect(report.sent).toBe(2);
+    });
+
+    it('warns once, for two recipients, when the sender is verified only as an address', async () => {
+      const { warnings, report } = await run({
+        ...WELL_SET_UP,
+        addressVerified: true,
+        domainVerified: false,
+        dkimStatus: 'NOT_STARTED',
+        mailFromDomain: undefined,
+        mailFromStatus: undefined,
+      });
+
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.message).toMatch(/^The sender is not set up for reliable delivery/);
+      expect(warnings[0]?.message).toContain('digest@example.com is verified only as an address');
+      expect(warnings[0]?.message).toContain('DKIM is NOT_STARTED');
+      expect(warnings[0]?.message).toContain('domain identity with Easy DKIM');
+      expect(warnings[0]?.message).toContain('custom MAIL FROM');
+      expect(warnings[0]?.message).toContain('DMARC record');
+      expect(warnings[0]?.attributes).toMatchObject({ sender: 'digest@example.com', domainVerified: false });
+      expect(report.sent).toBe(2);
+    });
+
+    it('warns when DKIM of the domain identity is not SUCCESS', async () => {
+      const { warnings } = await run({ ...WELL_SET_UP, dkimStatus: 'TEMPORARY_FAILURE' });
+
+      expect(warnings.map((w) => w.attributes?.problems)).toEqual([
+        [
+          expect.stringMatching(
+            /^DKIM is TEMPORARY_FAILURE for example\.com, not SUCCESS: publish the three DKIM CNAME/,
+          ),
+        ],
+      ]);
+    });
+
+    it('warns when the domain has no custom MAIL FROM domain, or its MX is not found', async () => {
+      const none = await run({ ...WELL_SET_UP, mailFromDomain: undefined, mailFromStatus: undefined });
+      const pending = await run({ ...WELL_SET_UP, mailFromStatus: 'PENDING' });
+
+      expect(none.warnings.map((w) => w.attributes?.problems)).toEqual([
+        [expect.stringContaining('example.com has no custom MAIL FROM domain')],
+      ]);
+      expect(pending.warnings.map((w) => w.attributes?.problems)).toEqual([
+        [expect.stringContaining('The custom MAIL FROM domain mail.example.com is PENDING')],
+      ]);
+    });
+
+    it('warns that a free-mail sender fails DMARC alignment, even with no identity to read', async () => {
+      const gmail = await run(
+        { ...WELL_SET_UP, addressVerified: true, domainVerified: false, dkimStatus: 'NOT_STARTED' },
+        'our.digest@gmail.com',
+      );
+      const yahoo = await run(undefined, 'Digest@Yahoo.co.uk');
+
+      expect(gmail.warnings).toHaveLength(1);
+      expect(gmail.warnings[0]?.message).toContain(
+        "The sender's domain gmail.com is a free-mail domain: messages SES sends as it fail DMARC alignment",
+      );
+      expect(yahoo.warnings.map((w) => w.attributes?.problems)).toEqual([
+        [expect.stringContaining('yahoo.co.uk is a free-mail domain')],
+      ]);
+      expect(gmail.report.sent + yahoo.report.sent).toBe(4);
+    });
+
+    it('warns that SES will reject everything when neither the address nor its domain is verified', async () => {
+      const { warnings, report } = await run({
+        addressVerified: false,
+        domainVerified: false,
+        dkimStatus: undefined,
+        mailFromDomain: undefined,
+        mailFromStatus: undefined,
+      });
+
+      expect(warnings.map((w) => w.attributes?.problems)).toEqual([
+        [expect.stringContaining('Neither digest@example.com nor example.com is a verified SES identity')],
+      ]);
+      expect(report.sent).toBe(2);
+    });
+
+    it('warns that it could not check when GetEmailIdentity fails, and sends', async () => {
+      const { warnings, report } = await run(new Error('AccessDeniedException'));
+
+      expect(warnings.map((w) => w.message)).toEqual([
+        expect.stringMatching(/^Could not read the sender identity from SES/),
+      ]);
+      expect(report.sent).toBe(2);
+    });
+
+    it('does not check when nobody is due', async () => {
+      const asked: string[] = [];
+      const { deps } = memoryDeps({
+        document: everyone(['ana@example.com']),
+        mailer: {
+          ...capturingMailer(),
+          senderIdentity: async (address) => {
+            asked.push(address);
+            return WELL_SET_UP;
+          },
+        },
+      });
+
+      await runDigest(deps, hoursBefore(1));
+
+      expect(asked).toEqual([]);
+    });
   });
 
   it('counts a digest as sent and logs loudly when the ledger cannot be written afterwards', async () => {
