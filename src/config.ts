@@ -236,3 +236,12 @@ export async function loadWithSecrets<C>(
 ): Promise<C> {
   return load(await resolve(env));
 }
+
+/**
+ * What the logger and metrics emitter need, read before any function loads the rest of its configuration:
+ * the metrics namespace and the `stage` dimension (serverless.yml sets both per stage; `local` otherwise).
+ */
+export function loadObservabilityConfig(env: Env = process.env): { namespace?: string; stage: string } {
+  const namespace = emptyToUndefined(env.POWERTOOLS_METRICS_NAMESPACE);
+  return { ...(namespace !== undefined && { namespace }), stage: emptyToUndefined(env.STAGE) ?? 'local' };
+}

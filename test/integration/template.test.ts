@@ -9,22 +9,26 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withLinkSigningSecrets } from '../../src/aws/secret.js';
 import {
   linkSecretsFor,
   loadDigestConfig,
-  loadSummarizeConfig,
   loadLinkEndpointConfig,
+  loadObservabilityConfig,
+  loadSummarizeConfig,
 } from '../../src/config.js';
 import {
   LOCAL_BUCKET,
   LOCAL_RECIPIENTS,
+  LOCAL_SENDER,
   startLocalStack,
   type LocalStack,
 } from '../../src/local/local-stack.js';
 import { LOCAL_REGION } from '../../src/local/emulators.js';
+import { createMetrics } from '../../src/observability.js';
 import {
   LOCAL_ACCOUNT_ID,
   allows,
@@ -32,6 +36,7 @@ import {
   recordAwsCalls,
   s3Call,
   sesCall,
+  sesCalls,
   type AwsCall,
 } from '../support/deploy-iam.js';
 import {
@@ -91,10 +96,10 @@ afterAll(async () => {
 });
 
 /**
- * The `functions` block as `serverless print` resolves it with the given parameters (offline, like
- * `packageService`, but without building: a few seconds).
+ * One part of the service (`--path`, e.g. `functions`; '' for all of it) as `serverless print` resolves it
+ * with the given options (offline, like `packageService`, but without building: a few seconds).
  */
-async function printFunctions(args: string[]): Promise<Record<string, { reservedConcurrency?: number }>> {
+async function print(path: string, args: string[]): Promise<unknown> {
   const home = await mkdtemp(join(tmpdir(), 'sls-home-'));
   try {
     const env: NodeJS.ProcessEnv = Object.fromEntries(
@@ -108,16 +113,19 @@ async function printFunctions(args: string[]): Promise<Record<string, { reserved
         'print',
         '--format',
         'json',
-        '--path',
-        'functions',
+        ...(path === '' ? [] : ['--path', path]),
         ...args,
       ],
       { cwd: REPO_ROOT, env, timeout: 60_000 },
     );
-    return JSON.parse(stdout) as Record<string, { reservedConcurrency?: number }>;
+    return JSON.parse(stdout) as unknown;
   } finally {
     await rm(home, { recursive: true, force: true });
   }
+}
+
+async function printFunctions(args: string[]): Promise<Record<string, { reservedConcurrency?: number }>> {
+  return (await print('functions', args)) as Record<string, { reservedConcurrency?: number }>;
 }
 
 function props(id: string, type: string): Record<string, CfnValue> {
@@ -135,9 +143,11 @@ function isRecord(value: CfnValue | undefined): value is Record<string, CfnValue
 }
 
 describe('the functions', () => {
-  it.each(Object.entries(FUNCTIONS))('%s runs Node.js 22 on arm64 with JSON logs', (name, id) => {
+  // nodejs24.x: AWS no longer creates functions on nodejs20.x, and nodejs22.x leaves standard support on
+  // 2027-04-30. The bundle still targets node20, so the same code runs on the local Node 20.
+  it.each(Object.entries(FUNCTIONS))('%s runs Node.js 24 on arm64 with JSON logs', (name, id) => {
     const fn = props(id, 'AWS::Lambda::Function');
-    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Runtime).toBe('nodejs24.x');
     expect(fn.Architectures).toEqual(['arm64']);
     expect(fn.Handler).toBe(`src/handlers/${HANDLER_FILES[name as keyof typeof FUNCTIONS]}.main`);
     expect(fn.LoggingConfig).toEqual({ LogFormat: 'JSON' });
@@ -169,21 +179,40 @@ describe('the functions', () => {
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
-  it('lets only one digest run at a time', () => {
-    expect(props('DigestLambdaFunction', 'AWS::Lambda::Function').ReservedConcurrentExecutions).toBe(1);
-    expect(
-      props('SummarizeLambdaFunction', 'AWS::Lambda::Function').ReservedConcurrentExecutions,
-    ).toBeUndefined();
-  });
-
-  it('caps the public functions only when asked (a reservation fails the deploy on a new account)', async () => {
-    for (const id of [FUNCTIONS.unsubscribe, FUNCTIONS.articleLink]) {
+  // Lambda refuses a reservation that leaves the account less than 100 unreserved concurrent executions,
+  // and new accounts start with a quota of 10: any reservation fails their first deploy.
+  it('reserves no concurrency for any function by default, so the first deploy works on a new account', () => {
+    for (const id of Object.values(FUNCTIONS)) {
       expect(props(id, 'AWS::Lambda::Function').ReservedConcurrentExecutions, id).toBeUndefined();
     }
-    const capped = await printFunctions(['--param=linkFunctionConcurrency=5']);
-    expect(
-      Object.fromEntries(Object.entries(capped).map(([name, fn]) => [name, fn.reservedConcurrency ?? null])),
-    ).toEqual({ summarize: null, digest: 1, unsubscribe: 5, articleLink: 5 });
+  });
+
+  const reservations = async (params: string[]) =>
+    Object.fromEntries(
+      Object.entries(await printFunctions(params)).map(([name, fn]) => [
+        name,
+        fn.reservedConcurrency ?? null,
+      ]),
+    );
+
+  it('caps the public functions only when asked', async () => {
+    expect(await reservations(['--param=linkFunctionConcurrency=5'])).toEqual({
+      summarize: null,
+      digest: null,
+      unsubscribe: 5,
+      articleLink: 5,
+    });
+  }, 60_000);
+
+  // The S3 send claims already keep overlapping runs from sending twice (docs/digest.md): one run at a time
+  // is only an optimization, for accounts with concurrency to spare.
+  it('reserves concurrency for the digest only when asked', async () => {
+    expect(await reservations(['--param=digestConcurrency=1'])).toEqual({
+      summarize: null,
+      digest: 1,
+      unsubscribe: null,
+      articleLink: null,
+    });
   }, 60_000);
 
   it('packages one minified, fully bundled zip with a source map per function', () => {
@@ -216,6 +245,16 @@ describe('the functions', () => {
       expect(map.sources).toContainEqual(expect.stringMatching(new RegExp(`src/handlers/${name}\\.ts$`)));
     },
   );
+});
+
+describe('the stage name', () => {
+  // It is part of the bucket name, article-digest-<stage>-<account>-<region>: S3 takes only lowercase
+  // letters, digits and hyphens there, and 63 characters in all (20 for the stage with the longest region).
+  it('stops packaging with a clear message before anything is built when S3 could not name the bucket', async () => {
+    await expect(packageService(['--stage', 'Bad_Stage'])).rejects.toThrow(
+      /Stage "Bad_Stage" cannot be used: a stage name must be 1-20 lowercase letters, digits and hyphens/,
+    );
+  }, 60_000);
 });
 
 describe('the bucket', () => {
@@ -351,7 +390,13 @@ describe('least privilege', () => {
       ['secretsmanager:GetSecretValue'],
       secrets.map((id) => `Ref(${id})`),
     );
-  const senderIdentities = [`${SES}:identity/${SENDER}`, `${SES}:identity/news.example.org`];
+  /** The statement that lets the digest send: any identity of its region, only as the configured sender. */
+  const sendAsSender = allow(
+    'SendAsTheConfiguredSender',
+    ['ses:SendEmail'],
+    [`${SES}:configuration-set/\${SesConfigurationSet}`, `${SES}:identity/*`],
+    { StringEquals: { 'ses:FromAddress': SENDER } },
+  );
 
   it('gives each function its own role and creates no shared default role', () => {
     const roles = Object.values(FUNCTIONS).map((id) => render(props(id, 'AWS::Lambda::Function').Role));
@@ -403,17 +448,56 @@ describe('least privilege', () => {
         [object('state/claims/*'), object('state/ledger/*'), object('state/send-failures/*')],
       ),
       allow('ReleaseSendClaims', ['s3:DeleteObject'], [object('state/claims/*')]),
-      allow(
-        'SendAsTheConfiguredIdentity',
-        ['ses:SendEmail'],
-        [`${SES}:configuration-set/\${SesConfigurationSet}`, ...senderIdentities],
-      ),
+      sendAsSender,
       // Read-only, on every identity: in the sandbox the recipients (any address) are checked.
       allow('CheckRecipientVerification', ['ses:GetEmailIdentity'], [`${SES}:identity/*`]),
       allow('ReadSendingQuota', ['ses:GetAccount'], ['*']),
       readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'UnsubscribeSecret']),
       deadLetter,
     ]);
+  });
+
+  // SES authorizes SendEmail against the identity it sends from, the configuration set, and in the sandbox
+  // (where every account starts) each recipient's identity: a grant on the sender's identity alone gets
+  // AccessDenied for verified recipients. So every identity of the region, on condition of the From address.
+  it('digest may send to any identity in its region, but only from the configured sender', () => {
+    const statement = roleStatements(template, 'DigestRole').find((s) => s.Action.includes('ses:SendEmail'));
+    expect(statement).toEqual(sendAsSender);
+    // The condition names exactly the address the function sends from.
+    expect(environmentOf('DigestLambdaFunction').SENDER_EMAIL).toBe(SENDER);
+
+    const region = 'eu-west-1';
+    const deployed = (text: string) =>
+      text
+        .replaceAll('${AWS::Partition}', 'aws')
+        .replaceAll('${AWS::Region}', region)
+        .replaceAll('${AWS::AccountId}', LOCAL_ACCOUNT_ID)
+        .replaceAll('${SesConfigurationSet}', 'article-digest-dev');
+    const send = (from: string, to: string[], inRegion = region) =>
+      sesCalls(
+        'POST',
+        '/v2/email/outbound-emails',
+        inRegion,
+        JSON.stringify({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: to },
+          ConfigurationSetName: 'article-digest-dev',
+        }),
+      );
+    const denied = (calls: AwsCall[]) => deniedCalls([sendAsSender], calls, deployed);
+    const sandboxSend = send(SENDER, ['verified.reader@example.net', 'other@elsewhere.example']);
+
+    // The sender's identity, both recipients' identities and the configuration set: all four allowed.
+    expect(sandboxSend.map((c) => c.resource)).toHaveLength(4);
+    expect(denied(sandboxSend)).toEqual([]);
+    expect(denied(send(`Digest <${SENDER}>`, ['reader@example.net']))).toEqual([]);
+    // Any other From address, even in the sender's own domain, and any other region: nothing.
+    for (const calls of [
+      send('someone@news.example.org', ['reader@example.net']),
+      send(SENDER, ['reader@example.net'], 'us-west-2'),
+    ]) {
+      expect(denied(calls)).toHaveLength(calls.length);
+    }
   });
 
   it('unsubscribe only records unsubscribes and reads its signing secret', () => {
@@ -545,6 +629,60 @@ describe('failed invocations', () => {
     });
   });
 
+  // A digest SES refused, or one a run had no time left to send, is a subscriber without their mail: the
+  // run itself succeeds, so no Errors alarm sees it. One in an hour (one run) is enough to look.
+  it('alarms on any digest that could not be sent, counted for this stage only', () => {
+    const alarm = props('DigestsFailedAlarm', 'AWS::CloudWatch::Alarm');
+    expect(alarm).toEqual({
+      AlarmName: 'article-digest-dev-digests-failed',
+      AlarmDescription: expect.any(String),
+      Namespace: 'article-digest',
+      MetricName: 'DigestsFailed',
+      Dimensions: [
+        { Name: 'service', Value: 'article-digest' },
+        { Name: 'stage', Value: 'dev' },
+      ],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+      OKActions: [{ Ref: 'AlarmTopic' }],
+    });
+
+    // CloudWatch matches a metric only on its exact namespace and full set of dimensions: the digest
+    // function, with the environment the template gives it, must emit exactly those.
+    const environment = Object.fromEntries(
+      Object.entries(environmentOf('DigestLambdaFunction')).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+    const emitter = createMetrics(loadObservabilityConfig(environment));
+    emitter.addMetric('DigestsFailed', MetricUnit.Count, 1);
+    const emf = emitter.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
+    };
+    const [directive] = emf._aws.CloudWatchMetrics;
+    const dimensions = asArray(alarm.Dimensions).filter(isRecord);
+    expect(directive?.Namespace).toBe(alarm.Namespace);
+    expect(directive?.Dimensions).toEqual([dimensions.map((d) => d.Name)]);
+    expect(dimensions.map((d) => emf[String(d.Name)])).toEqual(dimensions.map((d) => d.Value));
+  });
+
+  it('gives each stage its own metrics and alarm (dev and prod no longer add up)', async () => {
+    const prod = (await print('', ['--stage', 'prod'])) as {
+      provider: { environment: Record<string, unknown> };
+      resources: { Resources: Record<string, { Properties: { Dimensions: unknown } }> };
+    };
+    expect(prod.provider.environment.STAGE).toBe('prod');
+    expect(prod.resources.Resources.DigestsFailedAlarm?.Properties.Dimensions).toEqual([
+      { Name: 'service', Value: 'article-digest' },
+      { Name: 'stage', Value: 'prod' },
+    ]);
+  }, 60_000);
+
   it('mails alarms to the configured address', () => {
     const subscription = resource(template, 'AlarmEmailSubscription', 'AWS::SNS::Subscription');
     expect(subscription.Condition).toBe('HasAlarmEmail');
@@ -629,6 +767,8 @@ describe('the environment', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',
       'NODE_OPTIONS',
+      // The metrics' stage dimension, read by src/observability.ts.
+      'STAGE',
       'UNSUBSCRIBE_SIGNING_SECRET_ID',
       'ARTICLE_LINK_SIGNING_SECRET_ID',
     ]);
@@ -639,11 +779,12 @@ describe('the environment', () => {
     }
   });
 
-  it('sets the Powertools service and metrics namespace on every function', () => {
+  it('sets the Powertools service, the metrics namespace and the stage on every function', () => {
     for (const id of Object.values(FUNCTIONS)) {
       expect(environmentOf(id)).toMatchObject({
         POWERTOOLS_SERVICE_NAME: 'article-digest',
         POWERTOOLS_METRICS_NAMESPACE: 'article-digest',
+        STAGE: 'dev',
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
@@ -735,6 +876,20 @@ describe('the environment', () => {
     expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
     expect(text).not.toMatch(/resolve:(ssm-secure|secretsmanager)/);
   });
+
+  // `serverless remove` (or a replacement) would otherwise delete the keys, and with them every link in mail
+  // already sent. DeletionPolicy and UpdateReplacePolicy are attributes, not properties: adding them does not
+  // update the secret.
+  it.each(['UnsubscribeSecret', 'ArticleLinkSecret'])(
+    'keeps %s when the stack is removed or the secret replaced',
+    (id) => {
+      const secret = resource(template, id, 'AWS::SecretsManager::Secret');
+      expect({ deletion: secret.DeletionPolicy, replace: secret.UpdateReplacePolicy }).toEqual({
+        deletion: 'Retain',
+        replace: 'Retain',
+      });
+    },
+  );
 
   it('leaves the first signing secret exactly as deployed: any change to it could regenerate its value', () => {
     // Its value signed every link before keys were per purpose; unsubscribe links from then never expire.
@@ -850,9 +1005,10 @@ describe('the roles allow every call the functions make (local stack, requests r
   let scratch: string | undefined;
   let stopRecording = () => {};
 
-  /** The template's ARNs as the local stack spells them. */
+  /** The template's ARNs and condition values as the local stack spells them. */
   const resolve = (arn: string) =>
     arn
+      .replaceAll(SENDER, LOCAL_SENDER)
       .replaceAll('${AWS::Partition}', 'aws')
       .replaceAll('article-digest-dev-${AWS::AccountId}-${AWS::Region}', LOCAL_BUCKET)
       .replaceAll('${AWS::Region}', LOCAL_REGION)
@@ -939,9 +1095,11 @@ describe('the roles allow every call the functions make (local stack, requests r
     const under = (prefix: string) => `arn:aws:s3:::${LOCAL_BUCKET}/${prefix}`;
     expect(made('summarize', 's3:PutObject', under('summaries/'))).toBe(true);
     expect(made('summarize', 's3:PutObject', under('failures/'))).toBe(true);
-    expect(made('digest', 'ses:SendEmail', '')).toBe(true);
     // The sandbox path: each recipient's address and then its domain.
     const identity = (name: string) => `arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:identity/${name}`;
+    // A send is authorized against the sender's identity and, in the sandbox, the recipient's.
+    expect(made('digest', 'ses:SendEmail', identity(LOCAL_SENDER))).toBe(true);
+    expect(made('digest', 'ses:SendEmail', identity(LOCAL_RECIPIENTS[0]!))).toBe(true);
     expect(made('digest', 'ses:GetEmailIdentity', identity(LOCAL_RECIPIENTS[0]!))).toBe(true);
     expect(made('digest', 'ses:GetEmailIdentity', identity('example.com'))).toBe(true);
     expect(made('digest', 's3:PutObject', under('state/ledger/'))).toBe(true);

@@ -1,12 +1,12 @@
 /**
  * Checks the roles in the packaged template against what the code really does: every HTTP request the AWS
- * SDK makes to the local S3 and SES emulators is recorded (node:http diagnostics channel, so no code is
- * changed or mocked), turned into the IAM action and resource AWS would authorize, and evaluated against a
- * role's statements with the same matching rules IAM applies to them (wildcards, `StringLike` on
- * `s3:prefix`).
+ * SDK makes to the local S3 and SES emulators is recorded (node:http diagnostics channel, plus the body of
+ * each SES request, so no code of the service is changed or mocked), turned into the IAM actions and
+ * resources AWS would authorize, and evaluated against a role's statements with the same matching rules IAM
+ * applies to them (wildcards, `StringLike` and `StringEquals` on the request's condition keys).
  */
 import dc from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
+import { ClientRequest } from 'node:http';
 import type { Statement } from './deploy-template.js';
 
 /** The account id SES ARNs of recorded calls carry (the emulators have none); resolve the template's to it. */
@@ -23,22 +23,64 @@ export interface AwsCall {
   request: string;
 }
 
-/** Passes each SDK request to the given emulator endpoints to `onCall`, as an IAM call; returns `stop`. */
+/** Passes each SDK request to the given emulator endpoints to `onCall`, as IAM calls; returns `stop`. */
 export function recordAwsCalls(
   endpoints: { s3: string; ses: string },
   onCall: (call: AwsCall) => void,
 ): () => void {
   const s3Host = new URL(endpoints.s3).host;
   const sesHost = new URL(endpoints.ses).host;
+  const hostOf = (request: ClientRequest) => String(request.getHeader('host') ?? '');
+  // SendEmail names its sender and recipients in the body, which is written before the channel below fires.
+  const bodies = captureRequestBodies((request) => hostOf(request) === sesHost);
   const onRequest = (message: unknown) => {
     const { request } = message as { request: ClientRequest };
-    const host = String(request.getHeader('host') ?? '');
+    const host = hostOf(request);
     if (host === s3Host) onCall(s3Call(request.method, request.path));
-    const ses = host === sesHost ? sesCall(request.method, request.path, signingRegion(request)) : undefined;
-    if (ses) onCall(ses);
+    if (host === sesHost) {
+      const calls = sesCalls(request.method, request.path, signingRegion(request), bodies.of(request));
+      for (const call of calls) onCall(call);
+    }
   };
   dc.subscribe('http.client.request.start', onRequest);
-  return () => dc.unsubscribe('http.client.request.start', onRequest);
+  return () => {
+    dc.unsubscribe('http.client.request.start', onRequest);
+    bodies.stop();
+  };
+}
+
+/**
+ * Keeps the body of each outgoing request `wanted` selects, by wrapping `write` and `end` of
+ * `http.ClientRequest` until `stop` (the SDK ends a JSON request with its whole body). Node publishes
+ * `http.client.request.start` once the request has been ended, so the body is complete by then.
+ */
+function captureRequestBodies(wanted: (request: ClientRequest) => boolean): {
+  of: (request: ClientRequest) => string;
+  stop: () => void;
+} {
+  const chunks = new WeakMap<ClientRequest, Buffer[]>();
+  const keep = (request: ClientRequest, chunk: unknown) => {
+    if (!(typeof chunk === 'string' || chunk instanceof Uint8Array) || !wanted(request)) return;
+    chunks.set(request, [...(chunks.get(request) ?? []), Buffer.from(chunk)]);
+  };
+  const proto = ClientRequest.prototype;
+  const { write, end } = proto;
+  proto.write = function (this: ClientRequest, ...args: unknown[]) {
+    keep(this, args[0]);
+    return Reflect.apply(write, this, args) as boolean;
+  } as typeof write;
+  proto.end = function (this: ClientRequest, ...args: unknown[]) {
+    keep(this, args[0]);
+    return Reflect.apply(end, this, args) as ClientRequest;
+  } as typeof end;
+  return {
+    of: (request) => Buffer.concat(chunks.get(request) ?? []).toString('utf8'),
+    // Both are inherited from OutgoingMessage: removing the wrappers restores them.
+    stop: () => {
+      Reflect.deleteProperty(proto, 'write');
+      Reflect.deleteProperty(proto, 'end');
+    },
+  };
 }
 
 /** A path-style S3 request as the IAM action and resource it needs. */
@@ -75,26 +117,63 @@ function signingRegion(request: ClientRequest): string {
   return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(authorization)?.[1] ?? 'us-east-1';
 }
 
+interface SendEmailBody {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
+  ConfigurationSetName?: string;
+}
+
 /**
- * An SES v2 REST request as the IAM action it needs. GetEmailIdentity names its identity in the path, so
- * its ARN is checked like an S3 resource; SendEmail's identities are in the body (their resources are
- * pinned by the template tests) and GetAccount has no resource, so those two are matched on the action.
+ * An SES v2 REST request as the IAM calls AWS authorizes for it. GetEmailIdentity names its identity in the
+ * path. SendEmail is authorized against every resource it uses, each with the request's `ses:FromAddress`:
+ * the identity it sends from, the configuration set it names, and, while the account is in the SES sandbox,
+ * each recipient's identity too (the known `AccessDenied` on a verified recipient's ARN). Recipients are
+ * always included here: a role has to cover the sandbox, where every new account starts. GetAccount has no
+ * resource type (`*`).
  */
-export function sesCall(method: string, path: string, region = 'us-east-1'): AwsCall | undefined {
+export function sesCalls(method: string, path: string, region = 'us-east-1', body = ''): AwsCall[] {
   const request = `${method} ${path}`;
-  const identity = (m: RegExpExecArray) =>
-    `arn:aws:ses:${region}:${LOCAL_ACCOUNT_ID}:identity/${decodeURIComponent(m[1] ?? '')}`;
-  const route: [RegExp, string, (m: RegExpExecArray) => string][] = [
-    [/^POST \/v2\/email\/outbound-emails/, 'ses:SendEmail', () => '*'],
-    [/^GET \/v2\/email\/account/, 'ses:GetAccount', () => '*'],
-    [/^GET \/v2\/email\/identities\/([^/?]+)/, 'ses:GetEmailIdentity', identity],
-  ];
-  for (const [pattern, action, identity] of route) {
-    const match = pattern.exec(request);
-    if (match) return { action, resource: identity(match), context: {}, request };
+  const arn = (resource: string) => `arn:aws:ses:${region}:${LOCAL_ACCOUNT_ID}:${resource}`;
+  if (/^POST \/v2\/email\/outbound-emails/.test(request)) {
+    const message = JSON.parse(body || '{}') as SendEmailBody;
+    const from = addressOf(message.FromEmailAddress ?? '');
+    const { ToAddresses = [], CcAddresses = [], BccAddresses = [] } = message.Destination ?? {};
+    const recipients = [...ToAddresses, ...CcAddresses, ...BccAddresses].map(addressOf);
+    const resources = [
+      arn(`identity/${from}`),
+      ...recipients.map((recipient) => arn(`identity/${recipient}`)),
+      ...(message.ConfigurationSetName === undefined
+        ? []
+        : [arn(`configuration-set/${message.ConfigurationSetName}`)]),
+    ];
+    const described = `${request} from ${from} to ${recipients.join(', ')}`;
+    return [...new Set(resources)].map((resource) => ({
+      action: 'ses:SendEmail',
+      resource,
+      context: { 'ses:FromAddress': from },
+      request: described,
+    }));
+  }
+  if (/^GET \/v2\/email\/account/.test(request)) {
+    return [{ action: 'ses:GetAccount', resource: '*', context: {}, request }];
+  }
+  const identity = /^GET \/v2\/email\/identities\/([^/?]+)/.exec(request);
+  if (identity) {
+    const name = decodeURIComponent(identity[1] ?? '');
+    return [{ action: 'ses:GetEmailIdentity', resource: arn(`identity/${name}`), context: {}, request }];
   }
   // The emulator's own endpoints (/store, /clear-store) are the test's, not the function's.
-  return path.startsWith('/v2/') ? { action: `ses:unknown`, resource: '*', context: {}, request } : undefined;
+  return path.startsWith('/v2/') ? [{ action: `ses:unknown`, resource: '*', context: {}, request }] : [];
+}
+
+/** The first IAM call of an SES request (the only one, except for SendEmail). */
+export function sesCall(method: string, path: string, region = 'us-east-1', body = ''): AwsCall | undefined {
+  return sesCalls(method, path, region, body)[0];
+}
+
+/** `Name <a@b.c>` or `a@b.c` as `a@b.c`: the value of `ses:FromAddress`. */
+function addressOf(mailbox: string): string {
+  return /<([^>]*)>\s*$/.exec(mailbox)?.[1] ?? mailbox.trim();
 }
 
 const glob = (pattern: string) =>
@@ -106,34 +185,35 @@ const glob = (pattern: string) =>
   );
 
 /**
- * Whether any Allow statement grants `call`. Resources are compared after `resolve` turns the template's
- * text (`${AWS::Region}`, the stack's bucket name, ...) into what the emulator uses. An SES call recorded
- * without a resource (`*`) is matched on its action only. Conditions other than `StringLike` on `s3:prefix`
- * are treated as not met.
+ * Whether any Allow statement grants `call`. Resources and condition values are compared after `resolve`
+ * turns the template's text (`${AWS::Region}`, the stack's bucket name, ...) into what the emulator uses.
+ * Conditions: `StringEquals` and `StringLike` on single-valued keys of the call's context; a key the call
+ * lacks, or any other operator, is not met.
  */
 export function allows(statements: Statement[], call: AwsCall, resolve: (arn: string) => string): boolean {
   return statements.some((statement) => {
     if (statement.Effect !== 'Allow' || !statement.Action.some((a) => glob(a).test(call.action)))
       return false;
-    const resourceMatches =
-      call.action.startsWith('ses:') && call.resource === '*'
-        ? true
-        : statement.Resource.some((r) => glob(resolve(r)).test(call.resource));
-    return resourceMatches && conditionMet(statement, call);
+    const resourceMatches = statement.Resource.some((r) => glob(resolve(r)).test(call.resource));
+    return resourceMatches && conditionMet(statement, call, resolve);
   });
 }
 
-function conditionMet(statement: Statement, call: AwsCall): boolean {
+function conditionMet(statement: Statement, call: AwsCall, resolve: (text: string) => string): boolean {
   if (statement.Condition === undefined) return true;
   const condition = statement.Condition;
   if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return false;
   return Object.entries(condition).every(([operator, keys]) => {
-    if (operator !== 'StringLike' || typeof keys !== 'object' || keys === null || Array.isArray(keys))
-      return false;
+    const matches: Record<string, (pattern: string, value: string) => boolean> = {
+      StringEquals: (pattern, value) => pattern === value,
+      StringLike: (pattern, value) => glob(pattern).test(value),
+    };
+    const match = matches[operator];
+    if (!match || typeof keys !== 'object' || keys === null || Array.isArray(keys)) return false;
     return Object.entries(keys).every(([key, patterns]) => {
       const value = call.context[key];
       const list = Array.isArray(patterns) ? patterns : [patterns];
-      return value !== undefined && list.some((p) => typeof p === 'string' && glob(p).test(value));
+      return value !== undefined && list.some((p) => typeof p === 'string' && match(resolve(p), value));
     });
   });
 }

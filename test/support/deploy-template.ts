@@ -19,6 +19,8 @@ export interface CfnResource {
   Properties?: Record<string, CfnValue>;
   DependsOn?: string | string[];
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
