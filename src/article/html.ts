@@ -32,7 +32,7 @@ interface DomNode {
 
 export function extractHtml(source: string): HtmlArticle {
   const html = asFullDocument(source);
-  const shape = measureHtml(html);
+  const shape = measureHtml(html, { maxDepth: MAX_HTML_DEPTH, maxItems: MAX_HTML_ITEMS });
   refuseUnparseable(shape);
   const document = parseDocument(html);
   const ownTitle = firstText(document, ['h1', 'title']);
@@ -88,14 +88,14 @@ function refuseUnparseable(shape: HtmlShape): void {
   if (shape.depth > MAX_HTML_DEPTH) {
     throw new UnreadableArticleError(
       'too-complex',
-      `The HTML upload is nested too deeply to read: ${shape.depth.toLocaleString('en')} levels, where at most ${MAX_HTML_DEPTH.toLocaleString('en')} are read (real pages nest a few dozen).`,
+      `The HTML upload is nested too deeply to read: more than ${MAX_HTML_DEPTH.toLocaleString('en')} levels, where real pages nest a few dozen.`,
     );
   }
   const items = shape.elements + shape.endTags + shape.attributes;
   if (items > MAX_HTML_ITEMS) {
     throw new UnreadableArticleError(
       'too-complex',
-      `The HTML upload has ${items.toLocaleString('en')} tags and attributes, where at most ${MAX_HTML_ITEMS.toLocaleString('en')} are read.`,
+      `The HTML upload has more than ${MAX_HTML_ITEMS.toLocaleString('en')} tags and attributes, the most that are read.`,
     );
   }
 }

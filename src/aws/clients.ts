@@ -9,6 +9,7 @@
  * each silence while the body arrives (and replaces SES's default of 300 s).
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import type { AwsConfig } from '../config.js';
 
@@ -98,4 +99,12 @@ export function createSesClient(
     region: aws.AWS_REGION,
     ...(aws.SES_ENDPOINT && { endpoint: aws.SES_ENDPOINT }),
   });
+}
+
+/**
+ * The signing keys are read at cold start and on a key id the function does not hold yet, while a reader
+ * or the digest waits: small answers from the same region, so S3's deadlines fit.
+ */
+export function createSecretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient({ requestHandler: requestHandler(S3_TIMEOUTS) });
 }

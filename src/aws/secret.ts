@@ -14,7 +14,8 @@
  * into the function configuration, readable by anyone with `lambda:GetFunctionConfiguration`, and `${ssm:...}`
  * would also make `serverless package` need credentials.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSecretsManagerClient } from './clients.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,7 +29,7 @@ export interface SecretSource {
 }
 
 export function createSecretsManagerSource(
-  client: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({}),
+  client: Pick<SecretsManagerClient, 'send'> = createSecretsManagerClient(),
 ): SecretSource {
   return {
     async secretString(secretId) {

@@ -10,7 +10,10 @@ import {
   SendEmailCommand,
   type GetEmailIdentityCommandOutput,
   type SESv2Client,
+  type SendEmailCommandInput,
+  type SendEmailCommandOutput,
 } from '@aws-sdk/client-sesv2';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { MailerError, type Mailer } from '../use-cases/run-digest/ports.js';
 
 /** SES answered (or never got the request) and nothing was sent: trying again can succeed. */
@@ -59,9 +62,22 @@ export function toMailerError(error: unknown): MailerError {
     const cause = code !== undefined && code !== error.name ? `${error.name} ${code}` : error.name;
     return new MailerError(`${cause}: ${error.message}`, OUTCOME_UNKNOWN, true, true);
   }
-  const retryable = known(RETRYABLE) || status === 429 || (status ?? 0) >= 500;
+  // A signature refused for clock skew: the signer has corrected the clock, so the next attempt is signed right.
+  const clockSkewCorrected =
+    (error as { $metadata?: { clockSkewCorrected?: boolean } }).$metadata?.clockSkewCorrected === true;
+  const retryable = known(RETRYABLE) || clockSkewCorrected || status === 429 || (status ?? 0) >= 500;
   return new MailerError(error.message, error.name, retryable);
 }
+
+/** Turns each attempt's failure into a MailerError, which the SDK's retry middleware does not retry. */
+const oneRequestPerSend: FinalizeRequestMiddleware<SendEmailCommandInput, SendEmailCommandOutput> =
+  (next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (error: unknown) {
+      throw toMailerError(error);
+    }
+  };
 
 export function createSesMailer(ses: SESv2Client, options: { configurationSet?: string } = {}): Mailer {
   /** The identity as SES reports it, or undefined when it is not an identity of this account and region. */
@@ -97,17 +113,13 @@ export function createSesMailer(ses: SESv2Client, options: { configurationSet?: 
         });
         // Inside the SDK's retry loop, around each attempt: every failure leaves as a MailerError, which the
         // SDK does not retry, whatever client it is given. Our loop (send.ts) alone retries throttling and
-        // 5xx, with backoff at the send rate, and never an ambiguous failure.
-        command.middlewareStack.add(
-          (next) => async (args) => {
-            try {
-              return await next(args);
-            } catch (error: unknown) {
-              throw toMailerError(error);
-            }
-          },
-          { step: 'finalizeRequest', priority: 'low', name: 'oneRequestPerSend' },
-        );
+        // 5xx, with backoff at the send rate, and never an ambiguous failure. It sits outside the signer, so
+        // the signer still sees the raw answer and corrects the client's clock from a skewed-signature 403.
+        command.middlewareStack.addRelativeTo(oneRequestPerSend, {
+          relation: 'before',
+          toMiddleware: 'httpSigningMiddleware',
+          name: 'oneRequestPerSend',
+        });
         const result = await ses.send(command);
         // A success without an id: SES accepted something; sending again could duplicate it.
         if (!result.MessageId) throw new MailerError('SES returned no message id', 'NoMessageId', true, true);

@@ -53,7 +53,12 @@ const MINUTE_MS = 60 * 1000;
 const PAST_THE_LEASE_MS = 21 * MINUTE_MS;
 const SUBSCRIBERS = ['ana', 'bo', 'cy', 'dee', 'eli', 'fay'].map((name) => `${name}@example.com`);
 
-type Kill = { after: 'delay'; ms: number } | { after: 'ses-accepted'; nth: number };
+/**
+ * Where the run is killed: once it has printed a progress line (mid-batch, or between the batch and the
+ * digest), or at the n-th SendEmail, held at the proxy either before SES has it or after SES accepted it.
+ */
+type Kill =
+  { after: 'line'; line: string; where: string } | { after: 'send'; nth: number; accepted: boolean };
 
 interface RunnerProcess {
   child: ChildProcess;
@@ -176,17 +181,26 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
   };
 
   const random = seededRandom(SEED);
+  // The batch has six uploads (summarized 0-5): one kill at a seeded point inside it, one after it.
   const kills: Kill[] = [
-    ...Array.from({ length: 3 }, () => ({ after: 'delay' as const, ms: 100 + Math.floor(random() * 1400) })),
-    { after: 'ses-accepted', nth: 3 },
+    {
+      after: 'line',
+      line: `summarized ${Math.floor(random() * 4)}`,
+      where: 'in the middle of a batch of uploads',
+    },
+    { after: 'line', line: 'summarized 5', where: 'after the batch of uploads, as the digest starts' },
+    { after: 'send', nth: 2, accepted: false },
+    { after: 'send', nth: 3, accepted: true },
   ];
 
   kills.forEach((kill, index) => {
     const scenario = index + 1;
     const when =
-      kill.after === 'delay'
-        ? `${kill.ms} ms after it started`
-        : `right after SES accepted its digest number ${kill.nth}, before the ledger write`;
+      kill.after === 'line'
+        ? kill.where
+        : kill.accepted
+          ? `right after SES accepted its digest number ${kill.nth}, before the ledger write`
+          : `while its digest number ${kill.nth} is on its way to SES`;
     it(`keeps every upload and every subscriber's day when the process is killed ${when}`, async () => {
       const prefix = `crash-${scenario}/`;
       const statePrefix = `${prefix}state/`;
@@ -226,22 +240,23 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
         { handler: 'digest', time: start.toISOString() },
       ];
       const doomed = await startRunner(`${scenario}-killed`, steps, env);
-      if (kill.after === 'ses-accepted') {
+      if (kill.after === 'send') {
         const removeFault = proxy.add({
           name: 'kill point',
           match: (request) => sendEmailRecipient(request) !== undefined,
           nth: kill.nth,
-          fault: faults.hang({ forward: true }),
+          fault: faults.hang({ forward: kill.accepted }),
         });
         killAtFault = () => doomed.child.kill('SIGKILL');
         await doomed.exit;
         removeFault();
         killAtFault = undefined;
       } else {
-        await expect.poll(() => doomed.lines.includes('ready'), { timeout: 20_000, interval: 20 }).toBe(true);
-        const timer = setTimeout(() => doomed.child.kill('SIGKILL'), kill.ms);
+        await expect
+          .poll(() => doomed.lines.includes(kill.line), { timeout: 30_000, interval: 2 })
+          .toBe(true);
+        doomed.child.kill('SIGKILL');
         await doomed.exit;
-        clearTimeout(timer);
       }
       const killed = !doomed.lines.includes('done');
       const localDate = localDateIn(zone, start);
@@ -263,11 +278,8 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
 
       expect(code).toBe(0);
       expect(next.lines.filter((line) => line.startsWith('failed'))).toEqual([]);
-      if (kill.after === 'ses-accepted') {
-        expect(killed).toBe(true);
-        expect(unrecorded).toHaveLength(1);
-      }
-      expect(unrecorded.length).toBeLessThanOrEqual(1);
+      expect(killed).toBe(true);
+      expect(unrecorded).toHaveLength(kill.after === 'send' && kill.accepted ? 1 : 0);
       await expectOneRecordPerUpload(s3, BUCKET, uploads);
       expect(Object.fromEntries(await ledgerStatuses(statePrefix, localDate))).toEqual(
         Object.fromEntries(SUBSCRIBERS.map((email) => [email, 'sent'])),

@@ -64,6 +64,64 @@ describe('measureHtml', () => {
     }).toEqual(builtShape(html));
   });
 
+  it.each([
+    ['a lowercase CDATA opening, which the parser reads as a declaration', '<![cdata[ x ]>'],
+    ['a raw-text element closed by `<\\x0fscript>`, as the parser allows', '<script>x<\x0fscript>'],
+  ])('never counts fewer tags than linkedom builds after %s', (_kind, prefix) => {
+    // Prepare: an unclosed-tag bomb behind a prefix that once hid it from the measure.
+    const html = prefix + '<div><p><span><b><i>text'.repeat(200);
+
+    // Act
+    const measured = measureHtml(html);
+
+    // Assess
+    const built = builtShape(html);
+    expect(measured.depth).toBeGreaterThanOrEqual(built.depth);
+    expect(measured.elements).toBeGreaterThanOrEqual(built.elements);
+  });
+
+  it('never counts fewer elements or levels than linkedom builds, over 400 seeded random documents', () => {
+    // Prepare: documents stitched from the pieces that tokenizers disagree on.
+    const pieces = [
+      '<div>',
+      '</div>',
+      '<p>',
+      '<b a=1>',
+      '</b>',
+      '<![cdata[',
+      '<![CDATA[',
+      ']]>',
+      '<script>',
+      '</script>',
+      '<\x0fscript>',
+      '<!--',
+      '-->',
+      '<svg>',
+      '</svg>',
+      '<br/>',
+      'x',
+      '>',
+      '<',
+      '<textarea>',
+      '</',
+    ];
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const under: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const html = Array.from({ length: 30 }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+
+      // Act
+      const measured = measureHtml(html);
+
+      // Assess
+      const built = builtShape(html);
+      if (measured.depth < built.depth || measured.elements < built.elements)
+        under.push(JSON.stringify(html));
+    }
+    expect(under).toEqual([]);
+  });
+
   it('counts end tags apart from the elements they close', () => {
     // Act
     const shape = measureHtml('<div><p>a</p><p>b</p></div></x>');
@@ -72,14 +130,22 @@ describe('measureHtml', () => {
     expect(shape).toEqual({ elements: 3, endTags: 4, attributes: 0, depth: 2 });
   });
 
-  it('measures 437,000 unclosed levels without building them', { timeout: 20_000 }, () => {
-    // Prepare: what took htmlparser2 120 s to parse.
+  it('stops counting once a limit is passed, so 437,000 unclosed levels cost no more than the limit', () => {
+    // Prepare: what took htmlparser2 120 s to parse in full.
     const html = '<div><p><span><b><i>text'.repeat(87_382);
 
     // Act
-    const shape = measureHtml(html);
+    const started = performance.now();
+    const shape = measureHtml(html, { maxDepth: 3_000, maxItems: 200_000 });
 
-    // Assess: the <p> is closed by nothing, so each unit opens five levels.
-    expect(shape.depth).toBe(87_382 * 5);
+    // Assess: the count ends one level past the limit (the <p> is closed by nothing: five levels per unit).
+    expect(shape.depth).toBe(3_001);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('counts every end tag the parser reads, also those that close nothing, towards the item limit', () => {
+    const shape = measureHtml('<div>' + '</x>'.repeat(1_000), { maxDepth: 3_000, maxItems: 500 });
+
+    expect(shape.elements + shape.endTags + shape.attributes).toBe(501);
   });
 });

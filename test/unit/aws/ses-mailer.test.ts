@@ -12,7 +12,7 @@ import { OUTGOING } from '../../support/digest-memory.js';
 
 const email = OUTGOING;
 
-type Answer = Error | { status: number; type: string };
+type Answer = Error | { status: number; type: string; date?: Date };
 
 /** A client whose every HTTP request gets the next answer (the last one repeats); counts the requests. */
 function clientAnswering(answers: Answer[]) {
@@ -30,8 +30,16 @@ function clientAnswering(answers: Answer[]) {
         return {
           response: {
             statusCode: answer.status,
-            headers: { 'content-type': 'application/json', 'x-amzn-errortype': answer.type },
-            body: Readable.from([Buffer.from(JSON.stringify({ message: answer.type }))]),
+            headers: {
+              'content-type': 'application/json',
+              'x-amzn-errortype': answer.type,
+              ...(answer.date && { date: answer.date.toUTCString() }),
+            },
+            body: Readable.from([
+              Buffer.from(
+                JSON.stringify(answer.status < 300 ? { MessageId: 'message-1' } : { message: answer.type }),
+              ),
+            ]),
           },
         };
       },
@@ -175,5 +183,19 @@ describe('the sender identity, read with GetEmailIdentity for the address and fo
       mailFromDomain: undefined,
       mailFromStatus: undefined,
     });
+  });
+
+  it('is sent again, signed with the corrected clock, after SES refuses a signature for clock skew', async () => {
+    // Prepare: SES's clock is an hour ahead of ours, then the message goes through.
+    const skewed = { status: 403, type: 'InvalidSignatureException', date: new Date(Date.now() + 3_600_000) };
+    const { client, requests } = clientAnswering([skewed, { status: 200, type: '' }]);
+
+    // Act
+    const sent = await sendWithRetry(createSesMailer(client), email, noWait);
+
+    // Assess
+    expect(sent.messageId).toBe('message-1');
+    expect(requests).toHaveLength(2);
+    expect(client.config.systemClockOffset).toBeGreaterThan(3_500_000);
   });
 });

@@ -150,7 +150,7 @@ describe('summarizing adversarial uploads of up to 200,000 characters', () => {
     const outcome = summarizeUpload(html, 'articles/deep.html');
 
     // Assess
-    expectTooComplex(outcome, /nested too deeply to read: 20,002 levels/);
+    expectTooComplex(outcome, /nested too deeply to read: more than 3,000 levels/);
   });
 
   it('reads HTML nested 2,000 levels deep without Readability', BOUND, () => {
@@ -242,7 +242,7 @@ describe('parsing markup built to make the parsers work without end', () => {
     const outcome = summarizeUpload(html, 'articles/unclosed.html');
 
     // Assess
-    expectTooComplex(outcome, /nested too deeply to read: 85,336 levels, where at most 3,000 are read/);
+    expectTooComplex(outcome, /nested too deeply to read: more than 3,000 levels/);
   });
 
   it.each([
@@ -256,7 +256,7 @@ describe('parsing markup built to make the parsers work without end', () => {
     const outcome = summarizeUpload(html, 'articles/many-tags.html');
 
     // Assess
-    expectTooComplex(outcome, /tags and attributes, where at most 200,000 are read/);
+    expectTooComplex(outcome, /more than 200,000 tags and attributes/);
   });
 
   // Within the parser's limits but past Readability's, these took 9-12 s (and 930 MB for the links) with
