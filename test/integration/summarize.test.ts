@@ -12,6 +12,7 @@ import { createS3FailureStore, createS3SummaryStore } from '../../src/aws/s3-sum
 import { createSummarizeHandler, type SummarizeReport } from '../../src/handlers/summarize-handler.js';
 import { startS3Emulator, type S3Emulator } from '../../src/local/emulators.js';
 import { failureRecordSchema, summarySchema } from '../../src/summary/schema.js';
+import { expectPublishedValid, recordKindOf } from '../support/published-schema.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 import { seedArticle } from '../support/samples.js';
 import { testSummarizeSettings } from '../support/summarize-settings.js';
@@ -56,9 +57,12 @@ describe('summarize handler on a real S3-compatible server', () => {
     return event;
   }
 
+  /** A stored summary or failure record, checked against its published schema as a consumer would. */
   async function readJson(key: string): Promise<unknown> {
     const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return JSON.parse(await object.Body!.transformToString());
+    const record = JSON.parse(await object.Body!.transformToString()) as unknown;
+    expectPublishedValid(recordKindOf(key), record, key);
+    return record;
   }
 
   it('summarizes an upload whose key has spaces, "+", "%" and unicode, from the event S3 sends', async () => {

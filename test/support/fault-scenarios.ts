@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { listAll } from '../../src/aws/s3-objects.js';
 import { failureRecordSchema, summarySchema } from '../../src/summary/schema.js';
 import type { UploadSpec } from '../../scripts/upload-mix.js';
+import { expectPublishedValid } from './published-schema.js';
 
 export interface StoredRecord {
   key: string;
@@ -16,7 +17,7 @@ export interface StoredRecord {
   code?: string;
 }
 
-/** Every summary or failure record under `prefix`, each validated against its schema. */
+/** Every summary or failure record under `prefix`, each validated against its zod schema and its published one. */
 export async function storedRecords(
   s3: S3Client,
   bucket: string,
@@ -28,6 +29,7 @@ export async function storedRecords(
     objects.map(async ({ Key = '' }) => {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
       const body = JSON.parse((await object.Body?.transformToString()) ?? '') as unknown;
+      expectPublishedValid(kind, body, Key);
       if (kind === 'summary') return { key: Key, upload: summarySchema.parse(body).source.key };
       const record = failureRecordSchema.parse(body);
       return { key: Key, upload: record.source.key, code: record.code };

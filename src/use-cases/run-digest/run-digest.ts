@@ -7,7 +7,7 @@
  *     windows, once;
  *  4. deliver to each in turn, paced by the send rate (see deliver.ts).
  */
-import { summarySchema } from '../../summary/schema.js';
+import { canonicalSourceUrl, summarySchema } from '../../summary/schema.js';
 import type { StoredSummary } from '../../digest/stored-summary.js';
 import type { SenderIdentity, SendingAccount, StoredLedgerEntry } from './ports.js';
 import { deliver } from './deliver.js';
@@ -291,7 +291,7 @@ async function readSummaries(deps: DigestDeps, due: DueSubscriber[], now: Date):
   const objects = await deps.summaries.storedBetween(from, now);
   const valid: StoredSummary[] = [];
   for (const object of objects) {
-    const parsed = summarySchema.safeParse(object.body);
+    const parsed = summarySchema.safeParse(withCanonicalUrl(object.body));
     if (parsed.success) valid.push({ summary: parsed.data, key: object.key, storedAt: object.storedAt });
     else {
       deps.log.warn('Skipping a stored summary that does not match the schema', {
@@ -302,6 +302,21 @@ async function readSummaries(deps: DigestDeps, due: DueSubscriber[], now: Date):
   }
   return valid;
 }
+
+/**
+ * Summaries stored before URLs were kept canonical can hold one the schema now refuses (`?b=<2>`): read
+ * them with it made canonical, or without it when it cannot be (or is not http), rather than skip them.
+ */
+function withCanonicalUrl(body: unknown): unknown {
+  const source = isRecord(body) && isRecord(body.source) ? body.source : undefined;
+  if (source === undefined || typeof source.url !== 'string') return body;
+  const { url: stored, ...rest } = source;
+  const url = canonicalSourceUrl(stored);
+  return { ...(body as Record<string, unknown>), source: url === undefined ? rest : { ...rest, url } };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class LedgerEntryError extends Error {
   override readonly name = 'LedgerEntryError';

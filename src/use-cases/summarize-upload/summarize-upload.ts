@@ -18,6 +18,7 @@ import {
 } from './ports.js';
 import {
   SUMMARY_SCHEMA_VERSION,
+  canonicalSourceUrl,
   summarySchema,
   type FailureRecord,
   type Summary,
@@ -107,7 +108,8 @@ function makeSummary(
 ): { summary: Summary } | { failure: Failure } {
   try {
     const document = extractArticle(stored.bytes, { key: ref.key, contentType: stored.contentType });
-    const sourceUrl = document.url ?? stored.metadata['source-url'];
+    // Canonical and RFC 3986-valid, or left out (not http(s), or unparseable): never a reason to lose the summary.
+    const sourceUrl = canonicalSourceUrl(document.url ?? stored.metadata['source-url']);
     const summary: Summary = summarySchema.parse({
       schemaVersion: SUMMARY_SCHEMA_VERSION,
       id,
@@ -120,7 +122,7 @@ function makeSummary(
         contentType: stored.contentType,
         format: document.format,
         charset: document.charset,
-        url: sourceUrl && URL.canParse(sourceUrl) ? sourceUrl : undefined,
+        url: sourceUrl,
         publishedAt: document.publishedAt,
       },
       ...summarizeDocument(document, options),

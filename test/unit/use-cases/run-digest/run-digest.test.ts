@@ -237,6 +237,22 @@ describe('a digest run', () => {
     expect(html).toContain('link valid until Tue 1 Dec, 12:45 Asia/Kathmandu');
   });
 
+  it('still mails a summary stored before URLs were kept canonical, with its URL made canonical', async () => {
+    // Prepare: the record as an earlier version stored it, with a URL RFC 3986 forbids.
+    const made = buildSummary({ title: 'Porto ferry' });
+    const old = {
+      ...made,
+      source: { ...made.source, url: 'https://news.example.org/porto-ferry?a=1&b=<2>' },
+    };
+    const { deps, mailer } = memoryDeps({ objects: [stored(old, hoursBefore(1))] });
+
+    // Act
+    await runDigest(deps, SEVEN);
+
+    // Assess
+    expect(mailer.sent[0]?.html).toContain('href="https://news.example.org/porto-ferry?a=1&amp;b=%3C2%3E"');
+  });
+
   it('presigns the version of an overwritten original that the summary was made from, not the newer object', async () => {
     const made = buildSummary({ title: 'Versioned' });
     const { deps, mailer } = memoryDeps({
