@@ -8,9 +8,14 @@ import {
   type SummaryStore,
 } from '../../src/use-cases/summarize-upload/ports.js';
 import type { FailureRecord, Summary } from '../../src/summary/schema.js';
+import type { SummarizeUploadDeps } from '../../src/use-cases/summarize-upload/summarize-upload.js';
+import { testSummarizeSettings } from './summarize-settings.js';
 
 export function memoryArticles(
-  objects: Record<string, { body: string | Uint8Array; contentType?: string }>,
+  objects: Record<
+    string,
+    { body: string | Uint8Array; contentType?: string; metadata?: Record<string, string> }
+  >,
 ): ArticleStore {
   return {
     async read(ref, maxBytes): Promise<StoredArticle> {
@@ -20,7 +25,13 @@ export function memoryArticles(
       if (bytes.byteLength > maxBytes) {
         throw new ArticleTooLargeError(`${bytes.byteLength} bytes is over ${maxBytes}`);
       }
-      return { bytes, size: bytes.byteLength, contentType: object.contentType, etag: ref.etag, metadata: {} };
+      return {
+        bytes,
+        size: bytes.byteLength,
+        contentType: object.contentType,
+        etag: ref.etag,
+        metadata: object.metadata ?? {},
+      };
     },
   };
 }
@@ -45,4 +56,18 @@ export function memoryFailures(): FailureStore & { stored: Map<string, FailureRe
       stored.set(key, record);
     },
   };
+}
+
+/** The summarize use case over in-memory stores, with the Lambda's default settings and a fixed clock. */
+export function memorySummarizeDeps(articles: ArticleStore, now: Date) {
+  const summaries = memorySummaries();
+  const failures = memoryFailures();
+  const value: SummarizeUploadDeps = {
+    articles,
+    summaries,
+    failures,
+    now: () => now,
+    settings: testSummarizeSettings(),
+  };
+  return { value, summaries, failures };
 }

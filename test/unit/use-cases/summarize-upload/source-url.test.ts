@@ -3,14 +3,9 @@
  * reason to lose the summary. Checked against the published schema, as a consumer of summaries/ would.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  summarizeUpload,
-  type SummarizeUploadDeps,
-} from '../../../../src/use-cases/summarize-upload/summarize-upload.js';
-import type { ArticleStore } from '../../../../src/use-cases/summarize-upload/ports.js';
-import { memoryFailures, memorySummaries } from '../../../support/memory-ports.js';
+import { summarizeUpload } from '../../../../src/use-cases/summarize-upload/summarize-upload.js';
+import { memoryArticles, memorySummarizeDeps } from '../../../support/memory-ports.js';
 import { expectPublishedValid } from '../../../support/published-schema.js';
-import { testSummarizeSettings } from '../../../support/summarize-settings.js';
 
 const STORY =
   'The harbour authority in Porto Calder will add a late ferry sailing from March, its board decided on Thursday. ' +
@@ -21,34 +16,14 @@ const STORY =
 function upload(url: string, via: 'json' | 'metadata') {
   const body = via === 'json' ? JSON.stringify({ title: 'Late ferry sailing', url, body: STORY }) : STORY;
   const metadata: Record<string, string> = via === 'metadata' ? { 'source-url': url } : {};
-  const articles: ArticleStore = {
-    read: () =>
-      Promise.resolve({
-        bytes: new TextEncoder().encode(body),
-        size: body.length,
-        contentType: via === 'json' ? 'application/json' : 'text/plain',
-        etag: 'etag-1',
-        metadata,
-      }),
-  };
-  const summaries = memorySummaries();
-  const failures = memoryFailures();
-  const deps: SummarizeUploadDeps = {
-    articles,
-    summaries,
-    failures,
-    now: () => new Date('2026-11-30T08:00:00Z'),
-    settings: testSummarizeSettings(),
-  };
-  const ref = {
-    bucket: 'bucket-a',
-    key: `articles/ferry.${via === 'json' ? 'json' : 'txt'}`,
-    etag: 'etag-1',
-  };
-  return {
-    run: () => summarizeUpload({ ...ref, uploadedAt: new Date('2026-11-30T07:59:00Z') }, deps),
-    summaries,
-  };
+  const key = `articles/ferry.${via === 'json' ? 'json' : 'txt'}`;
+  const contentType = via === 'json' ? 'application/json' : 'text/plain';
+  const { value: deps, summaries } = memorySummarizeDeps(
+    memoryArticles({ [key]: { body, contentType, metadata } }),
+    new Date('2026-11-30T08:00:00Z'),
+  );
+  const ref = { bucket: 'bucket-a', key, etag: 'etag-1', uploadedAt: new Date('2026-11-30T07:59:00Z') };
+  return { run: () => summarizeUpload(ref, deps), summaries };
 }
 
 describe('summarizeUpload: source.url', () => {

@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { summaryIdFor } from '../../../../src/bucket-layout.js';
-import {
-  summarizeUpload,
-  type SummarizeUploadDeps,
-} from '../../../../src/use-cases/summarize-upload/summarize-upload.js';
+import { summarizeUpload } from '../../../../src/use-cases/summarize-upload/summarize-upload.js';
 import type { ArticleStore } from '../../../../src/use-cases/summarize-upload/ports.js';
 import { failureRecordSchema, summarySchema } from '../../../../src/summary/schema.js';
-import { memoryArticles, memoryFailures, memorySummaries } from '../../../support/memory-ports.js';
+import { memoryArticles, memorySummarizeDeps } from '../../../support/memory-ports.js';
 import { seedArticle } from '../../../support/samples.js';
-import { testSummarizeSettings } from '../../../support/summarize-settings.js';
 
 const uploadedAt = new Date('2026-11-24T08:15:02Z');
 const STORY =
   'Russian special forces wiped out a militant cell on Sunday. The raid took place outside Nalchik, officials said.';
 const ref = (key: string, etag = 'etag-1') => ({ bucket: 'bucket-a', key, etag, uploadedAt });
 
-function deps(articles: ArticleStore) {
-  const summaries = memorySummaries();
-  const failures = memoryFailures();
-  const value: SummarizeUploadDeps = {
-    articles,
-    summaries,
-    failures,
-    now: () => new Date('2026-11-24T08:15:05Z'),
-    settings: testSummarizeSettings(),
-  };
-  return { value, summaries, failures };
-}
+const deps = (articles: ArticleStore) => memorySummarizeDeps(articles, new Date('2026-11-24T08:15:05Z'));
 
 describe('summarizeUpload', () => {
   it('stores a schema-valid summary of the seed article in the upload date partition', async () => {
