@@ -21,12 +21,12 @@ export interface OutgoingEmail {
 export interface DigestEmailInput {
   sender: string;
   to: string;
-  timeZone: string;
   items: StoredSummary[];
   /** The link of each item, by its key. */
   links: ReadonlyMap<string, ItemLink>;
   unsubscribeUrl?: string;
-  now: Date;
+  /** The subscriber's local date the digest belongs to (`YYYY-MM-DD`), named in the subject. */
+  localDate: string;
   htmlBudgetBytes?: number;
 }
 
@@ -39,7 +39,7 @@ export function digestEmail(input: DigestEmailInput): OutgoingEmail {
       if (!link) throw new Error(`No link was resolved for ${item.key}`);
       return link;
     },
-    shortLocalDate(input.now, input.timeZone),
+    shortLocalDate(input.localDate),
     unsubscribeUrl,
   );
   const composed = composeDigest(view, input.htmlBudgetBytes ?? HTML_BUDGET_BYTES);

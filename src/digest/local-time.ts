@@ -39,16 +39,27 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
   };
 }
 
-/** "Tue 24 Nov" for the subject line, in the subscriber's zone. */
-export function shortLocalDate(instant: Date, timeZone: string): string {
+/** The calendar date before a local date (`YYYY-MM-DD`); calendar arithmetic, so DST plays no part. */
+export function previousLocalDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+const shortDateFormatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+});
+
+/**
+ * "Tue 24 Nov" for the subject line: the local date the digest belongs to, which is not always the date it
+ * is sent on (a missed day is caught up after local midnight).
+ */
+export function shortLocalDate(date: string): string {
   const parts: Record<string, string> = {};
-  const formatter = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-  });
-  for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
+  for (const part of shortDateFormatter.formatToParts(new Date(`${date}T00:00:00Z`))) {
+    parts[part.type] = part.value;
+  }
   return `${parts.weekday} ${parts.day} ${parts.month}`;
 }
 

@@ -1,30 +1,39 @@
 /**
- * Who is due in this hourly run. A subscriber is due when their local clock has reached their send time
- * on a local date they have no ledger entry for. "Reached" rather than "equals" is what makes DST safe:
- * on a spring-forward day a 02:30 send time that never exists is served by the 03:00 run, and on a
- * fall-back day the repeated hour finds today's entry and skips. Zones with 30/45-minute offsets simply
- * reach the send time at :30/:45 past a UTC hour. "Reached" counts within one local date only, which is why
- * a send time is a whole hour (subscribers.ts): every local HH:00 is reached by a run before its date ends.
+ * Who is due in this hourly run, and for which local day. A day's digest belongs to the span from that day's
+ * send time to the next day's: the first run in it that finds no ledger entry for the day sends it. Usually
+ * that is the first run at or after the send time; when that run was missed, failed, or its send was
+ * ambiguous, the next run sends it, even after local midnight, because a late send hour such as 23:00 has
+ * only one run before its date ends. The digest then names the day it belongs to, not the day it went out.
+ *
+ * "Reached" rather than "equals" is what makes DST safe: on a spring-forward day a 02:30 send time that
+ * never exists is served by the 03:00 run, and on a fall-back day the repeated hour finds the day's entry
+ * and skips. Zones with 30/45-minute offsets simply reach the send time at :30/:45 past a UTC hour. A send
+ * time is a whole hour (subscribers.ts), so a run reaches every local HH:00 before its date ends.
  */
 import type { LedgerEntry } from './ledger.js';
-import { localTime, minuteOfDay } from './local-time.js';
+import { localTime, minuteOfDay, previousLocalDate } from './local-time.js';
 import type { Subscriber } from './subscribers.js';
 
 export type Dueness =
   { due: true; localDate: string } | { due: false; reason: 'already-sent' | 'not-yet'; localDate: string };
 
-/** Whether the subscriber's local clock has reached the send time; only then is the ledger worth reading. */
-export function sendTimeReached(subscriber: Subscriber, now: Date): boolean {
-  return localTime(now, subscriber.timeZone).minuteOfDay >= minuteOfDay(subscriber.sendAt);
+/** The local day whose digest is owed at `now`: today once the send time has come, otherwise yesterday. */
+export function owedLocalDate(subscriber: Subscriber, now: Date): string {
+  const local = localTime(now, subscriber.timeZone);
+  return local.minuteOfDay >= minuteOfDay(subscriber.sendAt) ? local.date : previousLocalDate(local.date);
 }
 
 export function dueness(subscriber: Subscriber, latest: LedgerEntry | undefined, now: Date): Dueness {
-  const local = localTime(now, subscriber.timeZone);
+  const today = localTime(now, subscriber.timeZone).date;
+  const owed = owedLocalDate(subscriber, now);
+  const reached = owed === today;
   // ">=": a zone change that moves the local date backwards must not produce a second digest.
-  if (latest && latest.localDate >= local.date)
-    return { due: false, reason: 'already-sent', localDate: local.date };
-  if (local.minuteOfDay < minuteOfDay(subscriber.sendAt)) {
-    return { due: false, reason: 'not-yet', localDate: local.date };
+  if (latest && latest.localDate >= owed) {
+    return reached
+      ? { due: false, reason: 'already-sent', localDate: owed }
+      : { due: false, reason: 'not-yet', localDate: today };
   }
-  return { due: true, localDate: local.date };
+  // A new subscriber starts at their first send time, not with a digest for a day before they joined.
+  if (!reached && latest === undefined) return { due: false, reason: 'not-yet', localDate: today };
+  return { due: true, localDate: owed };
 }

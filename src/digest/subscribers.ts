@@ -4,7 +4,7 @@
  * reason and skipped, so one typo never stops everybody else's digest.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { timeZone } from './time-zone.js';
 
 export interface Subscriber {
@@ -12,7 +12,7 @@ export interface Subscriber {
   id: string;
   email: string;
   timeZone: string;
-  /** Local send hour "HH:00"; the first hourly run at or after it sends, on the same local date. */
+  /** Local send hour "HH:00"; the first hourly run at or after it sends (schedule.ts says which day). */
   sendAt: string;
   /** Lowercased topics matched against a summary's keywords. */
   topics: string[];
@@ -39,8 +39,8 @@ export interface SubscriberDefaults {
 /**
  * Only whole hours: the digest runs at minute 0 of every UTC hour and every zone's offset is a multiple of
  * 15 minutes, so some run reaches any local HH:00 before that local date ends (at HH:00, :15, :30 or :45).
- * A later minute can fall after the last run of the local day (23:30 UTC, 23:45 Asia/Kolkata) and would
- * never be reached at all.
+ * A later minute can fall after the last run of the local day (23:30 UTC, 23:45 Asia/Kolkata): its digest
+ * would always go out the next day.
  */
 const WHOLE_HOUR = 'must be a whole hour such as 07:00: the digest runs hourly';
 

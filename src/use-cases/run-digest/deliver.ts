@@ -66,13 +66,12 @@ export async function deliver(
     const email = digestEmail({
       sender: settings.sender,
       to: subscriber.email,
-      timeZone: subscriber.timeZone,
       items,
       links: await resolveLinks(deps, items, subscriber.timeZone, now),
       ...(settings.unsubscribe && {
         unsubscribeUrl: unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id),
       }),
-      now,
+      localDate,
       ...(settings.htmlBudgetBytes !== undefined && { htmlBudgetBytes: settings.htmlBudgetBytes }),
     });
     const claim = await deps.ledger.claim(subscriber.id, localDate, deps.clock());

@@ -2,7 +2,8 @@
  * The digest use case, over ports only. One run (an hourly schedule tick, or a retry of it: `now` comes
  * from the event, so a retry computes the same thing):
  *  1. read the subscribers and the unsubscribed set;
- *  2. find who is due (local send time reached, no ledger entry for that local date) and each one's window;
+ *  2. find who is due (no ledger entry for the local day whose send time came last: today's, or yesterday's
+ *     when its runs were missed or failed) and each one's window;
  *  3. if anyone is: read the account (sandbox? send rate?) and the summaries stored in the union of the
  *     windows, once;
  *  4. deliver to each in turn, paced by the send rate (see deliver.ts).
@@ -13,9 +14,8 @@ import type { SenderIdentity, SendingAccount, StoredLedgerEntry } from './ports.
 import { deliver } from './deliver.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
 import { ledgerEntrySchema, ledgerLookbackDate, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
-import { localTime } from '../../digest/local-time.js';
 import { mapConcurrent } from '../../concurrency.js';
-import { dueness, sendTimeReached } from '../../digest/schedule.js';
+import { dueness, owedLocalDate } from '../../digest/schedule.js';
 import { sendIntervalMs } from './send.js';
 import {
   parseSubscribers,
@@ -62,11 +62,11 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
     deferred: 0,
   };
 
-  const candidates = active.filter((s) => sendTimeReached(s, now));
-  const checked = await mapConcurrent(candidates, LEDGER_CONCURRENCY, async (subscriber) => {
+  const checked = await mapConcurrent(active, LEDGER_CONCURRENCY, async (subscriber) => {
     try {
-      // Most hourly runs after the send time only need to see that today's entry exists.
-      if (await deps.ledger.has(subscriber.id, localTime(now, subscriber.timeZone).date)) return undefined;
+      // Most runs only need to see that the owed day's entry exists. Before the send time that is
+      // yesterday's: a day whose runs were all missed or failed is sent now, after local midnight.
+      if (await deps.ledger.has(subscriber.id, owedLocalDate(subscriber, now))) return undefined;
       const latest = validLedgerEntry(await deps.ledger.latest(subscriber.id, ledgerLookbackDate(now)));
       const state = dueness(subscriber, latest, now);
       return state.due

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../../src/digest/ledger.js';
 import { localTime } from '../../../src/digest/local-time.js';
-import { dueness } from '../../../src/digest/schedule.js';
+import { dueness, owedLocalDate } from '../../../src/digest/schedule.js';
 import { parseSubscribers, type Subscriber } from '../../../src/digest/subscribers.js';
 
 const HOUR_MS = 3_600_000;
@@ -17,15 +17,23 @@ function subscriber(timeZone: string, sendAt: string): Subscriber {
   return s!;
 }
 
-/** Hourly runs over a whole year with an in-memory ledger; returns the instants that sent. */
-function simulateYear(s: Subscriber): Date[] {
+/**
+ * Hourly runs over a whole year with an in-memory ledger; returns the instants that sent and the local day
+ * each was for. With `missFirstDueRun`, the first run due for each local day does not happen.
+ */
+function simulateYear(s: Subscriber, { missFirstDueRun = false } = {}): { at: Date; localDate: string }[] {
   let latest: LedgerEntry | undefined;
-  const sends: Date[] = [];
+  const sends: { at: Date; localDate: string }[] = [];
+  const missed = new Set<string>();
   for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += HOUR_MS) {
     const now = new Date(t);
     const state = dueness(s, latest, now);
     if (!state.due) continue;
-    sends.push(now);
+    if (missFirstDueRun && latest !== undefined && !missed.has(state.localDate)) {
+      missed.add(state.localDate);
+      continue;
+    }
+    sends.push({ at: now, localDate: state.localDate });
     latest = {
       subscriberId: s.id,
       localDate: state.localDate,
@@ -91,7 +99,7 @@ describe('who is due in an hourly run', () => {
     'in %s at %s: exactly one digest per local day all year, by the first run at or after the send time',
     (zone, sendAt) => {
       const s = subscriber(zone, sendAt);
-      const sends = simulateYear(s);
+      const sends = simulateYear(s).map((send) => send.at);
       const dates = sends.map((d) => localTime(d, zone).date);
       const [h, m] = sendAt.split(':').map(Number);
       const target = h! * 60 + m!;
@@ -112,6 +120,54 @@ describe('who is due in an hourly run', () => {
       }
     },
   );
+
+  it.each([
+    ['UTC', '23:00'],
+    ['Asia/Kolkata', '23:00'],
+    ['Asia/Kathmandu', '23:00'],
+    ['Pacific/Chatham', '23:00'],
+    ['America/New_York', '02:00'],
+    ['Europe/London', '07:00'],
+  ])(
+    'in %s at %s: with the first due run of every day missed, every local day still gets its one digest, within two hours',
+    (zone, sendAt) => {
+      const s = subscriber(zone, sendAt);
+      const sends = simulateYear(s, { missFirstDueRun: true });
+      const days = sends.map((send) => send.localDate);
+
+      expect(new Set(days).size).toBe(days.length);
+      expect(missedDays(days)).toEqual([]);
+      for (const { at, localDate } of sends.slice(1)) {
+        // Sent by the run after the missed one: later that day, or after local midnight for a late send hour.
+        const sendTime = Date.parse(`${localDate}T${sendAt}:00Z`);
+        const local = localTime(at, zone);
+        const localClock = Date.parse(`${local.date}T00:00:00Z`) + local.minuteOfDay * 60_000;
+        expect(localClock - sendTime).toBeGreaterThanOrEqual(HOUR_MS);
+        expect(localClock - sendTime).toBeLessThan(3 * HOUR_MS);
+      }
+    },
+  );
+
+  it('owes yesterday before the send time: a day whose runs all failed is sent after local midnight, named for that day', () => {
+    const s = subscriber('Asia/Kathmandu', '23:00');
+    const sent = (localDate: string): LedgerEntry => ({
+      subscriberId: s.id,
+      localDate,
+      status: 'sent',
+      windowFrom: '2026-11-22T18:00:00.000Z',
+      windowTo: '2026-11-23T18:00:00.000Z',
+      itemCount: 1,
+      recordedAt: '2026-11-23T18:00:00.000Z',
+    });
+    const afterMidnight = new Date('2026-11-24T19:00:00Z'); // 00:45 on Wed 25 Nov in Kathmandu
+
+    expect(owedLocalDate(s, new Date('2026-11-24T18:00:00Z'))).toBe('2026-11-24');
+    expect(owedLocalDate(s, afterMidnight)).toBe('2026-11-24');
+    expect(dueness(s, sent('2026-11-23'), afterMidnight)).toEqual({ due: true, localDate: '2026-11-24' });
+    expect(dueness(s, sent('2026-11-24'), afterMidnight)).toMatchObject({ due: false, reason: 'not-yet' });
+    // A new subscriber (no digest yet) starts at their first send time, not with a day before they joined.
+    expect(dueness(s, undefined, afterMidnight)).toMatchObject({ due: false, reason: 'not-yet' });
+  });
 
   it('skips a subscriber who already had today, and waits for one whose send time has not come', () => {
     const s = subscriber('Europe/London', '07:00');
