@@ -1,10 +1,11 @@
 /**
  * Classic extractive baselines, asked for a given number of sentences, over the same sentences the
  * product sees: Lead-N, and TextRank (Mihalcea & Tarau 2004) implemented faithfully: a graph of
- * sentences weighted by word overlap normalised by log lengths, ranked by weighted PageRank (d = 0.85).
+ * sentences weighted by word overlap normalised by log lengths, ranked by weighted PageRank (d = 0.85);
+ * and for key phrases, the single-word frequency keywords they replaced.
  */
 import type { Sentence } from '../src/summary/sentences.js';
-import { contentStems } from '../src/summary/tokens.js';
+import { STOPWORDS, contentStems, stem, words } from '../src/summary/tokens.js';
 
 export function leadN(sentences: Sentence[], n: number): string[] {
   return sentences.slice(0, n).map((s) => s.text);
@@ -47,4 +48,26 @@ export function textRank(sentences: Sentence[], n: number): string[] {
     .slice(0, n)
     .sort((a, b) => a.s.index - b.s.index)
     .map(({ s }) => s.text);
+}
+
+/**
+ * The keywords before key phrases: the most frequent single content words (two occurrences at least),
+ * each in its most common written form.
+ */
+export function frequentWords(text: string, alsoSkip: ReadonlySet<string>, count = 8): string[] {
+  const byStem = new Map<string, { count: number; forms: Map<string, number> }>();
+  for (const word of words(text)) {
+    if (word.length < 3 || STOPWORDS.has(word) || alsoSkip.has(word) || /\d/.test(word)) continue;
+    const key = stem(word);
+    const entry = byStem.get(key) ?? { count: 0, forms: new Map<string, number>() };
+    entry.count += 1;
+    entry.forms.set(word, (entry.forms.get(word) ?? 0) + 1);
+    byStem.set(key, entry);
+  }
+  return [...byStem.values()]
+    .filter((e) => e.count >= 2)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, count)
+    .map((e) => [...e.forms].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? '')
+    .filter(Boolean);
 }

@@ -1,8 +1,8 @@
 /**
  * Grouping and order. Importance is a plain heuristic: well-sourced, substantive stories first (cited
  * sources, named people/places/organisations, key points, length). Groups are keyword clusters built
- * greedily: the keyword shared by most remaining stories forms a group, and so on; stories that share
- * no keyword go to a final "More stories" group.
+ * greedily: the key phrase shared by most remaining stories (compared case-insensitively) forms a group,
+ * labelled as written, and so on; stories that share no key phrase go to a final "More stories" group.
  */
 import type { StoredSummary } from './stored-summary.js';
 
@@ -46,7 +46,7 @@ export function groupItems(items: StoredSummary[]): DigestGroup[] {
     ];
     if (count < 2) break;
     groups.push({
-      label: capitalize(keyword),
+      label: capitalize(writtenForm(remaining, keyword)),
       items: remaining.filter((i) => keywordsOf(i).includes(keyword)),
     });
     remaining = remaining.filter((i) => !keywordsOf(i).includes(keyword));
@@ -55,6 +55,15 @@ export function groupItems(items: StoredSummary[]): DigestGroup[] {
   for (const group of groups) group.items.sort(byImportance);
   const top = (g: DigestGroup) => (g.items[0] ? importance(g.items[0]) : 0);
   return groups.sort((a, b) => Number(a.label === OTHER) - Number(b.label === OTHER) || top(b) - top(a));
+}
+
+/** The key phrase as the first story holding it writes it: "NASA", "Bank of England", not "Nasa". */
+function writtenForm(items: StoredSummary[], keyword: string): string {
+  for (const item of items) {
+    const form = item.summary.keywords.find((k) => k.toLowerCase() === keyword);
+    if (form) return form;
+  }
+  return keyword;
 }
 
 function capitalize(value: string): string {

@@ -12,15 +12,22 @@ export function inWindow(item: StoredSummary, window: Window): boolean {
   return at >= window.from.getTime() && at < window.to.getTime();
 }
 
-/** No filters means everything. Topics match summary keywords; keywords match words of the text. */
+/**
+ * No filters means everything. Topics match the summary's key phrases as whole words: "forces" and "special
+ * forces" both match the phrase "special forces". Keywords match words of the text.
+ */
 export function matchesFilters(
   item: StoredSummary,
   subscriber: Pick<Subscriber, 'topics' | 'keywords'>,
 ): boolean {
   if (subscriber.topics.length === 0 && subscriber.keywords.length === 0) return true;
   const { summary } = item;
-  const summaryKeywords = new Set(summary.keywords.map((k) => k.toLowerCase()));
-  if (subscriber.topics.some((topic) => summaryKeywords.has(topic))) return true;
+  const phrases = summary.keywords.map((k) => ` ${words(k).join(' ')} `);
+  const inPhrases = (topic: string) => {
+    const wanted = ` ${words(topic).join(' ')} `;
+    return wanted.trim() !== '' && phrases.some((phrase) => phrase.includes(wanted));
+  };
+  if (subscriber.topics.some(inPhrases)) return true;
   const text = ` ${words([summary.title.text, ...summary.summary, ...summary.keyPoints, ...summary.keywords].join(' ')).join(' ')} `;
   return subscriber.keywords.some((keyword) => text.includes(` ${words(keyword).join(' ')} `));
 }

@@ -1,9 +1,39 @@
 /**
- * People, organizations and places, tagged by `compromise`, then cleaned and merged: "Tsarnaev" and
- * "Tamerlan Tsarnaev" are one person, counted once per mention. The merge rule is hand-written because
- * compromise tags mentions one by one and has no coreference.
+ * People, organizations and places, read from capitalization and the frames news copy names them in,
+ * without a tagger: one pass cuts the text into runs of capitalized words, each run collects evidence for a
+ * type (a title or first name before it, "said" after it, an organisation word at its end, "in"/"from"
+ * before it, a gazetteer entry, a dateline, a sports fixture), the evidence of all mentions of a name is
+ * summed, and short forms ("Tsarnaev") join the full name ("Tamerlan Tsarnaev"). The work is one regular
+ * expression over the text plus map look-ups per word, so it is linear in the text.
+ *
+ * The rules are English. Other languages get only what their script and capitalization show reliably
+ * (`entities-foreign.ts`): names led by a known first name, gazetteer places, acronyms, organisation words.
  */
-import nlp from 'compromise';
+import {
+  acronymType,
+  COMMON_CAPITALIZED,
+  FUNCTION_WORDS,
+  isOrganizationHead,
+  isOrganizationWord,
+  isPersonTitle,
+  isPlaceWord,
+  NEWS_AGENCIES,
+  PERSON_NOUNS_BEFORE,
+  PLACE_PREPOSITIONS,
+  SPORTS_VERBS_AFTER,
+  SPORTS_WORDS_BEFORE,
+  TEAM_NOUNS_AFTER,
+  TIME_WORDS,
+  gazetteerType,
+  isDemonym,
+  isFirstName,
+  isEventWord,
+  NOT_ENTITY_ACRONYMS,
+  SPEECH_VERBS,
+  isStateAbbreviation,
+} from './entities-lexicon.js';
+import { foreignEntityRuns } from './entities-foreign.js';
+import type { Candidate, EntityType, Token } from './entities-types.js';
 import type { Sentence } from './sentences.js';
 
 export interface MentionedName {
@@ -17,150 +47,382 @@ export interface Entities {
   places: MentionedName[];
 }
 
-type View = ReturnType<typeof nlp>;
-interface TaggedView {
-  json(options: object): unknown;
+/**
+ * A results report or a match report names a whole cast; the stored summary keeps them (the digest shows
+ * the first few), so the cap only bounds generated lists.
+ */
+const MAX_PER_KIND = 30;
+const ENGLISH_OR_UNKNOWN = new Set(['en', 'und']);
+
+/** A word of the text: letters and digits joined by inner apostrophes, hyphens or "&", or a dotted acronym. */
+const TOKEN = /(?:\p{Lu}\.){2,8}|[\p{L}\p{N}]{1,40}(?:['’&-][\p{L}\p{N}]{1,40}){0,4}/gu;
+
+/** People, organizations and places of `text`, by the rules for its `language` (ISO 639-1 or "und"). */
+export function extractEntities(text: string, sentences: readonly Sentence[], language: string): Entities {
+  const tokens = tokenize(text, sentences);
+  const candidates = ENGLISH_OR_UNKNOWN.has(language)
+    ? englishCandidates(text, tokens)
+    : foreignEntityRuns(tokens, text, language);
+  return resolve(candidates, text);
 }
 
-const MAX_PER_KIND = 15;
-
-/**
- * How much text one `nlp()` call tags. compromise's matching is superlinear in the length of what it
- * takes for one sentence, so it never sees more than this at once; chunks start at sentence starts and
- * sentences are at most MAX_SENTENCE_CHARS, so a normal article's sentences reach it whole. Per-call
- * overhead makes much smaller chunks slower on texts of many tiny lines.
- */
-export const TAGGED_CHUNK_CHARS = 2_000;
-
-/** People, organizations and places of `text`, tagged chunk by chunk along its `sentences`. */
-export function extractEntities(text: string, sentences: readonly Sentence[]): Entities {
-  const chunks = chunkText(text, sentences).map((chunk) => nlp(chunk));
-  const known = chunks.flatMap((doc) => mentionsOf(doc.people(), 'strip', personalName));
-  const personWords = new Set(known.flatMap((name) => name.split(' ')));
-  // A word the tagger also saw as part of a personal name ("camp Pacquiao") is that person, not a place.
-  const notPerson = (name: string) => !name.split(' ').every((word) => personWords.has(word));
-  const organizations = chunks.flatMap((doc) => mentionsOf(doc.organizations(), 'reject')).filter(notPerson);
-  const places = chunks.flatMap((doc) => mentionsOf(doc.places(), 'strip')).filter(notPerson);
-  const taken = new Set([...organizations, ...places]);
-  const people = [...known, ...unknownNames(chunks, text).filter((n) => !taken.has(n))];
-  return {
-    people: countMentions(mergeVariants(people), text, true),
-    organizations: countMentions(mergeVariants(organizations), text),
-    places: countMentions(mergeVariants(places), text),
-  };
-}
-
-type Term = TaggedMatch['terms'][number];
-
-/**
- * The text cut at sentence starts into spans of at most TAGGED_CHUNK_CHARS (or one sentence). Every
- * name kept starts with a capital or a digit (`cleanName`), so sentences without either are not tagged:
- * a lowercase transcript costs the tagger nothing.
- */
-function chunkText(text: string, sentences: readonly Sentence[]): string[] {
-  const chunks: string[] = [];
-  let span: { start: number; end: number } | undefined;
-  for (const sentence of sentences) {
-    const end = sentence.start + sentence.text.length;
-    if (span && (!NAME_START.test(sentence.text) || end - span.start > TAGGED_CHUNK_CHARS)) {
-      chunks.push(text.slice(span.start, span.end));
-      span = undefined;
+/** Every word with where it stands; a single pass of one regular expression. */
+function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
+  const tokens: Token[] = [];
+  const starts = sentences.map((s) => s.start);
+  let nextStart = 0;
+  let lineShouted = false;
+  let lineEnd = -1;
+  let previousEnd = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    const start = match.index;
+    const gap = text.slice(previousEnd, start);
+    let sentenceStart = tokens.length === 0 || gap.includes('\n') || /["“‘(]$/u.test(gap);
+    while (nextStart < starts.length && (starts[nextStart] ?? 0) <= start) {
+      sentenceStart = true;
+      nextStart++;
     }
-    if (NAME_START.test(sentence.text)) span = { start: span?.start ?? sentence.start, end };
+    if (start > lineEnd) {
+      lineEnd = text.indexOf('\n', start);
+      if (lineEnd < 0) lineEnd = text.length;
+      lineShouted = isShouted(text, start, lineEnd);
+    }
+    tokens.push({ text: match[0], start, end: start + match[0].length, sentenceStart, shouted: lineShouted });
+    previousEnd = start + match[0].length;
   }
-  if (span) chunks.push(text.slice(span.start, span.end));
-  return chunks;
+  return tokens;
 }
-
-const NAME_START = /[\p{Lu}\p{N}]/u;
 
 /**
- * The personal name inside a mention the tagger calls a person: from its first to its last first- or
- * last-name word, so titles and words glued on ("Pensioner Terry Cooper", "Although Amy", "Mr Cooper")
- * drop away and variants merge; a mention without such a word ("Lt Colonel") is no name.
+ * A headline: among the first 200 characters of the line, three or more words in capitals and no
+ * lowercase letter, or three or more words of four letters or more, every one capitalized, and no digit
+ * (a line of results, "Ann Lee (Peru) 6-3 6-4", is no headline).
  */
-function personalName(terms: Term[]): Term[] {
-  const isName = (t: Term) => t.tags.includes('FirstName') || t.tags.includes('LastName');
-  const first = terms.findIndex(isName);
-  const last = terms.findLastIndex(isName);
-  return first < 0 ? [] : terms.slice(first, last + 1);
+function isShouted(text: string, start: number, end: number): boolean {
+  const line = text.slice(start, Math.min(end, start + 200));
+  if (!/\p{Ll}/u.test(line)) return (line.match(/\p{Lu}{2,}/gu)?.length ?? 0) >= 3;
+  const long = line.match(/\p{L}{4,}/gu) ?? [];
+  return long.length >= 3 && !/\p{N}/u.test(line) && long.every(isCapitalized);
 }
 
-/** Tags that are compatible with a personal name; any other tag on a word means it is something else. */
-const NAME_TAGS = new Set([
-  'Noun',
-  'Singular',
-  'ProperNoun',
-  'Person',
-  'FirstName',
-  'LastName',
-  'MaleName',
-  'FemaleName',
+const isCapitalized = (word: string) => /^\p{Lu}/u.test(word);
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+const isAcronym = (word: string) => /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}&]{1,5}$/u.test(word);
+/** "Clinton's" is Clinton. */
+const bare = (word: string) => word.replace(/['’]s$/u, '');
+const NAME_CONNECTORS = new Set([
+  'of',
+  'de',
+  'du',
+  'des',
+  'da',
+  'van',
+  'von',
+  'der',
+  'den',
+  'la',
+  'le',
+  'del',
+  'di',
+  'bin',
+  'al',
+  '&',
 ]);
+/** "Vienna-based", "Ontario-listed": the name, then how the thing relates to it. */
+const RELATION_SUFFIX = /-(based|born|listed|controlled|led|sponsored|owned|run|backed|bound)$/u;
 
-interface TaggedMatch {
-  text: string;
-  terms: Array<{ text: string; post?: string; tags: string[] }>;
+/**
+ * English runs: capitalized words next to each other (connected by "of", "de", "van", ...), the
+ * sentence-initial function word, titles and nationalities before the name peeled off, then typed.
+ */
+function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] {
+  const lowercase = new Set(tokens.filter((t) => /^\p{Ll}/u.test(t.text)).map((t) => t.text));
+  const candidates: Candidate[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i] as Token;
+    const dateline = datelinePlace(tokens, i, text);
+    if (dateline) {
+      candidates.push({ name: dateline.name, votes: { places: 3 } });
+      i = dateline.end;
+      continue;
+    }
+    if (token.shouted) {
+      while (i < tokens.length && tokens[i]?.shouted) i++;
+      continue;
+    }
+    if (!isCapitalized(token.text)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < tokens.length) {
+      const next = tokens[end] as Token;
+      const gap = text.slice(tokens[end - 1]?.end ?? 0, next.start);
+      // "Edward D. Jones"; "Rail Users' Association".
+      const initial = gap === '. ' && /^\p{Lu}$/u.test(tokens[end - 1]?.text ?? '');
+      const pluralPossessive = gap === "' " && /s$/u.test(tokens[end - 1]?.text ?? '');
+      if (
+        (gap !== ' ' && !initial && !pluralPossessive) ||
+        (next.sentenceStart && !initial) ||
+        /['’]s$/u.test(tokens[end - 1]?.text ?? '')
+      )
+        break;
+      if (isCapitalized(next.text) && !TIME_WORDS.has(next.text)) end++;
+      else if (
+        joinsNames(next.text, tokens[end - 1]?.text ?? '') &&
+        isCapitalized(tokens[end + 1]?.text ?? '') &&
+        text.slice(next.end, tokens[end + 1]?.start).length === 1
+      )
+        end += 2;
+      else break;
+    }
+    for (const [from, to] of splitRun(tokens, i, end)) {
+      const candidate = typedRun(tokens, from, to, text, lowercase);
+      if (candidate) candidates.push(candidate);
+    }
+    i = end;
+  }
+  return candidates;
 }
 
 /**
- * compromise only knows common first names, so "Tamerlan Tsarnaev" stays an untagged proper noun.
- * Two or three capitalised words that carry no other tag, do not follow an article ("the Islamic
- * Emirate") and are not the head of an "X of Y" name are taken as a person.
+ * "of" joins the words of one name after an organisation, place or title word ("Bank of England",
+ * "Duke of Norfolk"), not a person and the firm after them ("John Smith of Acme").
  */
-/** Lowercased, the word is an ordinary adjective, verb, adverb or function word to the tagger. */
-function isCommonWord(word: string): boolean {
-  return nlp(word.toLowerCase()).has(
-    '(#Adjective|#Verb|#Adverb|#Preposition|#Determiner|#Conjunction|#Pronoun)',
+function joinsNames(connector: string, previous: string): boolean {
+  if (connector !== 'of') return NAME_CONNECTORS.has(connector);
+  return (
+    isOrganizationWord(previous) ||
+    isOrganizationHead(previous) ||
+    isPlaceWord(previous) ||
+    isPersonTitle(previous)
   );
 }
 
-/** The words of a mention as written, with the punctuation between them ("Kabardino-Balkaria", "J. Brown"). */
-function joinTerms(terms: Term[]): string {
-  return terms.map((t, i) => `${t.text}${i < terms.length - 1 ? (t.post ?? ' ') : ''}`).join('');
-}
-
-function unknownNames(chunks: readonly View[], text: string): string[] {
-  const names: string[] = [];
-  // Verdicts on a word or a name hold for every mention, so each is reached once, whatever the repeats.
-  const common = new Map<string, boolean>();
-  const isCommon = (word: string) => common.get(word) ?? common.set(word, isCommonWord(word)).get(word);
-  const framed = new Map<string, boolean>();
-  for (const match of chunks.flatMap(
-    (doc) =>
-      doc
-        .match('#ProperNoun+')
-        .json({ terms: { tags: true, text: true, whitespace: true } }) as TaggedMatch[],
-  )) {
-    const terms = match.terms;
-    if (terms.length < 2 || terms.length > 3 || terms.slice(0, -1).some((t) => t.post !== ' ')) continue;
-    if (terms.some((t) => !/^\p{Lu}\p{Ll}+$/u.test(t.text) || t.tags.some((tag) => !NAME_TAGS.has(tag))))
-      continue;
-    if (terms.every((t) => t.tags.includes('Person'))) continue; // compromise found it already
-    if (terms.some((t) => isCommon(t.text))) continue; // "Big Bear", "Wild Card"
-    const name = joinTerms(terms);
-    if (framed.get(name) ?? framed.set(name, isFramedAsThing(name, text)).get(name)) continue;
-    names.push(name);
-  }
-  return names;
-}
-
 /**
- * At its first mention the name follows an article ("the Islamic Emirate") or heads an "X of Y" name. Read
- * from a few characters either side of that mention, so the cost does not grow with the text around it.
+ * A run holds two names where a title starts the second ("U.S. President Bill Clinton") or a relation
+ * ends the first ("Ontario-based Magna"); a run ending in an organisation word is one name ("Foreign Ministry").
  */
-function isFramedAsThing(name: string, text: string): boolean {
-  const at = text.indexOf(name);
-  if (at < 0) return true;
-  const before = text.slice(Math.max(0, at - 40), at);
-  const after = text.slice(at + name.length, at + name.length + 40);
-  return /^\s+of\b/u.test(after) || /(?:^|\s)(?:the|a|an|The|A|An)\s+$/u.test(before);
+function splitRun(tokens: readonly Token[], from: number, to: number): Array<[number, number]> {
+  const organization = isOrganizationWord(bare(tokens[to - 1]?.text ?? ''));
+  const parts: Array<[number, number]> = [];
+  let start = from;
+  // "U.S. Treasuries": the country, then what it qualifies.
+  if (
+    !organization &&
+    to - from > 1 &&
+    acronymType(tokens[from]?.text ?? '') === 'places' &&
+    isAcronym(tokens[from]?.text ?? '')
+  ) {
+    parts.push([from, from + 1]);
+    start = from + 1;
+  }
+  for (let k = start; k < to; k++) {
+    const word = tokens[k]?.text ?? '';
+    if (!organization && k > start && isPersonTitle(word) && !isPersonTitle(tokens[k - 1]?.text ?? '')) {
+      parts.push([start, k]);
+      start = k;
+    }
+    if (RELATION_SUFFIX.test(word) && k + 1 < to) {
+      parts.push([start, k + 1]);
+      start = k + 1;
+    }
+  }
+  parts.push([start, to]);
+  return parts;
+}
+
+/** "LONDON 1996-08-30", "PARIS, Nov 3": capitals at the start of a line, then a date. */
+function datelinePlace(
+  tokens: readonly Token[],
+  i: number,
+  text: string,
+): { name: string; end: number } | undefined {
+  const first = tokens[i] as Token;
+  if (!first.sentenceStart || (first.start > 0 && text[first.start - 1] !== '\n')) return undefined;
+  let end = i;
+  while (end < i + 4 && end < tokens.length && /^\p{Lu}{2,}$/u.test(tokens[end]?.text ?? '')) end++;
+  const after = tokens[end];
+  if (end === i || !after) return undefined;
+  const between = text.slice(tokens[end - 1]?.end ?? 0, after.start);
+  if (
+    !/^[ ,]*$/.test(between) ||
+    !/^\d{4}-\d\d-\d\d$|^\d{1,2}$|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/u.test(after.text)
+  )
+    return undefined;
+  const name = text.slice(first.start, tokens[end - 1]?.end);
+  return { name: name.toLowerCase().replace(/(^|[\s-])\p{Ll}/gu, (c) => c.toUpperCase()), end };
 }
 
 /**
- * Mentions counted in the text itself (the tagger misses some repeats), in one pass of one pattern whose
- * alternatives run longest first, so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice. People
- * are named in full once, then by surname ("Zankishiev was killed"); a surname two people share is ambiguous.
+ * The run tokens[from, to) as a name with its evidence, or undefined when it names nothing: peel a
+ * sentence-initial common word, "The", titles and nationalities off the front, then weigh its inside
+ * (organisation words, first names, gazetteers, acronyms) and the words around it.
+ */
+function typedRun(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  text: string,
+  lowercase: ReadonlySet<string>,
+): Candidate | undefined {
+  const votes: Partial<Record<EntityType, number>> = {};
+  const vote = (type: EntityType, weight: number) => (votes[type] = (votes[type] ?? 0) + weight);
+  let start = from;
+  let titled = false;
+  let domain = false;
+  const endsAsOrganization = isOrganizationWord(bare(tokens[to - 1]?.text ?? ''));
+  for (; start < to; start++) {
+    const word = (tokens[start] as Token).text;
+    const lower = word.toLowerCase();
+    if (isPersonTitle(word) && !endsAsOrganization) titled = true;
+    else if (titled && word === 'of') {
+      // "Lord Mayor of Northbrook": the title's domain, not the person.
+      titled = false;
+      domain = true;
+    } else if (FUNCTION_WORDS.has(lower) || TIME_WORDS.has(bare(word)) || COMMON_CAPITALIZED.has(word))
+      continue;
+    else if (start === from && tokens[start]?.sentenceStart && lowercase.has(lower)) continue;
+    else if (isDemonym(lower) && !isPlaceWord(word) && start < to - 1 && !endsAsOrganization) continue;
+    else break;
+  }
+  if (titled && start === to) return undefined;
+  while (
+    to > start + 1 &&
+    (NAME_CONNECTORS.has(tokens[to - 1]?.text ?? '') || isPersonTitle(tokens[to - 1]?.text ?? ''))
+  )
+    to--;
+  if (start >= to) return undefined;
+  const words = tokens.slice(start, to).map((t) => t.text);
+  const relation = RELATION_SUFFIX.exec(bare(words.at(-1) ?? ''))?.[1];
+  words[words.length - 1] = bare(words.at(-1) ?? '').replace(RELATION_SUFFIX, '');
+  const name = text
+    .slice(tokens[start]?.start, tokens[to - 1]?.end)
+    .replace(/['’]s$/u, '')
+    .replace(RELATION_SUFFIX, '');
+  if (name.length < 2 || /^\p{N}/u.test(name) || !isCapitalized(name)) return undefined;
+  // "West Indian", "World Cup", "GDP": nationalities, events and units are not people, places or bodies.
+  if (isDemonym((words.at(-1) ?? '').toLowerCase()) && !isOrganizationWord(words.at(-1) ?? ''))
+    return undefined;
+  if (words.length > 1 && isEventWord(words.at(-1) ?? '')) return undefined;
+  if (NOT_ENTITY_ACRONYMS.has(name) || /^[IVXLC]+$/u.test(name)) return undefined;
+  // "the City", "the Park": a place word alone names no particular place.
+  if (words.length === 1 && isPlaceWord(name) && !gazetteerType(name.toLowerCase())) return undefined;
+  // A whole quotation of capitalized words is the title of a work: "Sleeping Under Glass".
+  const quoted =
+    /["“]/u.test(text.charAt((tokens[start]?.start ?? 0) - 1)) &&
+    /["”]/u.test(text.charAt(tokens[to - 1]?.end ?? 0));
+  if (quoted && words.length > 1) return undefined;
+  const lowerName = name.toLowerCase();
+  const first = words[0] ?? '';
+  const last = words.at(-1) ?? '';
+  // The words either side count only within the clause: "said X", "X beat", not across a full stop.
+  const previous = tokens[from - 1];
+  const next = tokens[to];
+  const before =
+    previous && !tokens[from]?.sentenceStart && text.slice(previous.end, tokens[from]?.start) === ' '
+      ? previous.text
+      : '';
+  const after =
+    next && !next.sentenceStart && /^,? $/.test(text.slice(tokens[to - 1]?.end, next.start)) ? next.text : '';
+  const following = text.slice(tokens[to - 1]?.end ?? 0, (tokens[to - 1]?.end ?? 0) + 40);
+  // A lone word opening a sentence ("Eyewitnesses said") is no person for its frame alone.
+  const framedAsPerson = words.length > 1 || !tokens[start]?.sentenceStart;
+
+  if (titled) vote('people', 4);
+  if (domain || (before === 'of' && isPersonTitle(capitalize(tokens[from - 2]?.text ?? ''))))
+    vote('places', 2);
+  if (NEWS_AGENCIES.has(name)) vote('organizations', 6);
+  const listed = gazetteerType(lowerName);
+  if (listed) vote(listed, listed === 'places' ? 3 : 4);
+  if (words.length === 1 && isAcronym(first)) vote(acronymType(first), 3);
+  // "West Bank", "Soviet Union": a listed place keeps its type whatever its last word.
+  if (listed !== 'places' && (isOrganizationWord(last) || (words.length > 1 && isOrganizationHead(first))))
+    vote('organizations', 4);
+  else if (words.length > 1 && (isPlaceWord(last) || isPlaceWord(first))) vote('places', 3);
+  if (words.length > 1 && words.length <= 4 && isFirstName(first)) vote('people', 3);
+  if (relation === 'based' || relation === 'born') vote('places', 3);
+  // "Lockerbie, Scotland", "Irvine, Calif.": a place, then the country or region it is in.
+  const region = /^, (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*)?)/u.exec(following)?.[1];
+  if (region && (gazetteerType(region.toLowerCase()) === 'places' || isStateAbbreviation(region)))
+    vote('places', 2);
+  if (framedAsPerson) {
+    if (PERSON_NOUNS_BEFORE.has(before) || /^, \d{1,3},/.test(following)) vote('people', 3);
+    if (SPEECH_VERBS.has(after) && following.startsWith(' ')) vote('people', 2);
+    if (before === 'said') vote('people', 2);
+  }
+  if (PLACE_PREPOSITIONS.has(before)) vote('places', 1.5);
+  // A club plays: "X beat Y", "against Y", "X captain". A country in a fixture is its team, a place.
+  const personLike = titled || (words.length > 1 && isFirstName(first));
+  const plays =
+    SPORTS_VERBS_AFTER.has(after) || SPORTS_WORDS_BEFORE.has(before) || TEAM_NOUNS_AFTER.has(after);
+  if (plays && !personLike && gazetteerType(lowerName, true) !== 'places') vote('organizations', 6);
+  // Two or three capitalized words that are no common words, places or known bodies, with no other
+  // evidence: a person's name ("Tamerlan Tsarnaev").
+  if (
+    Object.keys(votes).length === 0 &&
+    words.length >= 2 &&
+    words.length <= 3 &&
+    words.every(
+      (w) =>
+        /^\p{Lu}[\p{Ll}'’-]+$/u.test(w) && !lowercase.has(w.toLowerCase()) && !gazetteerType(w.toLowerCase()),
+    ) &&
+    !isPlaceWord(first)
+  )
+    vote('people', 1);
+  return { name, votes };
+}
+
+/**
+ * Sums the evidence of every mention of a name, makes a surname the person named in full ("Clinton" of
+ * "Bill Clinton"), merges short forms into the fullest name and counts mentions in the text.
+ */
+function resolve(candidates: readonly Candidate[], text: string): Entities {
+  const totals = new Map<string, Partial<Record<EntityType, number>>>();
+  const seen: string[] = [];
+  // "JAPAN" in a headline is the "Japan" of the story: one name, written as the story writes it.
+  const spelling = new Map<string, string>();
+  for (const { name } of candidates) {
+    const key = name.toLowerCase();
+    const known = spelling.get(key);
+    if (!known || (known === known.toUpperCase() && name !== name.toUpperCase())) spelling.set(key, name);
+  }
+  for (const candidate of candidates) {
+    const votes = candidate.votes;
+    const name = spelling.get(candidate.name.toLowerCase()) ?? candidate.name;
+    const total = totals.get(name) ?? {};
+    for (const [type, weight] of Object.entries(votes) as Array<[EntityType, number]>)
+      total[type] = (total[type] ?? 0) + weight;
+    totals.set(name, total);
+    seen.push(name);
+  }
+  const typeOf = new Map<string, EntityType>();
+  for (const [name, votes] of totals) {
+    const best = (Object.entries(votes) as Array<[EntityType, number]>).sort((a, b) => b[1] - a[1])[0];
+    if (best) typeOf.set(name, best[0]);
+  }
+  // The surname of a person named in full is that person, whatever its own evidence ("Clinton said").
+  const surnames = new Set<string>();
+  for (const [name, type] of typeOf) {
+    if (type === 'people' && name.includes(' ')) surnames.add(name.slice(name.lastIndexOf(' ') + 1));
+  }
+  const byType: Record<EntityType, string[]> = { people: [], organizations: [], places: [] };
+  for (const name of seen) {
+    const type = surnames.has(name) ? 'people' : typeOf.get(name);
+    if (type) byType[type].push(name);
+  }
+  return {
+    people: countMentions(mergeVariants(byType.people), text, true),
+    organizations: countMentions(mergeVariants(byType.organizations), text),
+    places: countMentions(mergeVariants(byType.places), text),
+  };
+}
+
+/**
+ * Mentions counted in the text itself, in one pass of one pattern whose alternatives run longest first,
+ * so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice. People are named in full once, then by
+ * surname ("Zankishiev was killed"); a surname two people share is ambiguous.
  */
 function countMentions(names: MentionedName[], text: string, surnames = false): MentionedName[] {
   if (names.length === 0) return names;
@@ -190,42 +452,6 @@ function countMentions(names: MentionedName[], text: string, surnames = false): 
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * What to do with a description after the name: "North Caucasus region" is a place named North
- * Caucasus, but "Russian news agency" is a description, not the name of an organization.
- */
-type TrailingWords = 'strip' | 'reject';
-
-function mentionsOf(
-  view: TaggedView,
-  trailing: TrailingWords,
-  pick: (terms: Term[]) => Term[] = (t) => t,
-): string[] {
-  return (view.json({ terms: { tags: true, text: true, whitespace: true } }) as TaggedMatch[])
-    .map((match) => cleanName(joinTerms(pick(match.terms)), trailing))
-    .filter((name): name is string => name !== undefined);
-}
-
-/**
- * Strips what the tagger drags along: punctuation, possessives, a possessor ("Russia's X"), leading
- * lowercase words ("the", "city of", "southern") and, for places and people, trailing ones.
- */
-export function cleanName(raw: string, trailing: TrailingWords = 'strip'): string | undefined {
-  let name = raw
-    .replace(/^[\s"'“‘(\[]+|[\s"'”’),.;:!?\]]+$/g, '')
-    .replace(/['’]s$/, '')
-    .trim();
-  const possessor = name.match(/^[\p{Lu}][\p{L}-]*['’]s\s+(.+)$/u);
-  if (possessor?.[1]) name = possessor[1];
-  name = name.replace(/^(?:[\p{Ll}-]+\s+)+/u, '');
-  if (/\s[\p{Ll}-]+$/u.test(name)) {
-    if (trailing === 'reject') return undefined;
-    name = name.replace(/(?:\s+[\p{Ll}-]+)+$/u, '');
-  }
-  if (!/^[\p{Lu}\p{N}]/u.test(name) || name.length < 2) return undefined;
-  return name;
 }
 
 /**

@@ -1,23 +1,331 @@
-/** The article's most frequent content words, each shown in its most common written form. */
-import { STOPWORDS, stem, words } from './tokens.js';
+/**
+ * Key phrases: the one- to three-word phrases the article repeats, as it writes them ("special forces",
+ * "Bank of England"). A phrase never starts or ends with a function word, holds a letter in every word, and
+ * occurs at least twice (said once, it is not key), so a short text gets fewer than five. Near-duplicates
+ * count as one phrase: singular and plural share Porter stems, and a country and its adjective share a
+ * root ("Russia", "Russian"); of a phrase and one inside it, one is kept (see repeatsChosen). Two passes
+ * over the words plus a sort of the repeated phrases: linear in the text's length.
+ */
+import { STOPWORDS, stem } from './tokens.js';
 
-const MAX_KEYWORDS = 8;
+const MAX_KEY_PHRASES = 8;
+const MAX_PHRASE_WORDS = 3;
+const MIN_OCCURRENCES = 2;
+/** Where the lede ends, in words: a phrase seen this early counts double. */
+const LEDE_WORDS = 50;
+/** The one function word a phrase may hold inside it: "Bank of England", "state of emergency". */
+const INNER_FUNCTION_WORD = 'of';
+
+interface Token {
+  /** As written, without a possessive "'s". */
+  text: string;
+  lower: string;
+  start: number;
+  end: number;
+  /** First word of a sentence or line: its capital says nothing about it being a name. */
+  opensSentence: boolean;
+  /** Joined to the previous token by exactly one space (else no phrase spans the two). */
+  joined: boolean;
+}
+
+/** A token as phrases see it, worked out once. */
+interface Word extends Token {
+  /** Porter stem, or for a name its root, so "Russia" and "Russian" share one. */
+  key: string;
+  /** Can end a phrase (and start one): a content word with a letter. */
+  content: boolean;
+  /** Can start a phrase: a content word, or a capitalized function word inside a sentence ("New York"). */
+  opens: boolean;
+  /** Shown with a lowercase first letter: a sentence-initial capital on a word that is no name. */
+  lowered: boolean;
+}
+
+interface Candidate {
+  key: string;
+  words: number;
+  count: number;
+  firstSeen: number;
+  forms: Map<string, number>;
+  /** Word keys, to tell when one phrase holds another. */
+  parts: string[];
+  /**
+   * The word joined before / after every occurrence, when it is always the same one: then the phrase is a
+   * piece of a longer one ("Federal Space" of "Russian Federal Space Agency"). Null once they differ.
+   */
+  before?: string | null;
+  after?: string | null;
+  /** The form shown: the one the article uses most. */
+  form: string;
+  isName: boolean;
+}
 
 /** `alsoSkip`: function words of the article's language when it is not English. */
 export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = new Set()): string[] {
-  const byStem = new Map<string, { count: number; forms: Map<string, number> }>();
-  for (const word of words(text)) {
-    if (word.length < 3 || STOPWORDS.has(word) || alsoSkip.has(word) || /\d/.test(word)) continue;
-    const key = stem(word);
-    const entry = byStem.get(key) ?? { count: 0, forms: new Map<string, number>() };
-    entry.count += 1;
-    entry.forms.set(word, (entry.forms.get(word) ?? 0) + 1);
-    byStem.set(key, entry);
+  const tokens = readWords(text, alsoSkip);
+  // Counted first, so that the details below are kept only for the few phrases that repeat.
+  const counts = new Map<string, number>();
+  forEachPhrase(tokens, (key) => counts.set(key, (counts.get(key) ?? 0) + 1));
+  const candidates = new Map<string, Candidate>();
+  forEachPhrase(tokens, (key, from, words) => {
+    if ((counts.get(key) ?? 0) < MIN_OCCURRENCES) return;
+    const first = tokens[from] as Word;
+    const last = tokens[from + words - 1] as Word;
+    const candidate = candidates.get(key) ?? {
+      key,
+      words,
+      count: 0,
+      firstSeen: from,
+      forms: new Map<string, number>(),
+      parts: tokens.slice(from, from + words).map((t) => t.key),
+      form: '',
+      isName: false,
+    };
+    const previous = tokens[from - 1];
+    const next = tokens[from + words];
+    candidate.before = sameNeighbour(candidate.before, first.joined && previous?.content ? previous.key : '');
+    candidate.after = sameNeighbour(candidate.after, next?.joined && next.content ? next.key : '');
+    const form = displayForm(text.slice(first.start, last.end), first);
+    candidate.count += 1;
+    candidate.forms.set(form, (candidate.forms.get(form) ?? 0) + 1);
+    candidates.set(key, candidate);
+  });
+  const repeated = [...candidates.values()].filter(
+    (c) => c.count >= MIN_OCCURRENCES && !c.before && !c.after,
+  );
+  for (const candidate of repeated) {
+    candidate.form = mostWrittenForm(candidate.forms);
+    candidate.isName = isNameForm(candidate.form);
   }
-  return [...byStem.values()]
-    .filter((e) => e.count >= 2)
-    .sort((a, b) => b.count - a.count)
-    .slice(0, MAX_KEYWORDS)
-    .map((e) => [...e.forms].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? '')
-    .filter(Boolean);
+  return choosePhrases(repeated);
+}
+
+/**
+ * Longer phrases first claim the occurrences of the words inside them: "special" counts only where it is
+ * not in "special forces". A phrase scores its own occurrences times its length, so a repeated phrase
+ * beats the words it is made of, and twice that when the article's first words hold it (news names its
+ * subject first). A name inside a longer name is one person or thing: the name that holds it most often
+ * ranks where it would ("Britt McHenry" where "McHenry" would).
+ */
+function choosePhrases(repeated: Candidate[]): string[] {
+  const byKey = new Map(repeated.map((c) => [c.key, c]));
+  const claimed = new Map<string, number>();
+  const holder = new Map<string, Candidate>();
+  for (const phrase of repeated) {
+    if (phrase.words === 1) continue;
+    for (const inner of innerKeys(phrase.parts)) {
+      claimed.set(inner, Math.max(claimed.get(inner) ?? 0, phrase.count));
+      const held = holder.get(inner);
+      if (phrase.isName && (!held || phrase.count > held.count)) holder.set(inner, phrase);
+    }
+  }
+  const own = (c: Candidate) =>
+    c.words * Math.max(0, c.count - (claimed.get(c.key) ?? 0)) * (c.firstSeen < LEDE_WORDS ? 2 : 1);
+  const score = new Map(repeated.map((c) => [c, own(c)]));
+  for (const [inner, phrase] of holder) {
+    const part = byKey.get(inner);
+    if (part?.isName) score.set(phrase, Math.max(score.get(phrase) ?? 0, own(part)));
+  }
+  const scoreOf = (c: Candidate) => score.get(c) ?? 0;
+  const ranked = repeated
+    .filter((c) => scoreOf(c) > 0)
+    .sort((a, b) => scoreOf(b) - scoreOf(a) || b.words - a.words || a.firstSeen - b.firstSeen);
+  const chosen: Candidate[] = [];
+  for (const candidate of ranked) {
+    if (chosen.length >= MAX_KEY_PHRASES) break;
+    if (!repeatsChosen(candidate, chosen)) chosen.push(candidate);
+  }
+  return chosen.map((c) => c.form);
+}
+
+/**
+ * The candidate says again what a chosen phrase says: two names, one inside the other ("McHenry" in "Britt
+ * McHenry"); a phrase and its head ("special forces" in "Russian special forces"); two phrases sharing two
+ * words ("Russian special forces", "special forces troops"); or a phrase and a word it starts with, unless
+ * that word stands alone at least as often as inside the chosen phrases, and twice ("council", "council vote").
+ */
+function repeatsChosen(candidate: Candidate, chosen: Candidate[]): boolean {
+  let inside = 0;
+  for (const other of chosen) {
+    const [shorter, longer] = candidate.words <= other.words ? [candidate, other] : [other, candidate];
+    const contained = shorter.key === longer.key || innerKeys(longer.parts).includes(shorter.key);
+    // The last word heads an English phrase: "Russian special forces" are special forces.
+    if (contained && ((shorter.isName && longer.isName) || longer.key.endsWith(` ${shorter.key}`)))
+      return true;
+    if (!contained && sharedWords(candidate, other) >= 2) return true;
+    if (!contained) continue;
+    if (shorter === candidate) inside += longer.count;
+    else if (rarelyAlone(shorter.count, longer.count)) return true;
+  }
+  return inside > 0 && rarelyAlone(candidate.count, inside);
+}
+
+/** A phrase seen `count` times, `inside` of them within longer phrases, is mostly part of them. */
+const rarelyAlone = (count: number, inside: number) => count - inside < Math.max(MIN_OCCURRENCES, inside);
+
+const sharedWords = (a: Candidate, b: Candidate) =>
+  new Set(a.parts.filter((part) => part !== INNER_FUNCTION_WORD && b.parts.includes(part))).size;
+
+/** The keys of the shorter phrases inside a phrase: "special forces" holds "special" and "forces". */
+function innerKeys(parts: string[]): string[] {
+  const keys: string[] = [];
+  for (let length = 1; length < parts.length; length++)
+    for (let from = 0; from + length <= parts.length; from++)
+      keys.push(parts.slice(from, from + length).join(' '));
+  return keys;
+}
+
+/**
+ * Every phrase of one to three words in the text, by its key: starting at a word that opens a phrase,
+ * ending at a content word, "of" allowed inside; single words need three letters.
+ */
+function forEachPhrase(tokens: Word[], visit: (key: string, from: number, words: number) => void): void {
+  for (let from = 0; from < tokens.length; from++) {
+    const first = tokens[from];
+    if (!first?.opens) continue;
+    let key = '';
+    for (let words = 1; words <= MAX_PHRASE_WORDS; words++) {
+      const last = tokens[from + words - 1];
+      if (!last || (words > 1 && !last.joined)) break;
+      if (words > 1 && !last.content && last.lower !== INNER_FUNCTION_WORD) break;
+      key = words === 1 ? last.key : `${key} ${last.key}`;
+      if (last.content && (words > 1 || last.lower.length >= 3)) visit(key, from, words);
+    }
+  }
+}
+
+function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
+  const tokens = tokenize(text);
+  const stems = tokens.map((t) => stem(t.lower));
+  const names = capitalizedStems(tokens, stems);
+  return tokens.map((token, i) => {
+    const stemmed = stems[i] ?? '';
+    const isName = names.has(stemmed);
+    // Contractions are function words too: "we're", "it's", "don't".
+    const functionWord =
+      STOPWORDS.has(token.lower) ||
+      alsoSkip.has(token.lower) ||
+      (/['’]/.test(token.lower) &&
+        (STOPWORDS.has(token.lower.split(/['’]/)[0] ?? '') || /n['’]t$/.test(token.lower)));
+    const content = /\p{L}/u.test(token.text) && !functionWord;
+    // "I" is the one function word always written with a capital.
+    const opensName = isName && !token.opensSentence && !/^i\b/.test(token.lower);
+    // Field by field: measured several times faster than a spread of the token, one object per word.
+    return {
+      text: token.text,
+      lower: token.lower,
+      start: token.start,
+      end: token.end,
+      joined: token.joined,
+      opensSentence: token.opensSentence,
+      lowered: token.opensSentence && !isName && /^\p{Lu}\P{Lu}*$/u.test(token.text),
+      key: isName ? nameRoot(stemmed) : stemmed,
+      content,
+      opens: content || (functionWord && opensName),
+    };
+  });
+}
+
+const sameNeighbour = (seen: string | null | undefined, neighbour: string) =>
+  seen === undefined || seen === neighbour ? neighbour : null;
+
+/** The form the article uses most, first seen on a tie. */
+function mostWrittenForm(forms: Map<string, number>): string {
+  let best = '';
+  let bestCount = 0;
+  for (const [form, count] of forms) {
+    if (count > bestCount) {
+      best = form;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Every word capitalized, "of" aside: "Bank of England", "NASA". */
+const isNameForm = (form: string) =>
+  form.split(' ').every((word) => word === INNER_FUNCTION_WORD || /^\p{Lu}/u.test(word));
+
+/** A sentence-initial capital is lowered, so "Special forces" shows as written inside a sentence. */
+const displayForm = (span: string, first: Word) =>
+  first.lowered ? span.charAt(0).toLowerCase() + span.slice(1) : span;
+
+/** Stems written with a capital more often than not where a capital means something (inside a sentence). */
+function capitalizedStems(tokens: Token[], stems: string[]): Set<string> {
+  const balance = new Map<string, number>();
+  tokens.forEach((token, i) => {
+    if (token.opensSentence) return;
+    const stemmed = stems[i] ?? '';
+    balance.set(stemmed, (balance.get(stemmed) ?? 0) + (/^\p{Lu}/u.test(token.text) ? 1 : -1));
+  });
+  return new Set([...balance].filter(([, b]) => b > 0).map(([w]) => w));
+}
+
+/**
+ * Country and adjective ("Russia", "Russian", "Russians"; "China", "Chinese"; "Britain", "British") share a
+ * root: demonym endings are cut while at least four letters remain. Only names are cut this way, so
+ * "police" and "policy" stay apart.
+ */
+const NAME_ENDINGS = ['land', 'ian', 'ese', 'ish', 'ain', 'an', 'es', 'ia', 'n', 'i', 'a', 'e', 'y'];
+const MIN_ROOT = 4;
+/** Adjectives no ending rule reaches from their country's name. */
+const IRREGULAR_ADJECTIVES = new Map(
+  Object.entries({
+    irish: 'ireland',
+    french: 'france',
+    spanish: 'spain',
+    dutch: 'netherlands',
+    welsh: 'wales',
+    greek: 'greece',
+    swiss: 'switzerland',
+    danish: 'denmark',
+    swedish: 'sweden',
+    finnish: 'finland',
+    polish: 'poland',
+    turkish: 'turkey',
+    thai: 'thailand',
+    english: 'england',
+  }),
+);
+
+/** `word` is a Porter stem, so an irregular adjective maps to its country's stem. */
+function nameRoot(word: string): string {
+  const country = IRREGULAR_ADJECTIVES.get(word);
+  let root = country === undefined ? word : stem(country);
+  for (let cut = true; cut;) {
+    cut = false;
+    for (const ending of NAME_ENDINGS) {
+      if (root.endsWith(ending) && root.length - ending.length >= MIN_ROOT) {
+        // A doubled consonant before the ending is one: "Scottish", "Scotland".
+        root = root.slice(0, -ending.length).replace(/([^aeiou])\1$/, '$1');
+        cut = true;
+        break;
+      }
+    }
+  }
+  return root;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+const POSSESSIVE = /['’]s$/u;
+const SENTENCE_END = /[.!?:;]["'”’)\]]*\s*["“‘(\[]*$|\n/u;
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let previousEnd = -1;
+  for (const match of text.matchAll(WORD)) {
+    const written = match[0].replace(POSSESSIVE, '');
+    const start = match.index;
+    const gap = previousEnd < 0 ? '' : text.slice(previousEnd, start);
+    tokens.push({
+      text: written,
+      lower: written.toLowerCase(),
+      start,
+      end: start + written.length,
+      opensSentence: previousEnd < 0 || SENTENCE_END.test(gap),
+      // A possessive ends the phrase: "Russia's special forces" is not one.
+      joined: gap === ' ',
+    });
+    previousEnd = start + written.length;
+  }
+  return tokens;
 }

@@ -1,8 +1,7 @@
 /**
  * Sentence selection. Two jobs, two objectives:
  * - the summary says what is new: news puts it first, so a position prior is combined with centrality
- *   (mean similarity to the other sentences), a preference for sentences of typical length, and
- *   redundancy removal;
+ *   (mean similarity to the other sentences) and redundancy removal, within a word budget;
  * - the key points cover the article: the sentences that carry most of its frequent content words,
  *   without repeating each other.
  */
@@ -21,6 +20,15 @@ export function prepareSentences(sentences: Sentence[]): ScoredSentence[] {
 /** Sentences that can stand alone in a summary: a real clause, not a caption fragment or a dangling quote. */
 export function isCandidate(sentence: ScoredSentence): boolean {
   return sentence.wordCount >= 6 && sentence.stems.length >= 3 && /\p{L}/u.test(sentence.text);
+}
+
+/**
+ * The summary reports what happened: a question is a hook ("Think it's hard to redeem your miles?") and a
+ * sentence that opens with a quotation is someone's voice, so neither leads it. Key points, which cover
+ * the article, may hold both.
+ */
+export function reportsNews(sentence: ScoredSentence): boolean {
+  return isCandidate(sentence) && !/\?["'”’)]*$/u.test(sentence.text) && !/^["'“‘]/u.test(sentence.text);
 }
 
 /** In how many sentences each stem occurs. */
@@ -50,11 +58,9 @@ function termVector(stems: string[]): Map<string, number> {
 }
 
 /**
- * The summary objective: position prior x centrality x length preference, multiplied so a late
- * sentence needs much more centrality to beat an early one. The tuned constants are these four.
+ * The summary objective: position prior x centrality, multiplied so a late sentence needs much more
+ * centrality to beat an early one. Length is left to the word budget. The tuned constants are these two.
  */
-const TYPICAL_WORDS = 25;
-const LENGTH_WEIGHT = 0.3;
 const REDUNDANCY_LIMIT = 0.5;
 /** How many of the best-scored sentences the word-budget search considers. */
 const SHORTLIST = 5;
@@ -70,16 +76,13 @@ export function selectSummary(
   maxSentences: number,
   maxWords: number,
 ): ScoredSentence[] {
-  const candidates = sentences.filter(isCandidate);
+  const candidates = sentences.filter(reportsNews);
   const pool = candidates.length > 0 ? candidates : sentences.filter((s) => s.wordCount > 0);
   const centralityOf = meanSimilarities(sentences);
   const scored: Scored[] = pool.map((sentence, rank) => {
     const position = 1 / (1 + rank);
     const centrality = (centralityOf.get(sentence.index) ?? 0) + 0.01;
-    const length = Math.exp(
-      -LENGTH_WEIGHT * Math.abs(Math.log(Math.max(sentence.wordCount, 1) / TYPICAL_WORDS)),
-    );
-    return { sentence, vector: termVector(sentence.stems), score: position * centrality * length };
+    return { sentence, vector: termVector(sentence.stems), score: position * centrality };
   });
   scored.sort((a, b) => b.score - a.score);
   const best = bestWithinBudget(scored.slice(0, SHORTLIST), maxSentences, maxWords);

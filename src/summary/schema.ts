@@ -3,7 +3,7 @@
  * storing, the digest validates what it reads, tests use it, and the published contract is generated from it
  * (`npm run schema`: schema/summary.schema.json and schema/failure-record.schema.json).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARTICLE_FORMATS } from '../article/document.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -152,7 +152,7 @@ export const summarySchema = z.object({
   ),
   quotes: z.array(z.object({ text: z.string().min(1), speaker: z.string().optional() })),
   sources: z.array(mentionedName),
-  keywords: z.array(z.string().min(1)),
+  keywords: z.array(z.string().min(1)).max(10),
   wordCount: z.number().int().nonnegative(),
   readingTimeMinutes: z.number().int().positive(),
   /** True when only the first part of a very long article was analysed. */

@@ -14,20 +14,14 @@ import { prepareSentences, selectKeyPoints, selectSummary } from './rank.js';
 import type { SummaryContent } from './schema.js';
 import { splitSentences } from './sentences.js';
 import { extractSources } from './sources.js';
-import { chooseTitle } from './title.js';
+import { deriveHeadline, givenTitle } from './title.js';
 import { countWords } from './tokens.js';
 import { DEFAULT_SUMMARIZE_OPTIONS, type SummarizeOptions } from './options.js';
 
-export const SUMMARIZER = { name: 'lead-centrality-coverage', version: '1.0.0' } as const;
+/** The version changes whenever the same article would get a different summary. */
+export const SUMMARIZER = { name: 'lead-centrality-coverage', version: '2.0.0' } as const;
 
 const WORDS_PER_MINUTE = 230;
-/**
- * Entity extraction is English (compromise's lexicon, English titles and name patterns): in German every noun
- * is capitalized and would pass as a name ("Milliarden Euro" as a person). Other languages get none rather
- * than wrong ones; text too short to tell is read as English.
- */
-const ENGLISH_OR_UNKNOWN = new Set(['en', 'und']);
-const NO_ENTITIES: SummaryContent['entities'] = { people: [], organizations: [], places: [] };
 const MIN_KEY_POINTS = 3;
 const MAX_KEY_POINTS = 5;
 
@@ -43,21 +37,24 @@ export function summarizeDocument(
   if (!sentences.some((s) => s.wordCount > 0)) {
     throw new UnreadableArticleError('no-text', 'The article has no sentences to summarize.');
   }
-  const title = chooseTitle(doc.title, text, sentences[0]?.text);
+  const given = givenTitle(doc.title, text);
   // A headline taken from the first line is the title, not a sentence of the story.
   const body =
-    title.origin === 'first-line' ? sentences.filter((s) => s.index > 0 || s.text !== title.text) : sentences;
+    given?.origin === 'first-line'
+      ? sentences.filter((s) => s.index > 0 || s.text !== given.text)
+      : sentences;
   const scope = body.length > 0 ? body : sentences;
   const summary = selectSummary(scope, settings.maxSentences, settings.maxWords);
   const keyPointCount = Math.min(MAX_KEY_POINTS, Math.max(MIN_KEY_POINTS, Math.round(scope.length / 4)));
   const keyPoints = selectKeyPoints(scope, keyPointCount);
 
   const language = detectLanguage(text);
-  const entities = ENGLISH_OR_UNKNOWN.has(language) ? extractEntities(text, split) : NO_ENTITIES;
+  const entities = extractEntities(text, split, language);
   const dates = extractDates(text, doc.publishedAt);
   const wordCount = countWords(doc.text);
   return {
-    title,
+    // Derived after the summary: the headline must not repeat the opening of summary[0].
+    title: given ?? deriveHeadline(scope, summary[0]?.text ?? '', functionWords(language)),
     language,
     summary: summary.map((s) => clipWords(s.text, settings.maxWords)),
     keyPoints: keyPoints.map((s) => s.text),

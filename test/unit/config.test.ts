@@ -18,7 +18,7 @@ describe('config', () => {
       FAILURES_PREFIX: 'failures/',
       MAX_ARTICLE_BYTES: 5 * 1024 * 1024,
       SUMMARY_MAX_SENTENCES: 3,
-      SUMMARY_MAX_WORDS: 75,
+      SUMMARY_MAX_WORDS: 90,
     });
   });
 

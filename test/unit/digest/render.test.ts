@@ -87,4 +87,14 @@ describe('grouping', () => {
       'Bus fares frozen for another year',
     ]);
   });
+
+  it('labels a group with the key phrase as the stories write it, matched case-insensitively', () => {
+    const story = (title: string, keywords: string[]) => storedSummary(buildSummary({ title, keywords }), at);
+    const items = [
+      story('Launch delayed', ['NASA', 'launch window']),
+      story('Probe reaches orbit', ['nasa', 'Mars']),
+    ];
+
+    expect(groupItems(items).map((g) => g.label)).toEqual(['NASA']);
+  });
 });

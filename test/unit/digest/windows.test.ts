@@ -73,6 +73,23 @@ describe('digest windows', () => {
     expect(titles([], ['tram lines'])).toEqual([]);
   });
 
+  it('match a topic to the key phrases that hold it as whole words', () => {
+    const window = { from: new Date('2026-11-23T07:00:00Z'), to: now };
+    const raid = storedSummary(
+      buildSummary({ title: 'Raid', keywords: ['Russian special forces', 'Nalchik'] }),
+      new Date('2026-11-23T08:00:00Z'),
+    );
+    const matches = (topic: string) =>
+      selectForSubscriber([raid], { topics: [topic], keywords: [] }, window).length;
+
+    expect(matches('special forces')).toBe(1);
+    expect(matches('forces')).toBe(1);
+    expect(matches('nalchik')).toBe(1);
+    expect(matches('force')).toBe(0);
+    expect(matches('russia')).toBe(0);
+    expect(matches('special forces unit')).toBe(0);
+  });
+
   it('read the upload-date partitions from 16 days before the window (dead-letter retention) up to its end', () => {
     const partitions = summaryPartitions('summaries/', new Date('2026-11-23T07:00:00Z'), now);
 

@@ -11,6 +11,9 @@ describe('stripDatelines', () => {
     ['Washington (CNN) -- A bill passed.', 'A bill passed.'],
     ['BEIRUT, Lebanon (AP) — Syrian forces advanced.', 'Syrian forces advanced.'],
     ['LONDON, March 3 (Reuters) - Shares fell.', 'Shares fell.'],
+    ['Harbour Town, Freedonia (CNN)Rescuers reached the village.', 'Rescuers reached the village.'],
+    ['Boston (CNN)Guilty on every count.', 'Guilty on every count.'],
+    ['(The Weekly Gazette)Ann Smith, a comic writer, has died.', 'Ann Smith, a comic writer, has died.'],
     [
       'By . Jane Doe . PUBLISHED: 10:21 EST, 3 March 2014 . | . UPDATED: 11:02 EST, 3 March 2014 . The story.',
       'The story.',
@@ -24,6 +27,8 @@ describe('stripDatelines', () => {
     'The U.S. (AP) style guide says so.',
     'Reuters reported on Monday that prices rose.',
     'By the end of the day (CNN) had left.',
+    'Prisoner Ann Smith (pictured) was jailed for five years.',
+    '(Pictured) The old mill before the fire.',
   ])('leaves prose that merely mentions an agency: %j', (text) => {
     expect(stripDatelines(text)).toBe(text);
   });

@@ -21,15 +21,26 @@ const STORIES = {
 };
 
 describe('articles that are not in English', () => {
-  it.each(Object.entries(STORIES))(
-    'in %s get a grounded summary but no English entity guesses (no common noun as a person)',
-    (language, story) => {
+  it.each([
+    ['de', 'Martin Horn', ['Freiburg']],
+    ['fr', 'Grégory Doucet', ['Lyon']],
+    ['ru', 'Анатолий Локоть', []],
+  ] as const)(
+    'in %s get a grounded summary and only the names their capitals show (no common noun as a person)',
+    (language, person, places) => {
+      // Prepare
+      const story = STORIES[language];
+
       // Act
       const content = summarizePlainText(story);
 
       // Assess
       expect(content.language).toBe(language);
-      expect(content.entities).toEqual({ people: [], organizations: [], places: [] });
+      expect(content.entities).toEqual({
+        people: [{ name: person, mentions: 1 }],
+        organizations: [],
+        places: places.map((name) => ({ name, mentions: 1 })),
+      });
       expect(content.summary.length).toBeGreaterThan(0);
       expect(ungroundedSpans(content, story)).toEqual([]);
     },

@@ -26,7 +26,7 @@ describe('the seed article (Russian raid on an ISIS cell in Nalchik)', () => {
     expect(names(content.entities.places)).toEqual(
       expect.arrayContaining([
         'Nalchik',
-        'Kabardino-Balkaria',
+        'Kabardino-Balkaria Republic',
         'Syria',
         'Russia',
         'Dagestan',

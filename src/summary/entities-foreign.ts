@@ -1,0 +1,124 @@
+/**
+ * Entities of text that is not English, from what its script and capitalization show without English
+ * rules: a run of capitalized words led by a known first name is a person ("Grégory Doucet", "Анатолий
+ * Локоть"), a run a gazetteer knows is a place, an acronym is an organization, and in languages that
+ * capitalize only names, a run opened by an organisation word ("Banque de France") is one. German
+ * capitalizes every noun, so there a capital proves nothing: only first names, gazetteer places and
+ * acronyms count, and "Milliarden Euro" is nobody.
+ */
+import type { Candidate, EntityType, Token } from './entities-types.js';
+import { acronymType, folded, gazetteerType, isFirstName } from './entities-lexicon.js';
+
+/** Common Russian first names, in the nominative; inflected forms are matched by their stem. */
+const RUSSIAN_FIRST_NAMES = (
+  'Александр Алексей Анатолий Андрей Антон Аркадий Борис Вадим Валентин Валерий Василий Виктор Виталий ' +
+  'Владимир Владислав Вячеслав Геннадий Георгий Григорий Денис Дмитрий Евгений Егор Иван Игорь Илья Кирилл ' +
+  'Константин Леонид Максим Михаил Никита Николай Олег Павел Пётр Петр Роман Руслан Сергей Станислав Степан ' +
+  'Фёдор Федор Юрий Ярослав Анна Алла Валентина Вера Галина Дарья Екатерина Елена Ирина Мария Марина Наталья ' +
+  'Надежда Нина Ольга Светлана Татьяна Юлия Людмила Ксения Софья Полина Алина Оксана Лариса Любовь Евгения'
+).split(' ');
+/** The stems the case endings attach to: "Сергея" and "Сергею" are Сергей, "Ирины" is Ирина. */
+const RUSSIAN_STEMS = new Set(RUSSIAN_FIRST_NAMES.map((name) => name.replace(/[аяйьо]$/u, '')));
+
+function isForeignFirstName(word: string): boolean {
+  if (/^\p{Script=Cyrillic}/u.test(word)) {
+    for (let cut = word.length; cut >= Math.max(3, word.length - 3); cut--) {
+      if (RUSSIAN_STEMS.has(word.slice(0, cut))) return true;
+    }
+    return false;
+  }
+  return isFirstName(word);
+}
+
+/** First names that are also German nouns or words ("Mark" the currency, "Ernst" serious). */
+const GERMAN_NOUN_NAMES = new Set(['mark', 'ernst', 'rose', 'will', 'may']);
+
+/** Words that open an organization's name in languages that capitalize names only. */
+const ORGANIZATION_HEADS = new Set(
+  (
+    'Banque Ministère Université Parti Société Conseil Commission Assemblée Union Fédération Agence Compagnie ' +
+    'Universidad Ministerio Banco Partido Consejo Comisión Asamblea Federación Agencia Università Ministero ' +
+    'Partito Consiglio Commissione Banca Universiteit Ministerie Partij Raad Bank Universidade Ministério'
+  ).split(' '),
+);
+
+const CONNECTORS = new Set([
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'del',
+  'di',
+  'da',
+  'do',
+  'dos',
+  'van',
+  'von',
+  'der',
+  'y',
+  'e',
+]);
+const isCapitalized = (word: string) => /^(?:[ldLD]['’])?\p{Lu}/u.test(word);
+const isAcronym = (word: string) => /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]{1,5}$/u.test(word);
+
+export function foreignEntityRuns(tokens: readonly Token[], text: string, language: string): Candidate[] {
+  const candidates: Candidate[] = [];
+  const add = (name: string, type: EntityType) => {
+    candidates.push({ name, votes: { [type]: 1 } });
+  };
+  const span = (from: number, to: number) => text.slice(tokens[from]?.start, tokens[to - 1]?.end);
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i] as Token;
+    if (token.shouted || !isCapitalized(token.text)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (
+      end < tokens.length &&
+      !tokens[end]?.sentenceStart &&
+      text.slice(tokens[end - 1]?.end, tokens[end]?.start) === ' '
+    ) {
+      const next = tokens[end]?.text ?? '';
+      if (isCapitalized(next)) end++;
+      else if (CONNECTORS.has(next) && isCapitalized(tokens[end + 1]?.text ?? '')) end += 2;
+      else break;
+    }
+    typeRun(i, end);
+    i = end;
+  }
+  return candidates;
+
+  function typeRun(from: number, to: number): void {
+    const words = tokens.slice(from, to).map((t) => t.text);
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k] ?? '';
+      const rest = words.length - k;
+      if (isAcronym(word) && words.length === 1) {
+        add(word, acronymType(word));
+        return;
+      }
+      const place = [3, 2, 1].find(
+        (n) => n <= rest && gazetteerType(folded(words.slice(k, k + n).join(' '))) === 'places',
+      );
+      if (place) {
+        add(span(from + k, from + k + place), 'places');
+        k += place - 1;
+        continue;
+      }
+      let nameTail = 0;
+      while (nameTail < 2 && isCapitalized(words[k + 1 + nameTail] ?? '')) nameTail++;
+      const germanNoun = language === 'de' && GERMAN_NOUN_NAMES.has(folded(word));
+      if (rest >= 2 && nameTail > 0 && isForeignFirstName(word) && !germanNoun) {
+        add(span(from + k, from + k + 1 + nameTail), 'people');
+        return;
+      }
+      if (language !== 'de' && rest >= 2 && ORGANIZATION_HEADS.has(word)) {
+        add(span(from + k, to), 'organizations');
+        return;
+      }
+    }
+  }
+}

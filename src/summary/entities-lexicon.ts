@@ -1,0 +1,197 @@
+/**
+ * The words the entity rules look for: hand-written closed classes of news English (titles, organisation
+ * and place words, the frames around names) and the gazetteers generated from compromise's lexicon
+ * (`entities-gazetteer.ts`). Nothing here is a list of particular people; the gazetteers hold first
+ * names, countries, cities, regions, nationalities and well-known organizations.
+ */
+import { CITIES, COUNTRIES, DEMONYMS, FIRST_NAMES, ORGANIZATIONS, REGIONS } from './entities-gazetteer.js';
+import type { EntityType } from './entities-types.js';
+
+const set = (words: string) => new Set(words.split(' '));
+const listed = (packed: string) => new Set(packed.split('|'));
+
+const FIRST_NAME_SET = listed(FIRST_NAMES);
+const COUNTRY_SET = listed(COUNTRIES);
+const CITY_SET = listed(CITIES);
+const REGION_SET = listed(REGIONS);
+const DEMONYM_SET = listed(DEMONYMS);
+const ORGANIZATION_SET = listed(ORGANIZATIONS);
+
+/** Letters without accents, lowercase: "Grégory" is looked up as "gregory". */
+export const folded = (word: string) =>
+  /^[\x00-\x7f]*$/.test(word)
+    ? word.toLowerCase()
+    : word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+export const isFirstName = (word: string) => FIRST_NAME_SET.has(folded(word));
+/** Faiths are adjectives like nationalities: "Roman Catholic", "Sunni". */
+const FAITHS = set(
+  "catholic protestant muslim jewish christian buddhist hindu orthodox islamic sunni shiite shi'ite",
+);
+/** "Surinamese", "Kurdish", "Eastern": adjectives of peoples, languages and compass points. */
+const ADJECTIVE_ENDING = /^\p{Ll}{2,}(?:ese|ish)$|^(?:eastern|western|northern|southern)$/u;
+export const isDemonym = (lower: string) =>
+  DEMONYM_SET.has(lower) ||
+  DEMONYM_SET.has(lower.replace(/s$/, '')) ||
+  FAITHS.has(lower) ||
+  ADJECTIVE_ENDING.test(lower);
+
+/**
+ * The type a gazetteer gives a lowercase name. With `countryOnly`, only countries count as places: a
+ * city or county in a sports fixture is its club ("Milan", "Surrey"), a country its national team.
+ */
+export function gazetteerType(lower: string, countryOnly = false): EntityType | undefined {
+  if (COUNTRY_SET.has(lower) || WORLD_REGIONS.has(lower) || PLACE_ACRONYMS.has(lower.toUpperCase()))
+    return 'places';
+  if (countryOnly) return undefined;
+  if (ORGANIZATION_SET.has(lower)) return 'organizations';
+  if (CITY_SET.has(lower) || REGION_SET.has(lower)) return 'places';
+  return undefined;
+}
+
+/** Countries and parts of the world the generated lists lack ("Britain", "Middle East"). */
+const WORLD_REGIONS = new Set(
+  (
+    'britain|great britain|europe|asia|africa|america|americas|north america|south america|latin america|' +
+    'central america|middle east|far east|balkans|caribbean|scandinavia|arctic|antarctica|west bank|gaza|' +
+    'gaza strip|midwest|siberia|caucasus|north caucasus|kashmir|tibet|kurdistan|sahara|persian gulf|gulf|' +
+    'pacific|atlantic|mediterranean|baltic|south korea|north korea|soviet union|russian federation|hong kong|' +
+    'taiwan|palestine|yugoslavia|bosnia|herzegovina|kosovo|chechnya|dagestan|northern ireland|wales|scotland|' +
+    'england|ulster|holland|czech republic|slovakia|macedonia|montenegro|serbia|croatia|slovenia'
+  ).split('|'),
+);
+
+const PLACE_ACRONYMS = set('US U.S. USA U.S.A. UK U.K. UAE U.A.E. USSR');
+
+/** An acronym is an organization ("NATO", "U.N.") unless it is one of the few that name countries. */
+export const acronymType = (word: string): EntityType =>
+  PLACE_ACRONYMS.has(word) ? 'places' : 'organizations';
+
+/** Titles and roles written before a name; a run made only of them is nobody. */
+const PERSON_TITLES = set(
+  'Mr Mrs Ms Miss Dr Sir Dame Lord Lady Mr. Mrs. Ms. Dr. President Presidents Vice Prime Minister Ministers ' +
+    'Chancellor Premier Secretary Senator Sen Rep Representative Congressman Congresswoman Gov Governor Mayor ' +
+    'King Queen Prince Princess Pope General Gen Colonel Col Captain Capt Lt Lieutenant Sgt Sergeant Judge ' +
+    'Justice Chairman Chairwoman Chief Director Coach Manager Officer Detective Inspector Professor Prof Father ' +
+    'Rev Reverend Bishop Archbishop Cardinal Sheikh Ayatollah Commander Ambassador Envoy Spokesman Spokeswoman ' +
+    'Deputy Foreign Finance Defence Defense Interior Health Trade Economy Opposition Leader Speaker Rabbi Imam ' +
+    'Emperor Crown Acting Former Assistant Agent Corporal Admiral Marshal Field Senior Striker Midfielder ' +
+    'Defender Goalkeeper Saint Brother Sister Uncle Aunt Grandmother Grandfather Private Constable Superintendent ' +
+    'Attorney Solicitor Counsel CEO Executive Treasurer Commissioner Auditor Economist Analyst Spokesperson ' +
+    'Representatives Senators Ministers Councillor Councilor Cllr Alderman Alderwoman Archdeacon Dean',
+);
+export const isPersonTitle = (word: string) => PERSON_TITLES.has(word);
+
+/** Lowercase words after which a capitalized name is a person: "coach X", "striker X", "wife X". */
+export const PERSON_NOUNS_BEFORE = set(
+  'coach striker midfielder defender goalkeeper forward captain manager president spokesman spokeswoman ' +
+    'leader minister chairman chancellor premier senator governor mayor secretary champion driver rider ' +
+    'player compatriot teammate seed winner son daughter wife husband brother sister father mother actor ' +
+    'actress singer star director author lawyer attorney judge officer general colonel rival opponent veteran ' +
+    'batsman bowler spinner all-rounder skipper opener keeper pitcher quarterback boxer golfer cyclist ' +
+    'sprinter swimmer runner',
+);
+
+/** A run ending in one of these is an organization: "Labour Party", "Acme Corp", "Leeds United". */
+const ORGANIZATION_WORDS = set(
+  'Inc Inc. Corp Corp. Corporation Co Co. Ltd Ltd. Plc PLC LLC AG SA NV GmbH Group Holdings Company Bank ' +
+    'Party Council Ministry University College Institute Association Federation Club United FC Agency ' +
+    'Commission Committee Authority Board Bureau Office Department Service Services Airlines Airways Motors ' +
+    'Industries Systems Technologies Electric Energy Oil Petroleum Telecom Communications Securities Capital ' +
+    'Partners Investments Fund Trust Foundation Society Union League Organisation Organization Army Navy ' +
+    'Force Forces Police Parliament Assembly Congress Senate Court Tribunal Cabinet Government Front Movement ' +
+    'Alliance Coalition Brigade Brigades Exchange Times News Post Journal Herald Tribune Press Radio ' +
+    'Television TV Network Church Hospital School Academy Rovers Wanderers Athletic Albion Town County ' +
+    'Hotspur Rangers Sporting Stores Enterprises Associates Bancorp Insurance Pharmaceuticals Labs ' +
+    'Laboratories Institution Centre Center Council Mission Guard Corps Unit Squad Team Kremlin Pentagon SpA ' +
+    'Railway Railways Rail Chamber Trust Cooperative Co-operative Treasury Fed Brewery Breweries Foods ' +
+    'Pharma Media Entertainment Studios Records Steel Mining Chemicals Shipping Logistics Hotels Resorts ' +
+    'S.A. Bros Bros. Newspaper Zeitung Magazine Review Gazette Telegraph Guardian Daily International Reserve ' +
+    'Power',
+);
+export const isOrganizationWord = (word: string) => ORGANIZATION_WORDS.has(word);
+
+/** A run starting with one of these is an organization: "Bank of England", "Real Madrid", "AC Milan". */
+const ORGANIZATION_HEADS = set(
+  'Ministry University Bank Department Bureau Council Court Institute Federation Association Commission ' +
+    'Committee Board Office Real Inter AC Olympique Dynamo Spartak Lokomotiv CSKA Sporting Atletico Borussia ' +
+    'Bayern Eintracht FC Partido Banco Banque Deutsche Societe Deportivo Racing',
+);
+export const isOrganizationHead = (word: string) => ORGANIZATION_HEADS.has(word);
+
+/** A run ending or starting with one of these is a place: "Grace Street", "Lake Geneva", "Gaza Strip". */
+const PLACE_WORDS = set(
+  'Street Road Avenue Square River Lake Mount Mountains Island Islands Sea Ocean Bay Gulf Valley Province ' +
+    'Region Republic Kingdom Coast Strait Peninsula Desert Bridge Canal Heights Hills Airport Stadium Park ' +
+    'Highlands Basin Plain Plains Delta Cape Port Fort Sahara Emirates Territory Territories Strip North ' +
+    'South East West Northern Southern Eastern Western Central Upper Lower Greater Middle Far Great Old City Lane Way Drive ' +
+    'Terrace Crescent Gardens Quay Wharf Pier Harbour Harbor Station Halt Junction Beach Forest Falls Hill',
+);
+export const isPlaceWord = (word: string) => PLACE_WORDS.has(word);
+
+/** News agencies and wire services, named without any organisation word. */
+export const NEWS_AGENCIES = set(
+  'Reuters AP AFP Xinhua Interfax Itar-Tass Tass Bloomberg Kyodo ANSA DPA Anadolu Yonhap PTI BBC CNN',
+);
+
+/** Lowercase words before which a name is a place: "in X", "from X", "near X". */
+export const PLACE_PREPOSITIONS = set(
+  'in at from near outside inside across throughout toward towards via into',
+);
+
+/** A club, not a place, when the name plays: "X beat Y", "against Y", "X captain". */
+export const SPORTS_VERBS_AFTER = set(
+  'beat beats drew draw defeated edged thrashed routed crushed overcame v vs',
+);
+export const SPORTS_WORDS_BEFORE = set('beat against v vs versus defeated');
+export const TEAM_NOUNS_AFTER = set(
+  'captain coach manager striker midfielder defender goalkeeper batsman bowler skipper side team squad fans',
+);
+
+/** Capitalized but never a name: days, months, and the first word of sentences that start with one. */
+export const TIME_WORDS = set(
+  'Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July ' +
+    'August September October November December Today Tomorrow Yesterday',
+);
+
+/** Common nouns news copy capitalizes at the start of a sentence or a headline. */
+export const COMMON_CAPITALIZED = set(
+  'I Police Officials Authorities Witnesses Residents Doctors Experts Analysts Investigators Prosecutors ' +
+    'Troops Rebels Sources Reports Critics Officers Scientists Researchers Students Parents Fans Players ' +
+    'Prices Shares Sales Profits Stocks Markets Traders Dealers Voters Workers Protesters Soldiers Militants ' +
+    'Scores Results Standings Attendance Halftime Half-time Note Editor Photo Video Read More Click Share ' +
+    'Breaking Update Updated Published Advertisement Related Copyright',
+);
+
+/** Words that open a sentence without being part of a name after them. */
+export const FUNCTION_WORDS = set(
+  'a an the this that these those his her its their our my your he she it they we you i and but or so yet ' +
+    'if when while after before since as at in on of for from with by to into about over under without ' +
+    'during despite although though because however meanwhile also then there here what who which where why ' +
+    'how all both each every some many most several few no not only even just still now later earlier ' +
+    'according last next first second third one two three four five six seven eight nine ten more other ' +
+    'another such',
+);
+
+/** A run ending in one of these is an event or a title, not an entity: "World Cup", "Labor Day". */
+const EVENT_WORDS = set(
+  'Cup Open Games Olympics Olympic Day Championship Championships Trophy Prize Award Awards War Bowl Series ' +
+    'Classic Masters Prix Festival Tour Rally Marathon Derby Week Year Act Bill Treaty Accord Agreement Plan',
+);
+export const isEventWord = (word: string) => EVENT_WORDS.has(word);
+
+/** Acronyms that name units and things, not organizations. */
+export const NOT_ENTITY_ACRONYMS = set(
+  'GMT EDT EST BST CET PST GDP GNP CPI PMI AIDS HIV TV OK PC CEO VAT IPO AM PM FM DNA USD EUR ID',
+);
+
+/** Verbs after which a capitalized name is the speaker: "X said". */
+export const SPEECH_VERBS = set('said says told added asked wrote insisted admitted explained');
+
+/** The AP abbreviations of U.S. states, as in "Irvine, Calif.". */
+const STATE_ABBREVIATIONS = set(
+  'Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Ky. La. Md. Mass. Mich. Minn. Miss. ' +
+    'Mo. Mont. Neb. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. R.I. S.C. S.D. Tenn. Vt. Va. Wash. ' +
+    'W.Va. Wis. Wyo. D.C.',
+);
+export const isStateAbbreviation = (word: string) => STATE_ABBREVIATIONS.has(word);
