@@ -2,7 +2,7 @@
  * The only reader of `process.env`. Each function loads the part it needs once, at cold start, and a
  * missing or malformed variable fails the start with a message that names the variable and what to set.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { timeZone } from './digest/time-zone.js';
 import {
   LinkSecretsError,

@@ -1,5 +1,5 @@
 /** JSON uploads: `{"title", "body" | "text", "url"?, "publishedAt"?}`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnreadableArticleError } from './document.js';
 
 const jsonArticleSchema = z

@@ -3,7 +3,7 @@
  * not sent because nothing was new, or given up because SES refused it for good). It answers the two
  * questions a run asks: is this subscriber's day done, and where does the next digest's window start.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ledgerEntrySchema = z.object({
   subscriberId: z.string().min(1),

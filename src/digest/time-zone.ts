@@ -1,5 +1,5 @@
 /** IANA time zone names, validated once for the config module and the subscriber list alike. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Valid IANA zone names are the ones this runtime's Intl accepts. */
 export const timeZone = z.string().refine(

@@ -5,11 +5,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
-import type { z } from 'zod';
 import { decodeS3EventKey } from '../bucket-layout.js';
+import { s3NotificationSchema, type S3Notification } from './s3-notification.js';
 import {
   summarizeUpload,
   type SummarizeUploadDeps,
@@ -19,7 +18,7 @@ import { logger as defaultLogger, metrics as defaultMetrics } from '../observabi
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 
-export type S3Notification = z.infer<typeof S3Schema>;
+export type { S3Notification } from './s3-notification.js';
 
 export interface SummarizeReport {
   outcomes: UploadOutcome[];
@@ -81,7 +80,7 @@ export function createSummarizeHandler(
 
 /** Validates at the edge: anything but an S3 notification fails loudly (and is dead-lettered), never half-handled. */
 function parseS3Notification(event: unknown): S3Notification {
-  const parsed = S3Schema.safeParse(event);
+  const parsed = s3NotificationSchema.safeParse(event);
   if (!parsed.success) {
     throw new InvalidEventError(
       `The summarize function expects an S3 ObjectCreated notification: ${parsed.error.issues

@@ -10,7 +10,7 @@
  * article-link tokens: those from before key ids were signed with the key unsubscribe keeps for its own
  * legacy links, and all of them expired within 90 days of being sent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyWith } from './link-secrets.js';
 import type { LinkSecretSource, OriginalLinks, OriginalRef } from './ports.js';
 import { page } from './page.js';

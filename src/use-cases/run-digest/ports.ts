@@ -2,7 +2,7 @@
  * What the digest use case needs from the outside world. Adapters in `src/aws/` implement these on S3 and
  * SES; tests pass emulator-backed adapters or adapters over a mocked SDK client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LedgerEntry, SendFailure } from '../../digest/ledger.js';
 import type { OutgoingEmail } from '../../digest/email.js';
 import type { OriginalRef, PresignedLink } from '../../links/ports.js';

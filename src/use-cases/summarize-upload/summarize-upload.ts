@@ -4,7 +4,7 @@
  * then dead-letters; errors that no retry can fix, which includes anything the pure steps (extract,
  * summarize, validate) throw, become a failure record, so nothing is silently lost or retried forever.
  */
-import { extractArticle } from '../../article/extract.js';
+import { extractArticleLazily } from '../../article/extract-lazily.js';
 import { UnreadableArticleError, type UnreadableReason } from '../../article/document.js';
 import {
   ArticleNotFoundError,
@@ -80,7 +80,7 @@ export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps
     if (!failure) throw error;
     return recordFailure(failure);
   }
-  const made = makeSummary(ref, id, stored, settings.summarize, now);
+  const made = await makeSummary(ref, id, stored, settings.summarize, now);
   if ('failure' in made) return recordFailure(made.failure);
   const summaryKey = partitionedKey(settings.summariesPrefix, ref.uploadedAt, id);
   const written = await deps.summaries.putIfAbsent(summaryKey, made.summary);
@@ -99,15 +99,18 @@ interface Failure {
  * the upload or from a bug, and the same bytes would throw it again on every retry: it becomes the upload's
  * failure record instead of an error Lambda retries and dead-letters.
  */
-function makeSummary(
+async function makeSummary(
   ref: ArticleRef,
   id: string,
   stored: StoredArticle,
   options: SummarizeOptions,
   now: () => Date,
-): { summary: Summary } | { failure: Failure } {
+): Promise<{ summary: Summary } | { failure: Failure }> {
   try {
-    const document = extractArticle(stored.bytes, { key: ref.key, contentType: stored.contentType });
+    const document = await extractArticleLazily(stored.bytes, {
+      key: ref.key,
+      contentType: stored.contentType,
+    });
     // Canonical and RFC 3986-valid, or left out (not http(s), or unparseable): never a reason to lose the summary.
     const sourceUrl = canonicalSourceUrl(document.url ?? stored.metadata['source-url']);
     const summary: Summary = summarySchema.parse({
