@@ -20,8 +20,10 @@ const RUSSIAN_FIRST_NAMES = (
 /** The stems the case endings attach to: "Сергея" and "Сергею" are Сергей, "Ирины" is Ирина. */
 const RUSSIAN_STEMS = new Set(RUSSIAN_FIRST_NAMES.map((name) => name.replace(/[аяйьо]$/u, '')));
 
+const OPENS_CYRILLIC = /^\p{Script=Cyrillic}/u;
+
 function isForeignFirstName(word: string): boolean {
-  if (/^\p{Script=Cyrillic}/u.test(word)) {
+  if (OPENS_CYRILLIC.test(word)) {
     for (let cut = word.length; cut >= Math.max(3, word.length - 3); cut--) {
       if (RUSSIAN_STEMS.has(word.slice(0, cut))) return true;
     }
@@ -59,8 +61,11 @@ const CONNECTORS = new Set([
   'y',
   'e',
 ]);
-const isCapitalized = (word: string) => /^(?:[ldLD]['’])?\p{Lu}/u.test(word);
-const isAcronym = (word: string) => /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]{1,5}$/u.test(word);
+/** "Grégory", and "d'Estaing" or "l'Oréal" after an elided article. */
+const CAPITALIZED = /^(?:[ldLD]['’])?\p{Lu}/u;
+const ACRONYM = /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]{1,5}$/u;
+const isCapitalized = (word: string) => CAPITALIZED.test(word);
+const isAcronym = (word: string) => ACRONYM.test(word);
 
 export function foreignEntityRuns(tokens: readonly Token[], text: string, language: string): Candidate[] {
   const candidates: Candidate[] = [];

@@ -17,11 +17,11 @@ const REGION_SET = listed(REGIONS);
 const DEMONYM_SET = listed(DEMONYMS);
 const ORGANIZATION_SET = listed(ORGANIZATIONS);
 
+const MARKS = /\p{M}/gu;
+
 /** Letters without accents, lowercase: "Grégory" is looked up as "gregory". */
 export const folded = (word: string) =>
-  /^[\x00-\x7f]*$/.test(word)
-    ? word.toLowerCase()
-    : word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  /^[\x00-\x7f]*$/.test(word) ? word.toLowerCase() : word.normalize('NFD').replace(MARKS, '').toLowerCase();
 
 export const isFirstName = (word: string) => FIRST_NAME_SET.has(folded(word));
 /** Faiths are adjectives like nationalities: "Roman Catholic", "Sunni". */
@@ -29,12 +29,15 @@ const FAITHS = set(
   "catholic protestant muslim jewish christian buddhist hindu orthodox islamic sunni shiite shi'ite",
 );
 /** "Surinamese", "Kurdish", "Eastern": adjectives of peoples, languages and compass points. */
-const ADJECTIVE_ENDING = /^\p{Ll}{2,}(?:ese|ish)$|^(?:eastern|western|northern|southern)$/u;
+const ADJECTIVE_ENDING = /^\p{Ll}{2,}(?:ese|ish)$/u;
+const COMPASS_ADJECTIVES = set('eastern western northern southern');
+/** The endings are tested first: the pattern runs only on the few words that have one. */
 export const isDemonym = (lower: string) =>
   DEMONYM_SET.has(lower) ||
-  DEMONYM_SET.has(lower.replace(/s$/, '')) ||
+  (lower.endsWith('s') && DEMONYM_SET.has(lower.slice(0, -1))) ||
   FAITHS.has(lower) ||
-  ADJECTIVE_ENDING.test(lower);
+  COMPASS_ADJECTIVES.has(lower) ||
+  ((lower.endsWith('ese') || lower.endsWith('ish')) && ADJECTIVE_ENDING.test(lower));
 
 /**
  * The type a gazetteer gives a lowercase name. With `countryOnly`, only countries count as places: a

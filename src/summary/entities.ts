@@ -35,6 +35,15 @@ import {
 import { foreignEntityRuns } from './entities-foreign.js';
 import type { Candidate, EntityType, Token } from './entities-types.js';
 import type { Sentence } from './sentences.js';
+import {
+  isAllCapitals,
+  isSingleCapital,
+  isSingleSpace,
+  isWordCharacter,
+  opensLowercase,
+  opensUppercase,
+  withoutPossessive,
+} from './tokens.js';
 
 export interface MentionedName {
   name: string;
@@ -63,8 +72,17 @@ export function extractEntities(text: string, sentences: readonly Sentence[], la
   const candidates = ENGLISH_OR_UNKNOWN.has(language)
     ? englishCandidates(text, tokens)
     : foreignEntityRuns(tokens, text, language);
-  return resolve(candidates, text);
+  return resolve(candidates.filter(isNameSized), text);
 }
+
+/**
+ * Names run to a few words ("Federal Reserve Bank of New York" is seven); a longer capitalised run is a
+ * headline, a list or generated text, not one name.
+ */
+const MAX_NAME_WORDS = 8;
+const MAX_NAME_CHARS = 100;
+const isNameSized = ({ name }: Candidate) =>
+  name.length <= MAX_NAME_CHARS && name.split(' ').length <= MAX_NAME_WORDS;
 
 /** Every word with where it stands; a single pass of one regular expression. */
 function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
@@ -76,8 +94,9 @@ function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
   let previousEnd = 0;
   for (const match of text.matchAll(TOKEN)) {
     const start = match.index;
-    const gap = text.slice(previousEnd, start);
-    let sentenceStart = tokens.length === 0 || gap.includes('\n') || /["“‘(]$/u.test(gap);
+    let sentenceStart =
+      tokens.length === 0 ||
+      (!isSingleSpace(text, previousEnd, start) && opensAfter(text.slice(previousEnd, start)));
     while (nextStart < starts.length && (starts[nextStart] ?? 0) <= start) {
       sentenceStart = true;
       nextStart++;
@@ -100,16 +119,25 @@ function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
  */
 function isShouted(text: string, start: number, end: number): boolean {
   const line = text.slice(start, Math.min(end, start + 200));
-  if (!/\p{Ll}/u.test(line)) return (line.match(/\p{Lu}{2,}/gu)?.length ?? 0) >= 3;
-  const long = line.match(/\p{L}{4,}/gu) ?? [];
-  return long.length >= 3 && !/\p{N}/u.test(line) && long.every(isCapitalized);
+  if (!LOWERCASE_LETTER.test(line)) return (line.match(CAPITALS_RUN)?.length ?? 0) >= 3;
+  // Prose fails at its first lowercase word, before the words are collected.
+  if (LONG_LOWERCASE_WORD.test(line)) return false;
+  return (line.match(LONG_WORD)?.length ?? 0) >= 3 && !DIGIT.test(line);
 }
 
-const isCapitalized = (word: string) => /^\p{Lu}/u.test(word);
+const LOWERCASE_LETTER = /\p{Ll}/u;
+const CAPITALS_RUN = /\p{Lu}{2,}/gu;
+/** A word of four letters or more, whole (no letter before it), that does not open with a capital. */
+const LONG_LOWERCASE_WORD = /(?<!\p{L})(?!\p{Lu})\p{L}{4}/u;
+const LONG_WORD = /\p{L}{4,}/gu;
+const DIGIT = /\p{N}/u;
+
+/** A gap that opens a sentence: a line break, or an opening quotation mark or bracket right before the word. */
+const opensAfter = (gap: string) => gap.includes('\n') || /["“‘(]$/u.test(gap);
+
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
-const isAcronym = (word: string) => /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}&]{1,5}$/u.test(word);
-/** "Clinton's" is Clinton. */
-const bare = (word: string) => word.replace(/['’]s$/u, '');
+const ACRONYM = /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}&]{1,5}$/u;
+const isAcronym = (word: string) => ACRONYM.test(word);
 const NAME_CONNECTORS = new Set([
   'of',
   'de',
@@ -136,7 +164,8 @@ const RELATION_SUFFIX = /-(based|born|listed|controlled|led|sponsored|owned|run|
  * sentence-initial function word, titles and nationalities before the name peeled off, then typed.
  */
 function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] {
-  const lowercase = new Set(tokens.filter((t) => /^\p{Ll}/u.test(t.text)).map((t) => t.text));
+  const lowercase = new Set<string>();
+  for (const token of tokens) if (opensLowercase(token.text)) lowercase.add(token.text);
   const candidates: Candidate[] = [];
   let i = 0;
   while (i < tokens.length) {
@@ -151,7 +180,7 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
       while (i < tokens.length && tokens[i]?.shouted) i++;
       continue;
     }
-    if (!isCapitalized(token.text)) {
+    if (!opensUppercase(token.text)) {
       i++;
       continue;
     }
@@ -160,7 +189,7 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
       const next = tokens[end] as Token;
       const gap = text.slice(tokens[end - 1]?.end ?? 0, next.start);
       // "Edward D. Jones"; "Rail Users' Association".
-      const initial = gap === '. ' && /^\p{Lu}$/u.test(tokens[end - 1]?.text ?? '');
+      const initial = gap === '. ' && isSingleCapital(tokens[end - 1]?.text ?? '');
       const pluralPossessive = gap === "' " && /s$/u.test(tokens[end - 1]?.text ?? '');
       if (
         (gap !== ' ' && !initial && !pluralPossessive) ||
@@ -168,10 +197,10 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
         /['’]s$/u.test(tokens[end - 1]?.text ?? '')
       )
         break;
-      if (isCapitalized(next.text) && !TIME_WORDS.has(next.text)) end++;
+      if (opensUppercase(next.text) && !TIME_WORDS.has(next.text)) end++;
       else if (
         joinsNames(next.text, tokens[end - 1]?.text ?? '') &&
-        isCapitalized(tokens[end + 1]?.text ?? '') &&
+        opensUppercase(tokens[end + 1]?.text ?? '') &&
         text.slice(next.end, tokens[end + 1]?.start).length === 1
       )
         end += 2;
@@ -205,7 +234,7 @@ function joinsNames(connector: string, previous: string): boolean {
  * ends the first ("Ontario-based Magna"); a run ending in an organisation word is one name ("Foreign Ministry").
  */
 function splitRun(tokens: readonly Token[], from: number, to: number): Array<[number, number]> {
-  const organization = isOrganizationWord(bare(tokens[to - 1]?.text ?? ''));
+  const organization = isOrganizationWord(withoutPossessive(tokens[to - 1]?.text ?? ''));
   const parts: Array<[number, number]> = [];
   let start = from;
   // "U.S. Treasuries": the country, then what it qualifies.
@@ -242,7 +271,7 @@ function datelinePlace(
   const first = tokens[i] as Token;
   if (!first.sentenceStart || (first.start > 0 && text[first.start - 1] !== '\n')) return undefined;
   let end = i;
-  while (end < i + 4 && end < tokens.length && /^\p{Lu}{2,}$/u.test(tokens[end]?.text ?? '')) end++;
+  while (end < i + 4 && end < tokens.length && isAllCapitals(tokens[end]?.text ?? '')) end++;
   const after = tokens[end];
   if (end === i || !after) return undefined;
   const between = text.slice(tokens[end - 1]?.end ?? 0, after.start);
@@ -252,8 +281,14 @@ function datelinePlace(
   )
     return undefined;
   const name = text.slice(first.start, tokens[end - 1]?.end);
-  return { name: name.toLowerCase().replace(/(^|[\s-])\p{Ll}/gu, (c) => c.toUpperCase()), end };
+  return { name: name.toLowerCase().replace(WORD_INITIAL, (c) => c.toUpperCase()), end };
 }
+
+const WORD_INITIAL = /(^|[\s-])\p{Ll}/gu;
+const OPENS_DIGIT = /^\p{N}/u;
+/** "Lockerbie, Scotland", "Irvine, Calif.": the region after a place's name. */
+const REGION_AFTER = /^, (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*)?)/u;
+const PLAIN_NAME_WORD = /^\p{Lu}[\p{Ll}'’-]+$/u;
 
 /**
  * The run tokens[from, to) as a name with its evidence, or undefined when it names nothing: peel a
@@ -268,11 +303,10 @@ function typedRun(
   lowercase: ReadonlySet<string>,
 ): Candidate | undefined {
   const votes: Partial<Record<EntityType, number>> = {};
-  const vote = (type: EntityType, weight: number) => (votes[type] = (votes[type] ?? 0) + weight);
   let start = from;
   let titled = false;
   let domain = false;
-  const endsAsOrganization = isOrganizationWord(bare(tokens[to - 1]?.text ?? ''));
+  const endsAsOrganization = isOrganizationWord(withoutPossessive(tokens[to - 1]?.text ?? ''));
   for (; start < to; start++) {
     const word = (tokens[start] as Token).text;
     const lower = word.toLowerCase();
@@ -281,7 +315,11 @@ function typedRun(
       // "Lord Mayor of Northbrook": the title's domain, not the person.
       titled = false;
       domain = true;
-    } else if (FUNCTION_WORDS.has(lower) || TIME_WORDS.has(bare(word)) || COMMON_CAPITALIZED.has(word))
+    } else if (
+      FUNCTION_WORDS.has(lower) ||
+      TIME_WORDS.has(withoutPossessive(word)) ||
+      COMMON_CAPITALIZED.has(word)
+    )
       continue;
     else if (start === from && tokens[start]?.sentenceStart && lowercase.has(lower)) continue;
     else if (isDemonym(lower) && !isPlaceWord(word) && start < to - 1 && !endsAsOrganization) continue;
@@ -295,13 +333,13 @@ function typedRun(
     to--;
   if (start >= to) return undefined;
   const words = tokens.slice(start, to).map((t) => t.text);
-  const relation = RELATION_SUFFIX.exec(bare(words.at(-1) ?? ''))?.[1];
-  words[words.length - 1] = bare(words.at(-1) ?? '').replace(RELATION_SUFFIX, '');
-  const name = text
-    .slice(tokens[start]?.start, tokens[to - 1]?.end)
-    .replace(/['’]s$/u, '')
-    .replace(RELATION_SUFFIX, '');
-  if (name.length < 2 || /^\p{N}/u.test(name) || !isCapitalized(name)) return undefined;
+  const relation = RELATION_SUFFIX.exec(withoutPossessive(words.at(-1) ?? ''))?.[1];
+  words[words.length - 1] = withoutPossessive(words.at(-1) ?? '').replace(RELATION_SUFFIX, '');
+  const name = withoutPossessive(text.slice(tokens[start]?.start, tokens[to - 1]?.end)).replace(
+    RELATION_SUFFIX,
+    '',
+  );
+  if (name.length < 2 || OPENS_DIGIT.test(name) || !opensUppercase(name)) return undefined;
   // "West Indian", "World Cup", "GDP": nationalities, events and units are not people, places or bodies.
   if (isDemonym((words.at(-1) ?? '').toLowerCase()) && !isOrganizationWord(words.at(-1) ?? ''))
     return undefined;
@@ -330,34 +368,34 @@ function typedRun(
   // A lone word opening a sentence ("Eyewitnesses said") is no person for its frame alone.
   const framedAsPerson = words.length > 1 || !tokens[start]?.sentenceStart;
 
-  if (titled) vote('people', 4);
+  if (titled) addVote(votes, 'people', 4);
   if (domain || (before === 'of' && isPersonTitle(capitalize(tokens[from - 2]?.text ?? ''))))
-    vote('places', 2);
-  if (NEWS_AGENCIES.has(name)) vote('organizations', 6);
+    addVote(votes, 'places', 2);
+  if (NEWS_AGENCIES.has(name)) addVote(votes, 'organizations', 6);
   const listed = gazetteerType(lowerName);
-  if (listed) vote(listed, listed === 'places' ? 3 : 4);
-  if (words.length === 1 && isAcronym(first)) vote(acronymType(first), 3);
+  if (listed) addVote(votes, listed, listed === 'places' ? 3 : 4);
+  if (words.length === 1 && isAcronym(first)) addVote(votes, acronymType(first), 3);
   // "West Bank", "Soviet Union": a listed place keeps its type whatever its last word.
   if (listed !== 'places' && (isOrganizationWord(last) || (words.length > 1 && isOrganizationHead(first))))
-    vote('organizations', 4);
-  else if (words.length > 1 && (isPlaceWord(last) || isPlaceWord(first))) vote('places', 3);
-  if (words.length > 1 && words.length <= 4 && isFirstName(first)) vote('people', 3);
-  if (relation === 'based' || relation === 'born') vote('places', 3);
+    addVote(votes, 'organizations', 4);
+  else if (words.length > 1 && (isPlaceWord(last) || isPlaceWord(first))) addVote(votes, 'places', 3);
+  if (words.length > 1 && words.length <= 4 && isFirstName(first)) addVote(votes, 'people', 3);
+  if (relation === 'based' || relation === 'born') addVote(votes, 'places', 3);
   // "Lockerbie, Scotland", "Irvine, Calif.": a place, then the country or region it is in.
-  const region = /^, (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*)?)/u.exec(following)?.[1];
+  const region = REGION_AFTER.exec(following)?.[1];
   if (region && (gazetteerType(region.toLowerCase()) === 'places' || isStateAbbreviation(region)))
-    vote('places', 2);
+    addVote(votes, 'places', 2);
   if (framedAsPerson) {
-    if (PERSON_NOUNS_BEFORE.has(before) || /^, \d{1,3},/.test(following)) vote('people', 3);
-    if (SPEECH_VERBS.has(after) && following.startsWith(' ')) vote('people', 2);
-    if (before === 'said') vote('people', 2);
+    if (PERSON_NOUNS_BEFORE.has(before) || /^, \d{1,3},/.test(following)) addVote(votes, 'people', 3);
+    if (SPEECH_VERBS.has(after) && following.startsWith(' ')) addVote(votes, 'people', 2);
+    if (before === 'said') addVote(votes, 'people', 2);
   }
-  if (PLACE_PREPOSITIONS.has(before)) vote('places', 1.5);
+  if (PLACE_PREPOSITIONS.has(before)) addVote(votes, 'places', 1.5);
   // A club plays: "X beat Y", "against Y", "X captain". A country in a fixture is its team, a place.
   const personLike = titled || (words.length > 1 && isFirstName(first));
   const plays =
     SPORTS_VERBS_AFTER.has(after) || SPORTS_WORDS_BEFORE.has(before) || TEAM_NOUNS_AFTER.has(after);
-  if (plays && !personLike && gazetteerType(lowerName, true) !== 'places') vote('organizations', 6);
+  if (plays && !personLike && gazetteerType(lowerName, true) !== 'places') addVote(votes, 'organizations', 6);
   // Two or three capitalized words that are no common words, places or known bodies, with no other
   // evidence: a person's name ("Tamerlan Tsarnaev").
   if (
@@ -365,13 +403,16 @@ function typedRun(
     words.length >= 2 &&
     words.length <= 3 &&
     words.every(
-      (w) =>
-        /^\p{Lu}[\p{Ll}'’-]+$/u.test(w) && !lowercase.has(w.toLowerCase()) && !gazetteerType(w.toLowerCase()),
+      (w) => PLAIN_NAME_WORD.test(w) && !lowercase.has(w.toLowerCase()) && !gazetteerType(w.toLowerCase()),
     ) &&
     !isPlaceWord(first)
   )
-    vote('people', 1);
+    addVote(votes, 'people', 1);
   return { name, votes };
+}
+
+function addVote(votes: Partial<Record<EntityType, number>>, type: EntityType, weight: number): void {
+  votes[type] = (votes[type] ?? 0) + weight;
 }
 
 /**
@@ -420,29 +461,26 @@ function resolve(candidates: readonly Candidate[], text: string): Entities {
 }
 
 /**
- * Mentions counted in the text itself, in one pass of one pattern whose alternatives run longest first,
- * so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice. People are named in full once, then by
- * surname ("Zankishiev was killed"); a surname two people share is ambiguous.
+ * Mentions counted in the text itself, in one pass, longest name first at each position, so "Tsarnaev"
+ * inside "Tamerlan Tsarnaev" is not counted twice. People are named in full once, then by surname
+ * ("Zankishiev was killed"); a surname two people share is ambiguous.
  */
 function countMentions(names: MentionedName[], text: string, surnames = false): MentionedName[] {
   if (names.length === 0) return names;
   const owner = new Map<string, string>(names.map(({ name }) => [name, name]));
   if (surnames) {
-    const lastWord = (name: string) => name.split(' ').at(-1) ?? name;
+    const lastWord = (name: string) => name.slice(name.lastIndexOf(' ') + 1);
+    const bySurname = new Map<string, number>();
+    for (const { name } of names) bySurname.set(lastWord(name), (bySurname.get(lastWord(name)) ?? 0) + 1);
     for (const { name } of names) {
       const surname = lastWord(name);
-      const shared = names.filter((n) => lastWord(n.name) === surname).length > 1;
+      const shared = (bySurname.get(surname) ?? 0) > 1;
       if (surname !== name && !shared && !owner.has(surname)) owner.set(surname, name);
     }
   }
-  const alternatives = [...owner.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const pattern = new RegExp(
-    String.raw`(?<![\p{L}\p{N}])(?:${alternatives.join('|')})(?![\p{L}\p{N}])`,
-    'gu',
-  );
   const counted = new Map<string, number>();
-  for (const match of text.matchAll(pattern)) {
-    const name = owner.get(match[0]);
+  for (const written of wholeWordMatches(text, [...owner.keys()])) {
+    const name = owner.get(written);
     if (name) counted.set(name, (counted.get(name) ?? 0) + 1);
   }
   return names
@@ -450,8 +488,52 @@ function countMentions(names: MentionedName[], text: string, surnames = false): 
     .sort((a, b) => b.mentions - a.mentions || a.name.localeCompare(b.name));
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The occurrences of `phrases` in `text` that no letter or digit touches on either side, left to right,
+ * not overlapping, the longest phrase first at each position: what one regular expression of all the
+ * phrases matches, without compiling one per call (that compilation was a quarter of the summarizer's
+ * time). Only the places where some phrase's first character occurs are visited, found with indexOf.
+ */
+export function wholeWordMatches(text: string, phrases: readonly string[]): string[] {
+  const byFirst = new Map<string, string[]>();
+  for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) {
+    if (!phrase) continue;
+    const list = byFirst.get(phrase.charAt(0));
+    if (list) list.push(phrase);
+    else byFirst.set(phrase.charAt(0), [phrase]);
+  }
+  const starts: number[] = [];
+  for (const first of byFirst.keys())
+    for (let at = text.indexOf(first); at >= 0; at = text.indexOf(first, at + 1)) starts.push(at);
+  starts.sort((a, b) => a - b);
+  const found: string[] = [];
+  let searchFrom = 0;
+  for (const at of starts) {
+    if (at < searchFrom || isTrailSurrogateOfPair(text, at) || isWordCharBefore(text, at)) continue;
+    const list = byFirst.get(text.charAt(at)) ?? [];
+    const phrase = list.find((p) => text.startsWith(p, at) && !isWordCharAt(text, at + p.length));
+    if (phrase === undefined) continue;
+    found.push(phrase);
+    searchFrom = at + phrase.length;
+  }
+  return found;
+}
+
+const isWordCharAt = (text: string, at: number) => isWordCharacter(text.codePointAt(at));
+
+/** The code point that ends just before `at`, read as a whole when it is a surrogate pair. */
+function isWordCharBefore(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const start = at >= 2 && isTrailSurrogateOfPair(text, at - 1) ? at - 2 : at - 1;
+  return isWordCharacter(text.codePointAt(start));
+}
+
+/** A search in whole code points never starts between the two halves of a surrogate pair. */
+function isTrailSurrogateOfPair(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 0xdc00 || code > 0xdfff || at === 0) return false;
+  const previous = text.charCodeAt(at - 1);
+  return previous >= 0xd800 && previous <= 0xdbff;
 }
 
 /**

@@ -6,7 +6,7 @@
  * root ("Russia", "Russian"); of a phrase and one inside it, one is kept (see repeatsChosen). Two passes
  * over the words plus a sort of the repeated phrases: linear in the text's length.
  */
-import { STOPWORDS, stem } from './tokens.js';
+import { STOPWORDS, hasLetter, isSingleSpace, opensUppercase, stem, withoutPossessive } from './tokens.js';
 
 const MAX_KEY_PHRASES = 8;
 const MAX_PHRASE_WORDS = 3;
@@ -32,6 +32,8 @@ interface Token {
 interface Word extends Token {
   /** Porter stem, or for a name its root, so "Russia" and "Russian" share one. */
   key: string;
+  /** The key's number within the text: equal keys, equal numbers. */
+  keyId: number;
   /** Can end a phrase (and start one): a content word with a letter. */
   content: boolean;
   /** Can start a phrase: a content word, or a capitalized function word inside a sentence ("New York"). */
@@ -62,24 +64,32 @@ interface Candidate {
 /** `alsoSkip`: function words of the article's language when it is not English. */
 export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = new Set()): string[] {
   const tokens = readWords(text, alsoSkip);
+  const phrases = listPhrases(tokens);
   // Counted first, so that the details below are kept only for the few phrases that repeat.
-  const counts = new Map<string, number>();
-  forEachPhrase(tokens, (key) => counts.set(key, (counts.get(key) ?? 0) + 1));
-  const candidates = new Map<string, Candidate>();
-  forEachPhrase(tokens, (key, from, words) => {
-    if ((counts.get(key) ?? 0) < MIN_OCCURRENCES) return;
+  const counts = new Map<number, number>();
+  for (const id of phrases.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const candidates = new Map<number, Candidate>();
+  phrases.ids.forEach((id, i) => {
+    if ((counts.get(id) ?? 0) < MIN_OCCURRENCES) return;
+    const from = phrases.starts[i] ?? 0;
+    const words = phrases.lengths[i] ?? 0;
     const first = tokens[from] as Word;
     const last = tokens[from + words - 1] as Word;
-    const candidate = candidates.get(key) ?? {
-      key,
-      words,
-      count: 0,
-      firstSeen: from,
-      forms: new Map<string, number>(),
-      parts: tokens.slice(from, from + words).map((t) => t.key),
-      form: '',
-      isName: false,
-    };
+    let candidate = candidates.get(id);
+    if (!candidate) {
+      const parts = tokens.slice(from, from + words).map((t) => t.key);
+      candidate = {
+        key: parts.join(' '),
+        words,
+        count: 0,
+        firstSeen: from,
+        forms: new Map(),
+        parts,
+        form: '',
+        isName: false,
+      };
+      candidates.set(id, candidate);
+    }
     const previous = tokens[from - 1];
     const next = tokens[from + words];
     candidate.before = sameNeighbour(candidate.before, first.joined && previous?.content ? previous.key : '');
@@ -87,7 +97,6 @@ export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = ne
     const form = displayForm(text.slice(first.start, last.end), first);
     candidate.count += 1;
     candidate.forms.set(form, (candidate.forms.get(form) ?? 0) + 1);
-    candidates.set(key, candidate);
   });
   const repeated = [...candidates.values()].filter(
     (c) => c.count >= MIN_OCCURRENCES && !c.before && !c.after,
@@ -174,39 +183,77 @@ function innerKeys(parts: string[]): string[] {
   return keys;
 }
 
+/** The phrases of a text in order: which phrase (`ids`), where it starts and how many words it has. */
+interface PhraseOccurrences {
+  ids: number[];
+  starts: number[];
+  lengths: number[];
+}
+
 /**
- * Every phrase of one to three words in the text, by its key: starting at a word that opens a phrase,
- * ending at a content word, "of" allowed inside; single words need three letters.
+ * Every phrase of one to three words in the text: starting at a word that opens a phrase, ending at a
+ * content word, "of" allowed inside; single words need three letters. A phrase is identified by a number
+ * written in the digits of its words' keys (distinct phrases, distinct numbers; exact, as an analysed text
+ * has far fewer than 2^17 distinct words), so counting them builds no string: the key is spelled out only
+ * for the phrases that repeat.
  */
-function forEachPhrase(tokens: Word[], visit: (key: string, from: number, words: number) => void): void {
+function listPhrases(tokens: Word[]): PhraseOccurrences {
+  let base = 1;
+  for (const token of tokens) base = Math.max(base, token.keyId + 2);
+  const phrases: PhraseOccurrences = { ids: [], starts: [], lengths: [] };
   for (let from = 0; from < tokens.length; from++) {
-    const first = tokens[from];
-    if (!first?.opens) continue;
-    let key = '';
+    if (!tokens[from]?.opens) continue;
+    let id = 0;
     for (let words = 1; words <= MAX_PHRASE_WORDS; words++) {
       const last = tokens[from + words - 1];
       if (!last || (words > 1 && !last.joined)) break;
       if (words > 1 && !last.content && last.lower !== INNER_FUNCTION_WORD) break;
-      key = words === 1 ? last.key : `${key} ${last.key}`;
-      if (last.content && (words > 1 || last.lower.length >= 3)) visit(key, from, words);
+      id = id * base + last.keyId + 1;
+      if (last.content && (words > 1 || last.lower.length >= 3)) {
+        phrases.ids.push(id);
+        phrases.starts.push(from);
+        phrases.lengths.push(words);
+      }
     }
   }
+  return phrases;
 }
+
+/** A capital, then none: "Special", not "NASA" or "McHenry". */
+const CAPITAL_THEN_NO_CAPITAL = /^\p{Lu}\P{Lu}*$/u;
 
 function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
   const tokens = tokenize(text);
+  // Each distinct key (a stem, or a name's root) is numbered once: the per-word bookkeeping below, and the
+  // phrase numbers, are then array look-ups.
+  const keyIds = new Map<string, number>();
+  const idOf = (key: string) => {
+    let id = keyIds.get(key);
+    if (id === undefined) keyIds.set(key, (id = keyIds.size));
+    return id;
+  };
   const stems = tokens.map((t) => stem(t.lower));
-  const names = capitalizedStems(tokens, stems);
+  const stemIds = stems.map(idOf);
+  // A name is a stem written with a capital more often than not where a capital means something (inside a sentence).
+  const capitalBalance = new Array<number>(keyIds.size).fill(0);
+  tokens.forEach((token, i) => {
+    const id = stemIds[i] ?? 0;
+    if (!token.opensSentence)
+      capitalBalance[id] = (capitalBalance[id] ?? 0) + (opensUppercase(token.text) ? 1 : -1);
+  });
+  const roots = new Array<string | undefined>(keyIds.size);
   return tokens.map((token, i) => {
     const stemmed = stems[i] ?? '';
-    const isName = names.has(stemmed);
+    const stemId = stemIds[i] ?? 0;
+    const isName = (capitalBalance[stemId] ?? 0) > 0;
+    const key = isName ? (roots[stemId] ??= nameRoot(stemmed)) : stemmed;
     // Contractions are function words too: "we're", "it's", "don't".
     const functionWord =
       STOPWORDS.has(token.lower) ||
       alsoSkip.has(token.lower) ||
       (/['’]/.test(token.lower) &&
         (STOPWORDS.has(token.lower.split(/['’]/)[0] ?? '') || /n['’]t$/.test(token.lower)));
-    const content = /\p{L}/u.test(token.text) && !functionWord;
+    const content = !functionWord && hasLetter(token.text);
     // "I" is the one function word always written with a capital.
     const opensName = isName && !token.opensSentence && !/^i\b/.test(token.lower);
     // Field by field: measured several times faster than a spread of the token, one object per word.
@@ -217,8 +264,9 @@ function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
       end: token.end,
       joined: token.joined,
       opensSentence: token.opensSentence,
-      lowered: token.opensSentence && !isName && /^\p{Lu}\P{Lu}*$/u.test(token.text),
-      key: isName ? nameRoot(stemmed) : stemmed,
+      lowered: token.opensSentence && !isName && CAPITAL_THEN_NO_CAPITAL.test(token.text),
+      key,
+      keyId: isName ? idOf(key) : stemId,
       content,
       opens: content || (functionWord && opensName),
     };
@@ -243,22 +291,11 @@ function mostWrittenForm(forms: Map<string, number>): string {
 
 /** Every word capitalized, "of" aside: "Bank of England", "NASA". */
 const isNameForm = (form: string) =>
-  form.split(' ').every((word) => word === INNER_FUNCTION_WORD || /^\p{Lu}/u.test(word));
+  form.split(' ').every((word) => word === INNER_FUNCTION_WORD || opensUppercase(word));
 
 /** A sentence-initial capital is lowered, so "Special forces" shows as written inside a sentence. */
 const displayForm = (span: string, first: Word) =>
   first.lowered ? span.charAt(0).toLowerCase() + span.slice(1) : span;
-
-/** Stems written with a capital more often than not where a capital means something (inside a sentence). */
-function capitalizedStems(tokens: Token[], stems: string[]): Set<string> {
-  const balance = new Map<string, number>();
-  tokens.forEach((token, i) => {
-    if (token.opensSentence) return;
-    const stemmed = stems[i] ?? '';
-    balance.set(stemmed, (balance.get(stemmed) ?? 0) + (/^\p{Lu}/u.test(token.text) ? 1 : -1));
-  });
-  return new Set([...balance].filter(([, b]) => b > 0).map(([w]) => w));
-}
 
 /**
  * Country and adjective ("Russia", "Russian", "Russians"; "China", "Chinese"; "Britain", "British") share a
@@ -306,24 +343,39 @@ function nameRoot(word: string): string {
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
-const POSSESSIVE = /['’]s$/u;
-const SENTENCE_END = /[.!?:;]["'”’)\]]*\s*["“‘(\[]*$|\n/u;
+
+/**
+ * Whether the gap between two words ends a sentence: a newline, or an end mark followed only by closing
+ * quotes or brackets, spaces and opening ones. Read backwards from the next word, once: as a regular
+ * expression anchored at the end, a gap of one mark and thousands of quotes took quadratic time.
+ */
+function endsSentence(gap: string): boolean {
+  if (gap.includes('\n')) return true;
+  let i = gap.length - 1;
+  while (i >= 0 && OPENING.has(gap.charAt(i))) i--;
+  while (i >= 0 && /\s/u.test(gap.charAt(i))) i--;
+  while (i >= 0 && CLOSING.has(gap.charAt(i))) i--;
+  return i >= 0 && END_MARKS.has(gap.charAt(i));
+}
+const END_MARKS = new Set('.!?:;');
+const CLOSING = new Set('"\'”’)]');
+const OPENING = new Set('"“‘([');
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let previousEnd = -1;
   for (const match of text.matchAll(WORD)) {
-    const written = match[0].replace(POSSESSIVE, '');
+    const written = withoutPossessive(match[0]);
     const start = match.index;
-    const gap = previousEnd < 0 ? '' : text.slice(previousEnd, start);
+    // A possessive ends the phrase: "Russia's special forces" is not one.
+    const joined = previousEnd >= 0 && isSingleSpace(text, previousEnd, start);
     tokens.push({
       text: written,
       lower: written.toLowerCase(),
       start,
       end: start + written.length,
-      opensSentence: previousEnd < 0 || SENTENCE_END.test(gap),
-      // A possessive ends the phrase: "Russia's special forces" is not one.
-      joined: gap === ' ',
+      opensSentence: previousEnd < 0 || (!joined && endsSentence(text.slice(previousEnd, start))),
+      joined,
     });
     previousEnd = start + written.length;
   }

@@ -19,14 +19,18 @@ export function functionWords(language: string): ReadonlySet<string> {
   return new Set(language === 'en' ? [] : (FUNCTION_WORDS[language] ?? []));
 }
 
+const COUNTED_WORDS = new Set(Object.values(FUNCTION_WORDS).flat());
+const LONGEST_COUNTED = Math.max(...[...COUNTED_WORDS].map((w) => w.length));
+
+const LETTER_RUN = /\p{L}+/gu;
+
 export function detectLanguage(text: string): string {
-  const tokens =
-    text
-      .toLowerCase()
-      .slice(0, 20_000)
-      .match(/\p{L}+/gu) ?? [];
+  const tokens = text.toLowerCase().slice(0, 20_000).match(LETTER_RUN) ?? [];
+  // Only the listed words are ever looked up: counting every word was most of this function's time.
   const counts = new Map<string, number>();
-  for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
+  for (const token of tokens)
+    if (token.length <= LONGEST_COUNTED && COUNTED_WORDS.has(token))
+      counts.set(token, (counts.get(token) ?? 0) + 1);
   const scores = Object.entries(FUNCTION_WORDS)
     .map(([language, list]) => ({ language, score: list.reduce((sum, w) => sum + (counts.get(w) ?? 0), 0) }))
     .sort((a, b) => b.score - a.score);

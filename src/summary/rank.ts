@@ -6,20 +6,34 @@
  *   without repeating each other.
  */
 import type { Sentence } from './sentences.js';
-import { contentStems, countWords } from './tokens.js';
+import { contentStems, countWords, hasLetter } from './tokens.js';
 
 export interface ScoredSentence extends Sentence {
   stems: string[];
+  /** How often each stem occurs in the sentence, in order of first occurrence. */
+  termCounts: Map<string, number>;
   wordCount: number;
 }
 
+/** Each sentence's stems and counts, worked out once for every scorer (and the headline). */
 export function prepareSentences(sentences: Sentence[]): ScoredSentence[] {
-  return sentences.map((s) => ({ ...s, stems: contentStems(s.text), wordCount: countWords(s.text) }));
+  return sentences.map(({ text, index, paragraph, start }) => {
+    const stems = contentStems(text);
+    return {
+      text,
+      index,
+      paragraph,
+      start,
+      stems,
+      termCounts: termVector(stems),
+      wordCount: countWords(text),
+    };
+  });
 }
 
 /** Sentences that can stand alone in a summary: a real clause, not a caption fragment or a dangling quote. */
 export function isCandidate(sentence: ScoredSentence): boolean {
-  return sentence.wordCount >= 6 && sentence.stems.length >= 3 && /\p{L}/u.test(sentence.text);
+  return sentence.wordCount >= 6 && sentence.stems.length >= 3 && hasLetter(sentence.text);
 }
 
 /**
@@ -35,7 +49,7 @@ export function reportsNews(sentence: ScoredSentence): boolean {
 function documentFrequencies(sentences: ScoredSentence[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const sentence of sentences)
-    for (const s of new Set(sentence.stems)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    for (const s of sentence.termCounts.keys()) counts.set(s, (counts.get(s) ?? 0) + 1);
   return counts;
 }
 
@@ -82,7 +96,7 @@ export function selectSummary(
   const scored: Scored[] = pool.map((sentence, rank) => {
     const position = 1 / (1 + rank);
     const centrality = (centralityOf.get(sentence.index) ?? 0) + 0.01;
-    return { sentence, vector: termVector(sentence.stems), score: position * centrality };
+    return { sentence, vector: sentence.termCounts, score: position * centrality };
   });
   scored.sort((a, b) => b.score - a.score);
   const best = bestWithinBudget(scored.slice(0, SHORTLIST), maxSentences, maxWords);
@@ -96,7 +110,7 @@ export function selectSummary(
  * linear in the article's length rather than quadratic (long uploads have thousands of sentences).
  */
 function meanSimilarities(sentences: ScoredSentence[]): Map<number, number> {
-  const units = sentences.map((s) => unitVector(termVector(s.stems)));
+  const units = sentences.map((s) => unitVector(s.termCounts));
   const total = new Map<string, number>();
   for (const unit of units) for (const [k, v] of unit) total.set(k, (total.get(k) ?? 0) + v);
   const others = Math.max(sentences.length - 1, 1);
@@ -112,8 +126,13 @@ function meanSimilarities(sentences: ScoredSentence[]): Map<number, number> {
 }
 
 function unitVector(vector: Map<string, number>): Map<string, number> {
-  const norm = Math.sqrt([...vector.values()].reduce((sum, v) => sum + v * v, 0));
-  return norm === 0 ? vector : new Map([...vector].map(([k, v]) => [k, v / norm]));
+  let squares = 0;
+  for (const v of vector.values()) squares += v * v;
+  const norm = Math.sqrt(squares);
+  if (norm === 0) return vector;
+  const unit = new Map<string, number>();
+  for (const [k, v] of vector) unit.set(k, v / norm);
+  return unit;
 }
 
 /**
@@ -151,12 +170,9 @@ export function selectKeyPoints(sentences: ScoredSentence[], count: number): Sco
   const ranked = sentences
     .filter(isCandidate)
     .map((sentence) => {
-      const distinct = [...new Set(sentence.stems)];
-      return {
-        sentence,
-        vector: termVector(sentence.stems),
-        score: distinct.reduce((sum, s) => sum + (frequencies.get(s) ?? 1) - 1, 0),
-      };
+      let score = 0;
+      for (const s of sentence.termCounts.keys()) score = score + (frequencies.get(s) ?? 1) - 1;
+      return { sentence, vector: sentence.termCounts, score };
     })
     .sort((a, b) => b.score - a.score);
   const chosen: typeof ranked = [];

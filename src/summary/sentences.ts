@@ -9,6 +9,8 @@
  * piece is cut at its last sentence end, else clause break, else space before the limit, so each part is
  * still a verbatim span of the source.
  */
+import { isSingleCapital, opensUppercase } from './tokens.js';
+
 export interface Sentence {
   /** The sentence as it appears in the text, trimmed. */
   text: string;
@@ -129,14 +131,16 @@ function wordBeforeFinalPeriod(text: string): string | undefined {
   return tail.match(/(\S+)\.$/)?.[1];
 }
 
+const DOTTED_LETTERS = /^(\p{L}\.)+\p{L}?$/u;
+
 function continuesAfter(previous: string, next: string): boolean {
   const lastWord = wordBeforeFinalPeriod(previous);
   if (lastWord === undefined) return false;
   if (/^[a-z]/.test(next.trimStart())) return true;
   const bare = lastWord.replace(/^[("'“‘]+/, '').toLowerCase();
   // Initials and dotted acronyms: "J. K. Rowling", "U.S. officials".
-  if (/^(\p{L}\.)+\p{L}?$/u.test(bare) || /^\p{Lu}$/u.test(lastWord))
-    return bare.length <= 4 && /^\p{Lu}/u.test(next.trimStart());
+  if (DOTTED_LETTERS.test(bare) || isSingleCapital(lastWord))
+    return bare.length <= 4 && opensUppercase(next.trimStart());
   return ABBREVIATIONS.has(bare);
 }
 

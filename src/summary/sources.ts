@@ -25,6 +25,12 @@ const AFTER_NAME = new RegExp(
   'gu',
 );
 
+/**
+ * The verbs AFTER_NAME ends on, after a space. Most articles have none, and then the costly pattern (it
+ * tries a name at every capital) cannot match and is skipped.
+ */
+const REPORTING_VERB = /\s(?:reported|reports|has reported|said in a report|quoted|cited)\b/u;
+
 /** The noun right before the outlet's name in "the Russian news agency Interfax". */
 const MEDIA_NOUN =
   /\b(?:agency|newspaper|paper|broadcaster|channel|network|outlet|website|site|magazine|daily|tabloid|station|service|wire)\s+$/i;
@@ -41,7 +47,7 @@ export function extractSources(
     const name = citedName(match[1] ?? '');
     if (name && isOutletLike(name, knownOrganizations)) found.push(name);
   }
-  for (const match of text.matchAll(AFTER_NAME)) {
+  for (const match of REPORTING_VERB.test(text) ? text.matchAll(AFTER_NAME) : []) {
     const name = tidy(match[1] ?? '');
     if (name && isOutletLike(name, knownOrganizations)) found.push(name);
   }

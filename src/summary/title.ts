@@ -6,9 +6,10 @@
  * MAX_HEADLINE_WORDS words, never an ellipsis, and never the opening of summary[0]: the reader sees the
  * summary right below it, so a headline that only repeats its first words says nothing.
  */
+import type { ScoredSentence } from './rank.js';
 import type { SummaryContent } from './schema.js';
 import type { Sentence } from './sentences.js';
-import { STOPWORDS, contentStems, words } from './tokens.js';
+import { STOPWORDS, contentStems, hasLetter, isAllCapitals, words } from './tokens.js';
 
 type Title = SummaryContent['title'];
 
@@ -50,13 +51,13 @@ interface Token {
  * article), any content word will do. A span that opens summary[0] is skipped.
  */
 export function deriveHeadline(
-  sentences: readonly Sentence[],
+  sentences: readonly ScoredSentence[],
   summaryLead: string,
   functionWords: ReadonlySet<string>,
 ): Title {
   const frequency = new Map<string, number>();
   for (const sentence of sentences)
-    for (const s of contentStems(sentence.text)) frequency.set(s, (frequency.get(s) ?? 0) + 1);
+    for (const s of sentence.stems) frequency.set(s, (frequency.get(s) ?? 0) + 1);
   const lead = sentences.slice(0, LEAD_SENTENCES);
   const opensSummary = (span: string) => startsWithWords(summaryLead, span);
   const isContent = (token: string) => isContentWord(token, functionWords);
@@ -66,9 +67,27 @@ export function deriveHeadline(
     firstSpan(lead, repeated, isContent, MIN_SPAN_WORDS, opensSummary) ??
     firstSpan(lead, isContent, isContent, MIN_SPAN_WORDS, opensSummary) ??
     firstSpan(lead, isContent, isContent, 1, opensSummary) ??
-    // One sentence of one clause: every span of it opens summary[0], so the opening has to do.
-    trimEdges((lead[0]?.text ?? '').split(/\s+/).slice(0, MAX_HEADLINE_WORDS).join(' '));
-  return { text, origin: 'first-sentence' };
+    // One sentence of one clause: every span of it opens summary[0], so an opening has to do: the first
+    // that is more than punctuation ("..." or "!!!" as a first line trims to nothing).
+    [...lead.map((s) => s.text), summaryLead].map(opening).find(Boolean) ??
+    summaryLead;
+  return { text: clipCharacters(text), origin: 'first-sentence' };
+}
+
+const opening = (sentence: string) => trimEdges(sentence.split(/\s+/).slice(0, MAX_HEADLINE_WORDS).join(' '));
+
+/**
+ * Scripts written without spaces (Chinese, Japanese, Thai) make a whole clause one "word": the headline is
+ * also kept to MAX_HEADLINE_CHARS, cut at a space when there is one, so it stays a span of the sentence.
+ */
+const MAX_HEADLINE_CHARS = 120;
+
+function clipCharacters(text: string): string {
+  const characters = Array.from(text);
+  if (characters.length <= MAX_HEADLINE_CHARS) return text;
+  const head = characters.slice(0, MAX_HEADLINE_CHARS).join('');
+  const space = head.lastIndexOf(' ');
+  return trimEdges(space > MAX_HEADLINE_CHARS / 2 ? head.slice(0, space) : head);
 }
 
 /**
@@ -88,7 +107,7 @@ function firstSpan(
       for (let from = 0; from < clause.length; from++) {
         const first = clause[from]?.text ?? '';
         // A headline starts on a word, not on what a dash or apostrophe glued to it ("-type", "'s").
-        if (!/^[\p{L}\p{N}]/u.test(first) || !marked(first)) continue;
+        if (!OPENS_WORD.test(first) || !marked(first)) continue;
         const window = clause.slice(from, from + MAX_SPAN_WORDS);
         const endingOn = (test: (token: string) => boolean) =>
           lastIndex(window, (t, i) => i + 1 >= minWords && test(t.text) && !isPossessive(t.text));
@@ -142,11 +161,14 @@ function lastIndex<T>(items: readonly T[], test: (item: T, index: number) => boo
   return -1;
 }
 
+const OPENS_WORD = /^[\p{L}\p{N}]/u;
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+
 /** A word that carries meaning: not a function word (an all-caps acronym such as "US" is a name). */
 function isContentWord(token: string, functionWords: ReadonlySet<string>): boolean {
-  const word = token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-  if (!/\p{L}/u.test(word)) return false;
-  if (/^\p{Lu}{2,}$/u.test(word)) return true;
+  const word = token.replace(EDGE_PUNCTUATION, '');
+  if (!hasLetter(word)) return false;
+  if (isAllCapitals(word)) return true;
   const lower = word.toLowerCase();
   return !STOPWORDS.has(lower) && !functionWords.has(lower);
 }

@@ -32,19 +32,105 @@ export function stem(word: string): string {
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
     if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stemmed = stemmer(word.replace(/['’]s$/, ''));
+    stemmed = stemmer(withoutPossessive(word));
     stemCache.set(word, stemmed);
   }
   return stemmed;
 }
 
-/** Stems of the content words: no stopwords, no one-letter tokens, no bare numbers. */
+/**
+ * Stems of the content words: no stopwords, no one-letter tokens, no bare numbers (a word of `words` without
+ * a letter is one: an apostrophe in it is always followed by letters).
+ */
 export function contentStems(text: string): string[] {
-  return words(text)
-    .filter((w) => w.length > 1 && !STOPWORDS.has(w) && !/^\p{N}+$/u.test(w))
-    .map(stem);
+  const stems: string[] = [];
+  for (const word of words(text))
+    if (word.length > 1 && !STOPWORDS.has(word) && hasLetter(word)) stems.push(stem(word));
+  return stems;
 }
 
-export function countWords(text: string): number {
-  return text.match(/[\p{L}\p{N}]+(?:[-'’.][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+/** "Clinton's" is Clinton: `word.replace(/['’]s$/, '')` without a regular expression. */
+export function withoutPossessive(word: string): string {
+  return word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word;
 }
+
+/** Whether `text` between `from` and `to` is exactly one space, read without slicing it out. */
+export const isSingleSpace = (text: string, from: number, to: number): boolean =>
+  to === from + 1 && text.charCodeAt(from) === 0x20;
+
+/**
+ * A Unicode property test of one code point, by table: each block of 256 code points is classified once,
+ * with `pattern`, when first met. The scorers test a character of nearly every word; the table is several
+ * times faster than a regular expression, and every script takes the same path, where a separate branch for
+ * non-ASCII text, first taken by an accented name, deoptimizes each function it was inlined into.
+ */
+function codePointTest(pattern: RegExp): (codePoint: number | undefined) => boolean {
+  const blocks = new Array<Uint8Array | undefined>(0x1100);
+  return (codePoint) => {
+    if (codePoint === undefined) return false;
+    const high = codePoint >> 8;
+    let block = blocks[high];
+    if (block === undefined) {
+      block = new Uint8Array(256);
+      for (let low = 0; low < 256; low++)
+        block[low] = pattern.test(String.fromCodePoint((high << 8) | low)) ? 1 : 0;
+      blocks[high] = block;
+    }
+    return block[codePoint & 0xff] === 1;
+  };
+}
+
+const isLetter = codePointTest(/^\p{L}$/u);
+/** A letter or a digit of any script: what `[\p{L}\p{N}]` matches. */
+export const isWordCharacter = codePointTest(/^[\p{L}\p{N}]$/u);
+const isUppercase = codePointTest(/^\p{Lu}$/u);
+const isLowercase = codePointTest(/^\p{Ll}$/u);
+
+/** `/\p{L}/u.test(word)`. */
+export function hasLetter(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const codePoint = word.codePointAt(i) ?? 0;
+    if (isLetter(codePoint)) return true;
+    if (codePoint > 0xffff) i++;
+  }
+  return false;
+}
+
+/** `/^\p{Lu}/u.test(word)`: it runs for nearly every word. */
+export const opensUppercase = (word: string): boolean => isUppercase(word.codePointAt(0));
+
+/** `/^\p{Ll}/u.test(word)`. */
+export const opensLowercase = (word: string): boolean => isLowercase(word.codePointAt(0));
+
+const SINGLE_CAPITAL = /^\p{Lu}$/u;
+const ALL_CAPITALS = /^\p{Lu}{2,}$/u;
+/** An initial: "J", "D". */
+export const isSingleCapital = (word: string): boolean => SINGLE_CAPITAL.test(word);
+/** An acronym or a shouted word: "NASA", "LONDON". */
+export const isAllCapitals = (word: string): boolean => ALL_CAPITALS.test(word);
+
+/**
+ * How many words `text` has: how many times `[\p{L}\p{N}]+(?:[-'’.][\p{L}\p{N}]+)*` matches it (flags gu),
+ * counted in one scan without building the matches (it runs on every sentence and on the whole text).
+ */
+export function countWords(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length;) {
+    const codePoint = text.codePointAt(i) ?? 0;
+    const width = codePoint > 0xffff ? 2 : 1;
+    if (isWordCharacter(codePoint)) {
+      if (!inWord) count++;
+      inWord = true;
+    } else {
+      // A joiner continues the word only when a letter or digit follows it.
+      inWord = inWord && isWordJoiner(codePoint) && isWordCharacter(text.codePointAt(i + 1));
+    }
+    i += width;
+  }
+  return count;
+}
+
+/** "-", "'", "’" and "." join the parts of one counted word: "well-known", "don't", "U.S". */
+const isWordJoiner = (codePoint: number) =>
+  codePoint === 0x2d || codePoint === 0x27 || codePoint === 0x2019 || codePoint === 0x2e;

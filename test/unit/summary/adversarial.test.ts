@@ -80,6 +80,12 @@ const TEXT_CASES: ReadonlyArray<[string, string]> = [
   ['mixed scripts without punctuation', fill('the mayor мэр 市长 said сказал 说 😀 ')],
   ['attribution frames repeated', fill('according to Reuters and Interfax reported ')],
   ['a long run of spaces between two words', `word${' '.repeat(SIZE - 10)}words`],
+  // A sentence end, then quotes that both close and open: the key-phrase tokenizer once read it quadratically.
+  [
+    'a period then a long run of double quotes',
+    `Council votes today. The council met .${'"'.repeat(SIZE - 40)}-and`,
+  ],
+  ['titles made only of punctuation', `...\n\nHello.\n\n${'!!!\n\n'.repeat(1_000)}Hello.`],
 ];
 
 describe('summarizing adversarial uploads of up to 200,000 characters', () => {

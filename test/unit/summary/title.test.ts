@@ -108,6 +108,23 @@ describe('derived headlines', () => {
     expectHeadlineRules(content, text);
     expect(content.title.text).not.toMatch(/^(?:der|die|das|und|den|ein|eine|am|für|mit)\b/i);
   });
+
+  it('keep a headline in a script without spaces to 120 characters, still a span of the text', () => {
+    const clause = '市议会周一批准了一条通往机场的新电车线路结束了长达十年的辩论'.repeat(6);
+    const text = `${clause}。电车线路将耗资两亿四千万英镑。`;
+
+    const content = summarizeDocument(textDocument(text));
+
+    expect(Array.from(content.title.text).length).toBeLessThanOrEqual(120);
+    expect(content.title.text.length).toBeGreaterThan(0);
+    expect(text.includes(content.title.text)).toBe(true);
+  });
+
+  it('never leave the title empty when the first sentences are only punctuation', () => {
+    for (const text of ['...\n\nHello.', '!!!\n\nHello.\n\nHello.', ',\n\nOK.']) {
+      expect(summarizeDocument(textDocument(text)).title.text).not.toBe('');
+    }
+  });
 });
 
 describe('given titles', () => {
