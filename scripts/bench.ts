@@ -12,7 +12,8 @@
  * 3. Scaling: one upload of 10 KiB, 100 KiB, 1 MiB and 5 MiB (text and HTML) each in a fresh process, time
  *    and peak RSS, after one small upload of the same format (the reader loaded, the code warm); then the
  *    parser bombs the parse bounds stop (docs/summarizing.md, "Bounds").
- * 4. Digest: selecting and rendering one subscriber's digest out of 10,000 summaries in the window.
+ * 4. Digest: selecting and rendering one subscriber's digest out of 10,000 summaries in the window
+ *    (`npm run bench -- --only digest` runs this step alone).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -593,6 +594,78 @@ async function digestSelectRender(counts: number[], limitMs: number): Promise<Di
 
 // ------------------------------------------------------------------------------------------------ main
 
+/** The digest table of the report. */
+function printDigestTable(digest: DigestRun[]): void {
+  console.log('\n## Digest: one subscriber, N summaries stored in the window, fresh process each\n');
+  console.log(
+    table(
+      [
+        'summaries',
+        'select + near-duplicates + render',
+        'select',
+        'near-duplicates',
+        'group + render',
+        'items kept',
+        'HTML',
+      ],
+      digest.map((d) =>
+        d.stoppedAfterMs !== undefined
+          ? [
+              d.count.toLocaleString('en'),
+              `stopped after ${(d.stoppedAfterMs / 1000).toFixed(0)} s`,
+              '',
+              '',
+              '',
+              '',
+              '',
+            ]
+          : [
+              d.count.toLocaleString('en'),
+              ms(d.ms),
+              ms(d.selectMs ?? Number.NaN),
+              ms(d.dedupeMs ?? Number.NaN),
+              ms(d.renderMs ?? Number.NaN),
+              (d.kept ?? 0).toLocaleString('en'),
+              kib(d.htmlBytes ?? 0),
+            ],
+      ),
+    ),
+  );
+}
+
+/** The digest's figures in the last JSON line: `digest10kMs` is null when the 10,000 run was stopped. */
+function digestFigures(digest: DigestRun[]) {
+  const digest10k = digest.find((d) => d.count === 10_000);
+  return {
+    digest10kMs: digest10k && digest10k.stoppedAfterMs === undefined ? round(digest10k.ms) : null,
+    ...(digest10k?.stoppedAfterMs !== undefined && {
+      digest10kStoppedAfterMs: round(digest10k.stoppedAfterMs),
+    }),
+    digestMs: Object.fromEntries(
+      digest.filter((d) => d.stoppedAfterMs === undefined).map((d) => [d.count, round(d.ms)]),
+    ),
+  };
+}
+
+const DIGEST_COUNTS = [1_000, 2_000, 10_000];
+
+/** `npm run bench -- --only digest`: step 4 alone, with its table and the digest figures as the last line. */
+async function digestOnly(): Promise<void> {
+  const load = loadavg()[0] ?? 0;
+  progress(
+    `Node ${process.version}, ${process.arch}, ${cpus().length} cores, load ${load.toFixed(1)}; digest only`,
+  );
+  const digest = await digestSelectRender(DIGEST_COUNTS, DIGEST_LIMIT_MS);
+  progress('done');
+  printDigestTable(digest);
+  const json = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: { node: process.version, arch: process.arch, cores: cpus().length, load: round(load) },
+    ...digestFigures(digest),
+  };
+  console.log(`\n${JSON.stringify(json)}`);
+}
+
 async function main(): Promise<void> {
   const load = loadavg()[0] ?? 0;
   progress(
@@ -631,7 +704,7 @@ async function main(): Promise<void> {
     scaled.push(await scale(product, upload, warmups[upload.format === 'html' ? 'html' : 'text']));
   const bombRows: ScaleRow[] = [];
   for (const upload of bombs) bombRows.push(await scale(product, upload, warmups.text));
-  const digest = await digestSelectRender([1_000, 2_000, 10_000], DIGEST_LIMIT_MS);
+  const digest = await digestSelectRender(DIGEST_COUNTS, DIGEST_LIMIT_MS);
   progress('done');
 
   // ---------------------------------------------------------------- report
@@ -723,41 +796,7 @@ async function main(): Promise<void> {
       bombRows.map((r) => [r.upload.label, ms(r.ms), mb(r.maxRssKb), r.outcome]),
     ),
   );
-  console.log('\n## Digest: one subscriber, N summaries stored in the window, fresh process each\n');
-  console.log(
-    table(
-      [
-        'summaries',
-        'select + near-duplicates + render',
-        'select',
-        'near-duplicates',
-        'group + render',
-        'items kept',
-        'HTML',
-      ],
-      digest.map((d) =>
-        d.stoppedAfterMs !== undefined
-          ? [
-              d.count.toLocaleString('en'),
-              `stopped after ${(d.stoppedAfterMs / 1000).toFixed(0)} s`,
-              '',
-              '',
-              '',
-              '',
-              '',
-            ]
-          : [
-              d.count.toLocaleString('en'),
-              ms(d.ms),
-              ms(d.selectMs ?? Number.NaN),
-              ms(d.dedupeMs ?? Number.NaN),
-              ms(d.renderMs ?? Number.NaN),
-              (d.kept ?? 0).toLocaleString('en'),
-              kib(d.htmlBytes ?? 0),
-            ],
-      ),
-    ),
-  );
+  printDigestTable(digest);
 
   const find = (label: string) => scaled.find((r) => r.upload.label === label);
   const worst = Math.max(...scaled.map((r) => r.ms), ...bombRows.map((r) => r.ms));
@@ -767,7 +806,6 @@ async function main(): Promise<void> {
   const lead3 = peers?.rows.find((r) => r.peer.mode === 'lead3');
   const lexrank = peers?.rows.find((r) => r.peer.mode === 'lexrank');
   const fns = Object.keys(FUNCTIONS) as FunctionName[];
-  const digest10k = digest.find((d) => d.count === 10_000);
   const json = {
     date: new Date().toISOString().slice(0, 10),
     machine: { node: process.version, arch: process.arch, cores: cpus().length, load: round(load) },
@@ -803,18 +841,20 @@ async function main(): Promise<void> {
     },
     slowestUploadMs: round(worst),
     peakRssMb: round(peak),
-    digest10kMs: digest10k && digest10k.stoppedAfterMs === undefined ? round(digest10k.ms) : null,
-    ...(digest10k?.stoppedAfterMs !== undefined && {
-      digest10kStoppedAfterMs: round(digest10k.stoppedAfterMs),
-    }),
-    digestMs: Object.fromEntries(
-      digest.filter((d) => d.stoppedAfterMs === undefined).map((d) => [d.count, round(d.ms)]),
-    ),
+    ...digestFigures(digest),
   };
   console.log(`\n${JSON.stringify(json)}`);
 }
 
-main()
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const chosen =
+  only === undefined
+    ? main()
+    : only === 'digest'
+      ? digestOnly()
+      : Promise.reject(new Error(`--only ${only}: only the digest step can run alone`));
+
+chosen
   .catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

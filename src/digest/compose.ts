@@ -71,8 +71,11 @@ function titlesWithin(more: string[], allowance: number): number {
 
 export function fitToBudget(view: DigestView, heading: string, budgetBytes: number): DigestView {
   const size = (v: DigestView) => utf8Bytes(renderHtml(v, heading));
-  if (size(view) <= budgetBytes) return view;
   const flat = view.groups.flatMap((g, group) => g.items.map((item) => ({ group, item })));
+  // Its HTML holds every item's rows: the whole view is rendered only when those alone are within budget.
+  let rows = 0;
+  const rowsWithin = flat.every(({ item }) => (rows += utf8Bytes(itemHtml(item))) <= budgetBytes);
+  if (rowsWithin && size(view) <= budgetBytes) return view;
   // Header, footer with the unsubscribe link, and "and N more" naming no title: no article text but N.
   const frame = size({ ...keepOnly(view, flat, new Set()), moreShown: 0 });
   if (frame > budgetBytes) {
@@ -81,27 +84,28 @@ export function fitToBudget(view: DigestView, heading: string, budgetBytes: numb
     );
   }
   const listAllowance = Math.min(MORE_LIST_MAX_BYTES, budgetBytes - frame);
-  const itemBytes = flat.map(({ item }) => utf8Bytes(itemHtml(item)));
-  // An item that cannot fit even on its own is never kept; of the others, the first ones are.
-  const candidates = flat
-    .map((_, index) => index)
-    .filter((index) => frame + (itemBytes[index] ?? 0) <= budgetBytes);
+  // The items that may be kept: of those that fit beside the frame on their own (an item that cannot is
+  // never kept), the first ones, as many as fit beside it counting their own rows alone. So no step of the
+  // search renders much more than the budget, and only those items are measured, however many there are.
+  const candidates: number[] = [];
+  let used = frame;
+  for (const [index, { item }] of flat.entries()) {
+    const bytes = utf8Bytes(itemHtml(item));
+    if (frame + bytes > budgetBytes) continue;
+    used += bytes;
+    if (used > budgetBytes) break;
+    candidates.push(index);
+  }
   const keepFirst = (keep: number): DigestView => {
     const kept = keepOnly(view, flat, new Set(candidates.slice(0, keep)));
     return { ...kept, moreShown: titlesWithin(kept.more, listAllowance) };
   };
-  // At most as many items as fit beside the frame counting their own rows alone, so that no step of the
-  // search renders much more than the budget, however many items there are.
-  let high = 0;
-  for (let used = frame; high < candidates.length; high++) {
-    used += itemBytes[candidates[high] ?? 0] ?? 0;
-    if (used > budgetBytes) break;
-  }
   // The largest number of items that fits; more items are larger, but for a few bytes at the edges (the
   // digits of N, other titles filling the list), so the result is checked down to zero items, which fits:
   // the frame plus at most `listAllowance` bytes of titles.
   const fits = (keep: number) => size(keepFirst(keep)) <= budgetBytes;
   let low = 0;
+  let high = candidates.length;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
     if (fits(mid)) low = mid;

@@ -26,33 +26,49 @@ export function importance(item: StoredSummary): number {
   );
 }
 
-function byImportance(a: StoredSummary, b: StoredSummary): number {
-  return importance(b) - importance(a) || a.summary.title.text.localeCompare(b.summary.title.text);
+/** Compares as `localeCompare` does (ECMA-402), without setting up the comparison on each call. */
+const collator = new Intl.Collator();
+
+/** Most important first, then by title: each item's importance worked out once, not per comparison. */
+function sortByImportance(items: StoredSummary[]): void {
+  const scored = items.map((item) => ({ item, score: importance(item), title: item.summary.title.text }));
+  scored.sort((a, b) => b.score - a.score || collator.compare(a.title, b.title));
+  scored.forEach(({ item }, i) => (items[i] = item));
 }
 
 function keywordsOf(item: StoredSummary): string[] {
   return [...new Set(item.summary.keywords.map((k) => k.toLowerCase()))];
 }
 
+/** The keyword most items hold; of those held equally often, the first in collation order. */
+function mostShared(counts: Map<string, number>): [string, number] {
+  let best: [string, number] = ['', 0];
+  for (const entry of counts) {
+    if (entry[1] > best[1] || (entry[1] === best[1] && collator.compare(entry[0], best[0]) < 0)) best = entry;
+  }
+  return best;
+}
+
 export function groupItems(items: StoredSummary[]): DigestGroup[] {
+  const keywords = new Map(items.map((item) => [item, keywordsOf(item)]));
+  const holds = (item: StoredSummary, keyword: string) => keywords.get(item)?.includes(keyword) ?? false;
   let remaining = [...items];
   const groups: DigestGroup[] = [];
   while (remaining.length > 1 && groups.length < MAX_GROUPS) {
     const counts = new Map<string, number>();
-    for (const item of remaining) for (const k of keywordsOf(item)) counts.set(k, (counts.get(k) ?? 0) + 1);
-    const [keyword, count] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [
-      '',
-      0,
-    ];
+    for (const item of remaining) {
+      for (const k of keywords.get(item) ?? []) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const [keyword, count] = mostShared(counts);
     if (count < 2) break;
     groups.push({
       label: capitalize(writtenForm(remaining, keyword)),
-      items: remaining.filter((i) => keywordsOf(i).includes(keyword)),
+      items: remaining.filter((i) => holds(i, keyword)),
     });
-    remaining = remaining.filter((i) => !keywordsOf(i).includes(keyword));
+    remaining = remaining.filter((i) => !holds(i, keyword));
   }
   if (remaining.length > 0) groups.push({ label: groups.length === 0 ? 'Stories' : OTHER, items: remaining });
-  for (const group of groups) group.items.sort(byImportance);
+  for (const group of groups) sortByImportance(group.items);
   const top = (g: DigestGroup) => (g.items[0] ? importance(g.items[0]) : 0);
   return groups.sort((a, b) => Number(a.label === OTHER) - Number(b.label === OTHER) || top(b) - top(a));
 }

@@ -33,7 +33,11 @@ export function dueness(subscriber: Subscriber, latest: LedgerEntry | undefined,
       ? { due: false, reason: 'already-sent', localDate: owed }
       : { due: false, reason: 'not-yet', localDate: today };
   }
-  // A new subscriber starts at their first send time, not with a digest for a day before they joined.
-  if (!reached && latest === undefined) return { due: false, reason: 'not-yet', localDate: today };
+  // Yesterday is caught up only for a subscriber who had the day before's digest: one who is new, returns
+  // after unsubscribing or had an invalid entry fixed starts at the next send time, not with a digest for
+  // a day they were not subscribed (that next digest's window covers everything since their last anyway).
+  if (!reached && (latest === undefined || latest.localDate < previousLocalDate(owed))) {
+    return { due: false, reason: 'not-yet', localDate: today };
+  }
   return { due: true, localDate: owed };
 }

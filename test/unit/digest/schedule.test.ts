@@ -47,6 +47,18 @@ function simulateYear(s: Subscriber, { missFirstDueRun = false } = {}): { at: Da
   return sends;
 }
 
+function sentEntry(s: Subscriber): LedgerEntry {
+  return {
+    subscriberId: s.id,
+    localDate: '2000-01-01',
+    status: 'sent',
+    windowFrom: '2026-11-18T07:00:00.000Z',
+    windowTo: '2026-11-18T07:00:00.000Z',
+    itemCount: 1,
+    recordedAt: '2026-11-18T07:00:00.000Z',
+  };
+}
+
 /** Local dates strictly between the first and the last send that got no digest. */
 function missedDays(dates: string[]): string[] {
   const missed: string[] = [];
@@ -167,6 +179,41 @@ describe('who is due in an hourly run', () => {
     expect(dueness(s, sent('2026-11-24'), afterMidnight)).toMatchObject({ due: false, reason: 'not-yet' });
     // A new subscriber (no digest yet) starts at their first send time, not with a day before they joined.
     expect(dueness(s, undefined, afterMidnight)).toMatchObject({ due: false, reason: 'not-yet' });
+    // So does one back after an unsubscribed week (or whose broken entry was fixed): no digest for a day they
+    // were not subscribed; their next send time's window starts where their last digest ended.
+    expect(dueness(s, sent('2026-11-17'), afterMidnight)).toMatchObject({ due: false, reason: 'not-yet' });
+    expect(dueness(s, sent('2026-11-17'), new Date('2026-11-25T17:15:00Z'))).toEqual({
+      due: true,
+      localDate: '2026-11-25',
+    });
+  });
+
+  it('over hourly runs, gives one back from an unsubscribed week no digest for those days, and the next at the send time', () => {
+    // Prepare: London, 07:00; subscribed until 20 Nov, unsubscribed until 02:00 on 25 Nov.
+    const s = subscriber('Europe/London', '07:00');
+    const unsubscribed = { from: Date.parse('2026-11-20T12:00:00Z'), to: Date.parse('2026-11-25T02:00:00Z') };
+    let latest: LedgerEntry | undefined;
+    const sends: string[] = [];
+
+    // Act: every hour from 18 to 27 Nov; an unsubscribed subscriber is not planned at all.
+    for (let t = Date.parse('2026-11-18T00:00:00Z'); t < Date.parse('2026-11-28T00:00:00Z'); t += HOUR_MS) {
+      if (t >= unsubscribed.from && t < unsubscribed.to) continue;
+      const now = new Date(t);
+      const state = dueness(s, latest, now);
+      if (!state.due) continue;
+      sends.push(`${state.localDate} at ${now.toISOString().slice(11, 16)}`);
+      latest = { ...(latest ?? sentEntry(s)), localDate: state.localDate };
+    }
+
+    // Assess
+    expect(sends).toEqual([
+      '2026-11-18 at 07:00',
+      '2026-11-19 at 07:00',
+      '2026-11-20 at 07:00',
+      '2026-11-25 at 07:00',
+      '2026-11-26 at 07:00',
+      '2026-11-27 at 07:00',
+    ]);
   });
 
   it('skips a subscriber who already had today, and waits for one whose send time has not come', () => {
