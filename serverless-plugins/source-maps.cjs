@@ -17,6 +17,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS plugin, loaded by osls with require() */
 const fs = require('node:fs');
 const path = require('node:path');
+const { PutObjectCommand, S3Client } = require('@aws-sdk/client-s3');
 
 class SourceMaps {
   constructor(serverless, options, { log } = {}) {
@@ -65,19 +66,29 @@ class SourceMaps {
   }
 
   async upload() {
+    // osls skips its own upload when nothing changed; a map folder without zips would count as a deployment.
+    if (this.serverless.service.provider.shouldNotDeploy) return;
     const provider = this.serverless.getProvider('aws');
     const folder = path.join(this.packageFolder(), 'sourcemaps');
     const directory = this.serverless.service.package.artifactDirectoryName;
     if (!directory || !fs.existsSync(folder)) return;
     const bucket = await provider.getServerlessDeploymentBucketName();
-    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.map'))) {
-      await provider.request('S3', 'putObject', {
-        Bucket: bucket,
-        Key: `${directory}/sourcemaps/${file}`,
-        Body: fs.readFileSync(path.join(folder, file)),
-        ContentType: 'application/json',
-        ServerSideEncryption: 'AES256',
-      });
+    // osls 4 removed provider.request() (it throws); plugins build SDK v3 clients from the provider's config.
+    const s3 = new S3Client(await provider.getAwsSdkV3Config());
+    try {
+      for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.map'))) {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `${directory}/sourcemaps/${file}`,
+            Body: fs.readFileSync(path.join(folder, file)),
+            ContentType: 'application/json',
+            ServerSideEncryption: 'AES256',
+          }),
+        );
+      }
+    } finally {
+      s3.destroy();
     }
     this.log?.notice?.(`Source maps uploaded to s3://${bucket}/${directory}/sourcemaps/`);
   }

@@ -4,8 +4,11 @@
  *
  * Decoding is Node's own `TextDecoder` (WHATWG Encoding on full ICU, as on Node 20 and Lambda's nodejs24.x):
  * UTF-8, UTF-16LE/BE, windows-1250 to 1258, ISO-8859-2 to 16, KOI8-R/U, IBM866, macintosh, Shift_JIS,
- * EUC-JP, ISO-2022-JP, GBK, GB18030, Big5 and EUC-KR; UTF-32, which WHATWG leaves out, is decoded here. A
- * label it does not know (cp437, base64) counts as no declaration, and the detector decides instead.
+ * EUC-JP, ISO-2022-JP, GBK, GB18030, Big5 and EUC-KR; UTF-32, which WHATWG leaves out, is decoded here.
+ * Two decoders are narrower on ICU than in browsers: EUC-KR without the cp949 (UHC) Hangul extension and
+ * Big5 without HKSCS. Text that needs either is refused with a reason instead of being silently garbled, as
+ * are declared charsets no decoder here knows (ISO-8859-16, DOS code pages, UTF-7). A label that is no
+ * charset at all (base64) counts as no declaration, and the detector decides instead.
  */
 import chardet from 'chardet';
 import { UnreadableArticleError } from './document.js';
@@ -48,6 +51,13 @@ export function decodeBytes(bytes: Uint8Array, declaredCharset?: string): Decode
   if (utf8 !== undefined && !bytes.includes(0)) return finish(utf8, 'utf-8');
   const declared = normalizeCharset(declaredCharset);
   if (declared && !bytes.includes(0)) return finish(decodeAs(bytes, declared), declared);
+  if (declaredCharset && UNSUPPORTED_CHARSET.test(cleanLabel(declaredCharset))) {
+    throw new UnreadableArticleError(
+      'undecodable',
+      `The upload declares the charset ${cleanLabel(declaredCharset)}, which this service cannot decode. ` +
+        'Convert the file to UTF-8 and upload it again.',
+    );
+  }
   const detected =
     utf16ByNulPattern(bytes) ?? normalizeCharset(chardet.detect(detectionSample(bytes)) ?? undefined);
   if (!detected)
@@ -83,9 +93,35 @@ function detectionSample(bytes: Uint8Array): Uint8Array {
 /** `charset` is a name `normalizeCharset` returned. Not fatal: a stray bad byte becomes U+FFFD, as in browsers. */
 function decodeAs(bytes: Uint8Array, charset: string): string {
   if (charset === 'utf-32le' || charset === 'utf-32be') return decodeUtf32(bytes, charset === 'utf-32le');
+  if (charset === 'euc-kr' && usesUhcExtension(bytes)) throw extensionNotDecoded('cp949 (UHC) Hangul');
   const text = new TextDecoder(charset).decode(bytes);
+  // ICU's Big5 maps HKSCS characters to the private use area, which browsers decode as Hong Kong text.
+  if (charset === 'big5' && /[\ue000-\uf8ff]/u.test(text)) throw extensionNotDecoded('HKSCS');
   return charset === 'windows-1252' ? text.replace(/[\u0080-\u009f]/g, windows1252Extension) : text;
 }
+
+/**
+ * ICU's EUC-KR decoder drops the lead byte of a cp949 (UHC) syllable and lets its trail byte through as ASCII
+ * ("김똠방" becomes "김c방"), without an error even in fatal mode. Strict EUC-KR has both bytes of a pair in
+ * 0xA1-0xFE, so any other non-ASCII pair is the extension.
+ */
+function usesUhcExtension(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) continue;
+    const trail = bytes[i + 1] ?? 0;
+    if (lead < 0xa1 || trail < 0xa1) return true;
+    i++;
+  }
+  return false;
+}
+
+const extensionNotDecoded = (extension: string) =>
+  new UnreadableArticleError(
+    'undecodable',
+    `The upload uses ${extension} characters, which this service cannot decode without losing them. ` +
+      'Convert the file to UTF-8 and upload it again.',
+  );
 
 /**
  * What windows-1252 puts at bytes 0x80-0x9F (WHATWG index-windows-1252), where Latin-1 has C1 controls.
@@ -128,7 +164,28 @@ const OWN_LABELS: Record<string, string> = {
   'utf-32': 'utf-32le',
   'utf-32le': 'utf-32le',
   'utf-32be': 'utf-32be',
+  // Common names WHATWG does not list for charsets it decodes under another name.
+  latin9: 'iso-8859-15',
+  cp874: 'windows-874',
+  cp932: 'shift_jis',
+  cp936: 'gbk',
+  'euc-cn': 'gbk',
+  cp949: 'euc-kr',
+  cp950: 'big5',
+  ucs2: 'utf-16le',
+  'ucs-2': 'utf-16le',
+  utf16: 'utf-16le',
+  maccyrillic: 'x-mac-cyrillic',
 };
+
+/** Charsets that exist but that no decoder here knows: declared, they are refused rather than guessed. */
+const UNSUPPORTED_CHARSET = /^(?:iso[-_]?8859[-_]?16|latin10|utf-?7|(?:cp|ibm|dos-?)\d{3,5}|mac[a-z]+)$/;
+
+const cleanLabel = (label: string) =>
+  label
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
 
 /**
  * Maps a charset label to the WHATWG name of the decoder used for it (e.g. "Shift_JIS" -> "shift_jis",
@@ -138,10 +195,7 @@ const OWN_LABELS: Record<string, string> = {
  */
 export function normalizeCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
-  const name = label
-    .trim()
-    .replace(/^["']|["']$/g, '')
-    .toLowerCase();
+  const name = cleanLabel(label);
   const own = OWN_LABELS[name];
   if (own) return own;
   try {

@@ -16,7 +16,8 @@ const s3RecordSchema = z.object({
   eventName: z.string(),
   userIdentity: identity,
   requestParameters: z.object({
-    sourceIPAddress: z.union([z.ipv4(), z.literal('s3.amazonaws.com')]),
+    // Powertools accepts IPv4 only; an upload through S3's dual-stack endpoint comes from an IPv6 address.
+    sourceIPAddress: z.union([z.ipv4(), z.ipv6(), z.literal('s3.amazonaws.com')]),
   }),
   responseElements: z.object({
     'x-amz-request-id': z.string(),

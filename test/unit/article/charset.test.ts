@@ -173,6 +173,46 @@ describe('decodeBytes', () => {
     expect(decoded).toEqual({ text: 'Zürich café, “quoted”.', charset: 'utf-8' });
   });
 
+  it('decodes Korean declared as cp949 when it needs no extension syllable', () => {
+    // Prepare: every syllable is in KS X 1001, the part ICU's EUC-KR decoder knows.
+    const text = '정부는 새로운 경제 대책을 발표했다.';
+
+    // Act / Assess
+    expect(decodeBytes(iconv.encode(text, 'cp949'), 'cp949')).toEqual({ text, charset: 'euc-kr' });
+  });
+
+  it.each([
+    ['euc-kr', 'cp949', '김똠방 대표는 햏 소리를 냈다.', /cp949 \(UHC\) Hangul/],
+    ['big5', 'big5hkscs', '佢哋話呢個計劃嘅目標已經達到。', /HKSCS/],
+  ])(
+    'refuses %s text that needs an extension ICU does not decode, instead of garbling it',
+    (label, encoding, text, reason) => {
+      // Prepare
+      const bytes = iconv.encode(text, encoding);
+
+      // Act
+      const attempt = () => decodeBytes(bytes, label);
+
+      // Assess
+      expect(attempt).toThrow(reason);
+      expect(attempt).toThrow(/Convert the file to UTF-8/);
+    },
+  );
+
+  it.each([
+    ['iso-8859-16', 'Știri din țară: guvernul a anunțat măsuri noi.'],
+    ['cp850', 'Café élève à Zürich, où il fait beau.'],
+  ])('refuses a declared %s, which no decoder here knows, instead of guessing', (label, text) => {
+    // Prepare
+    const bytes = iconv.encode(text, label);
+
+    // Act
+    const attempt = () => decodeBytes(bytes, label);
+
+    // Assess
+    expect(attempt).toThrow(new RegExp(`declares the charset ${label}, which this service cannot decode`));
+  });
+
   it('rejects bytes that decode to mostly control characters', () => {
     // Prepare
     const bytes = new Uint8Array(Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? 0x01 : 0x02)));
@@ -194,6 +234,10 @@ describe('normalizeCharset', () => {
     ['x-sjis', 'shift_jis'],
     ['ks_c_5601-1987', 'euc-kr'],
     ['utf-32', 'utf-32le'],
+    ['latin9', 'iso-8859-15'],
+    ['cp949', 'euc-kr'],
+    ['CP936', 'gbk'],
+    ['maccyrillic', 'x-mac-cyrillic'],
   ])('maps %s to %s', (label, name) => {
     expect(normalizeCharset(label)).toBe(name);
   });

@@ -41,4 +41,13 @@ describe('s3NotificationSchema', () => {
     expect(ours.success).toBe(theirs.success);
     if (ours.success && theirs.success) expect(ours.data).toEqual(theirs.data);
   });
+
+  it('accepts an upload through the dual-stack endpoint, from an IPv6 address (Powertools refuses it)', () => {
+    // Prepare
+    const event = { Records: [{ ...record, requestParameters: { sourceIPAddress: '2001:db8::17' } }] };
+
+    // Act / Assess
+    expect(s3NotificationSchema.safeParse(event).success).toBe(true);
+    expect(S3Schema.safeParse(event).success).toBe(false);
+  });
 });
