@@ -50,6 +50,11 @@ const PURPOSE_VARIABLES = {
   unsubscribe: 'UNSUBSCRIBE_SIGNING_SECRET',
   articleLink: 'ARTICLE_LINK_SIGNING_SECRET',
 } as const;
+/**
+ * Amazon Nova Micro: text-only, among the cheapest on Bedrock's price list, served in-region in us-east-1 (no
+ * inference profile), and it supports a forced tool choice (docs/llm-summaries.md, "Default model").
+ */
+export const DEFAULT_BEDROCK_MODEL_ID = 'amazon.nova-micro-v1:0';
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const awsShape = {
@@ -79,6 +84,18 @@ const summarizeShape = {
   MAX_ANALYSED_CHARS: positiveInt.default(DEFAULT_SUMMARIZE_OPTIONS.maxAnalysedChars),
   SUMMARY_MAX_SENTENCES: positiveInt.max(3).default(DEFAULT_SUMMARIZE_OPTIONS.maxSentences),
   SUMMARY_MAX_WORDS: positiveInt.default(DEFAULT_SUMMARIZE_OPTIONS.maxWords),
+  /** `bedrock`: an LLM writes title, summary and key points, kept only when verified (docs/llm-summaries.md). */
+  SUMMARIZER: z.enum(['extractive', 'bedrock']).default('extractive'),
+  /** A Bedrock model id or inference profile id that supports Converse with a forced tool. */
+  BEDROCK_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
+  /** Model calls per UTC day, all invocations together; past it, summaries are extractive. 0: never call. */
+  LLM_DAILY_BUDGET: z.coerce.number().int().nonnegative().default(2_000),
+  /** The model reads at most this many tokens of the article (estimated as characters / 4). */
+  LLM_MAX_INPUT_TOKENS: positiveInt.default(3_000),
+  /** The most the model may write (title, summary, key points, as tool input). */
+  LLM_MAX_OUTPUT_TOKENS: positiveInt.max(4_096).default(600),
+  /** One model call, SDK retries included; after it the summary is extractive. */
+  LLM_TIMEOUT_MS: positiveInt.max(60_000).default(20_000),
 };
 
 const digestShape = {

@@ -96,7 +96,11 @@ function logOutcome(logger: Logger, metrics: Metrics, outcome: UploadOutcome): v
   switch (outcome.status) {
     case 'summarized':
       metrics.addMetric('ArticlesSummarized', MetricUnit.Count, 1);
-      logger.info('Stored the summary', { summaryKey: outcome.summaryKey, title: outcome.title });
+      logger.info('Stored the summary', {
+        summaryKey: outcome.summaryKey,
+        title: outcome.title,
+        summarizer: outcome.summarizer,
+      });
       return;
     case 'already-summarized':
       logger.info('A summary of this upload is already stored; nothing to do', {

@@ -129,7 +129,8 @@ export const summarySchema = z.object({
   }),
   title: z.object({
     text: z.string().min(1),
-    origin: z.enum(['document', 'first-line', 'first-sentence', 'key']),
+    /** `abstractive`: written by the LLM (SUMMARIZER=bedrock) and verified against the article. */
+    origin: z.enum(['document', 'first-line', 'first-sentence', 'key', 'abstractive']),
   }),
   language: z.string().min(2),
   /** What is new: 1-3 sentences, each a span of the source text. */
@@ -157,7 +158,21 @@ export const summarySchema = z.object({
   readingTimeMinutes: z.number().int().positive(),
   /** True when only the first part of a very long article was analysed. */
   truncated: z.boolean(),
-  summarizer: z.object({ name: z.string(), version: z.string() }),
+  /**
+   * What wrote title, summary and keyPoints. `llm` is there when an LLM was configured (SUMMARIZER=bedrock):
+   * which one, and when its answer was not stored (the extractive summary was), why (`fallback`).
+   */
+  summarizer: z.object({
+    name: z.string(),
+    version: z.string(),
+    llm: z
+      .object({
+        provider: z.string().min(1),
+        modelId: z.string().min(1),
+        fallback: z.object({ code: z.string().min(1), reason: z.string().min(1) }).optional(),
+      })
+      .optional(),
+  }),
   createdAt: z.string().datetime(),
 });
 

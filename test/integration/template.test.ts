@@ -43,6 +43,7 @@ import {
   REPO_ROOT,
   asArray,
   packageService,
+  printService,
   render,
   resource,
   resourcesOfType,
@@ -95,37 +96,8 @@ afterAll(async () => {
   await rm(service.outDir, { recursive: true, force: true });
 });
 
-/**
- * One part of the service (`--path`, e.g. `functions`; '' for all of it) as `serverless print` resolves it
- * with the given options (offline, like `packageService`, but without building: a few seconds).
- */
-async function print(path: string, args: string[]): Promise<unknown> {
-  const home = await mkdtemp(join(tmpdir(), 'sls-home-'));
-  try {
-    const env: NodeJS.ProcessEnv = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
-    );
-    Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' });
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
-        'print',
-        '--format',
-        'json',
-        ...(path === '' ? [] : ['--path', path]),
-        ...args,
-      ],
-      { cwd: REPO_ROOT, env, timeout: 60_000 },
-    );
-    return JSON.parse(stdout) as unknown;
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
-}
-
 async function printFunctions(args: string[]): Promise<Record<string, { reservedConcurrency?: number }>> {
-  return (await print('functions', args)) as Record<string, { reservedConcurrency?: number }>;
+  return (await printService('functions', args)) as Record<string, { reservedConcurrency?: number }>;
 }
 
 function props(id: string, type: string): Record<string, CfnValue> {
@@ -673,7 +645,7 @@ describe('failed invocations', () => {
   });
 
   it('gives each stage its own metrics and alarm (dev and prod no longer add up)', async () => {
-    const prod = (await print('', ['--stage', 'prod'])) as {
+    const prod = (await printService('', ['--stage', 'prod'])) as {
       provider: { environment: Record<string, unknown> };
       resources: { Resources: Record<string, { Properties: { Dimensions: unknown } }> };
     };

@@ -211,3 +211,35 @@ export function asArray(value: CfnValue | undefined): CfnValue[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/**
+ * One part of the service (`path`, e.g. `functions`; '' for all of it) as `serverless print` resolves it with
+ * the given options: offline, like `packageService`, but without building (a few seconds).
+ */
+export async function printService(path: string, args: string[]): Promise<unknown> {
+  const home = await mkdtemp(join(tmpdir(), 'sls-home-'));
+  try {
+    const env: NodeJS.ProcessEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
+    );
+    Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+        'print',
+        '--format',
+        'json',
+        ...(path === '' ? [] : ['--path', path]),
+        ...args,
+      ],
+      { cwd: REPO_ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+    ).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`serverless print failed: ${error.stdout ?? ''}${error.stderr ?? ''}`);
+    });
+    // Plugins may log a line before the JSON.
+    return JSON.parse(stdout.slice(stdout.search(/[[{]/))) as unknown;
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -168,3 +168,23 @@ describe('config', () => {
     ).toThrow(/ARTICLE_LINK_SIGNING_SECRET .* must be set/);
   });
 });
+
+describe('config of the LLM summarizer (summarize)', () => {
+  it('is extractive by default, with the documented model, budget and bounds', () => {
+    expect(loadSummarizeConfig({ BUCKET: 'my-articles' })).toMatchObject({
+      SUMMARIZER: 'extractive',
+      BEDROCK_MODEL_ID: 'amazon.nova-micro-v1:0',
+      LLM_DAILY_BUDGET: 2000,
+      LLM_MAX_INPUT_TOKENS: 3000,
+      LLM_MAX_OUTPUT_TOKENS: 600,
+      LLM_TIMEOUT_MS: 20000,
+    });
+  });
+
+  it('names a summarizer it does not know, and a timeout beyond its bound', () => {
+    expect(() => loadSummarizeConfig({ BUCKET: 'b-ok', SUMMARIZER: 'openai' })).toThrow(
+      /SUMMARIZER .*got "openai"/,
+    );
+    expect(() => loadSummarizeConfig({ BUCKET: 'b-ok', LLM_TIMEOUT_MS: '90000' })).toThrow(/LLM_TIMEOUT_MS/);
+  });
+});

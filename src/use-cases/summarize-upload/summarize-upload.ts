@@ -3,16 +3,23 @@
  * Errors from the stores that a retry can fix (S3 throttling, timeouts) are rethrown so Lambda retries and
  * then dead-letters; errors that no retry can fix, which includes anything the pure steps (extract,
  * summarize, validate) throw, become a failure record, so nothing is silently lost or retried forever.
+ *
+ * With an LLM configured (SUMMARIZER=bedrock), its title, summary and key points replace the extractive ones
+ * only when they pass the checks against the article; whatever goes wrong there (budget spent, throttling,
+ * timeout, refusal, a malformed or unverifiable answer) stores the extractive summary with the reason.
  */
 import { extractArticleLazily } from '../../article/extract-lazily.js';
 import { UnreadableArticleError, type UnreadableReason } from '../../article/document.js';
 import {
+  AbstractiveSummaryError,
   ArticleNotFoundError,
   ArticleSupersededError,
   ArticleTooLargeError,
+  type AbstractiveSummarizer,
   type ArticleRef,
   type ArticleStore,
   type FailureStore,
+  type LlmCallBudget,
   type StoredArticle,
   type SummaryStore,
 } from './ports.js';
@@ -25,7 +32,20 @@ import {
 } from '../../summary/schema.js';
 import type { SummarizeOptions } from '../../summary/options.js';
 import { summarizeDocument } from '../../summary/summarize.js';
+import {
+  ABSTRACT_DRAFT_JSON_SCHEMA,
+  abstractDraftSchema,
+  cutToTokenBudget,
+  indexArticle,
+  verifyAbstract,
+} from '../../summary/verify-abstract.js';
 import { partitionedKey, summaryIdFor } from '../../bucket-layout.js';
+
+/** What a summary whose title, summary and key points an LLM wrote (and the checks passed) is stored as. */
+const VERIFIED_ABSTRACTIVE_SUMMARIZER = {
+  name: 'llm-verified-against-source',
+  version: '1.0.0',
+} as const;
 
 export interface SummarizeUploadSettings {
   articlesPrefix: string;
@@ -35,16 +55,31 @@ export interface SummarizeUploadSettings {
   summarize: SummarizeOptions;
 }
 
+/** The LLM path (SUMMARIZER=bedrock); without it every summary is extractive and no LLM is called. */
+export interface AbstractiveDeps {
+  summarizer: AbstractiveSummarizer;
+  budget: LlmCallBudget;
+  /** The model is given at most this many (estimated) tokens of the article, cut at a sentence end. */
+  maxInputTokens: number;
+}
+
 export interface SummarizeUploadDeps {
   articles: ArticleStore;
   summaries: SummaryStore;
   failures: FailureStore;
   settings: SummarizeUploadSettings;
+  abstractive?: AbstractiveDeps;
   now?: () => Date;
 }
 
 export type UploadOutcome =
-  | { status: 'summarized'; key: string; summaryKey: string; title: string }
+  | {
+      status: 'summarized';
+      key: string;
+      summaryKey: string;
+      title: string;
+      summarizer: Summary['summarizer'];
+    }
   | { status: 'already-summarized'; key: string; summaryKey: string }
   | { status: 'failed'; key: string; failureKey: string; code: string; reason: string }
   | { status: 'ignored'; key: string; reason: string }
@@ -82,10 +117,19 @@ export async function summarizeUpload(ref: ArticleRef, deps: SummarizeUploadDeps
   }
   const made = await makeSummary(ref, id, stored, settings.summarize, now);
   if ('failure' in made) return recordFailure(made.failure);
+  const summary = deps.abstractive
+    ? await abstractiveOrExtractive(made.summary, made.text, deps.abstractive, settings.summarize, now)
+    : made.summary;
   const summaryKey = partitionedKey(settings.summariesPrefix, ref.uploadedAt, id);
-  const written = await deps.summaries.putIfAbsent(summaryKey, made.summary);
+  const written = await deps.summaries.putIfAbsent(summaryKey, summary);
   return written
-    ? { status: 'summarized', key: ref.key, summaryKey, title: made.summary.title.text }
+    ? {
+        status: 'summarized',
+        key: ref.key,
+        summaryKey,
+        title: summary.title.text,
+        summarizer: summary.summarizer,
+      }
     : { status: 'already-summarized', key: ref.key, summaryKey };
 }
 
@@ -105,7 +149,7 @@ async function makeSummary(
   stored: StoredArticle,
   options: SummarizeOptions,
   now: () => Date,
-): Promise<{ summary: Summary } | { failure: Failure }> {
+): Promise<{ summary: Summary; text: string } | { failure: Failure }> {
   try {
     const document = await extractArticleLazily(stored.bytes, {
       key: ref.key,
@@ -131,11 +175,71 @@ async function makeSummary(
       ...summarizeDocument(document, options),
       createdAt: now().toISOString(),
     });
-    return { summary };
+    return { summary, text: document.text };
   } catch (error: unknown) {
     return { failure: asContentFailure(error) };
   }
 }
+
+/**
+ * The extractive summary with the LLM's title, summary and key points when they pass every check, else the
+ * extractive summary as it is, with the reason in `summarizer.llm.fallback`. Never throws: the upload keeps
+ * its summary whatever the LLM or the budget's store does. A redelivered event may call the model again; the
+ * summary already stored wins (putIfAbsent).
+ */
+async function abstractiveOrExtractive(
+  extractive: Summary,
+  articleText: string,
+  { summarizer, budget, maxInputTokens }: AbstractiveDeps,
+  options: SummarizeOptions,
+  now: () => Date,
+): Promise<Summary> {
+  const llm = { provider: summarizer.provider, modelId: summarizer.modelId };
+  const fallback = (code: string, reason: string): Summary => ({
+    ...extractive,
+    summarizer: { ...extractive.summarizer, llm: { ...llm, fallback: { code, reason } } },
+  });
+  try {
+    if (!(await budget.take(now()))) {
+      return fallback('budget-spent', "This UTC day's LLM_DAILY_BUDGET of model calls is spent.");
+    }
+  } catch (error: unknown) {
+    return fallback('budget-unavailable', `The call budget could not be counted: ${describe(error)}`);
+  }
+  try {
+    const input = cutToTokenBudget(articleText, maxInputTokens);
+    const limits = { maxSentences: options.maxSentences, maxWords: options.maxWords };
+    const answer = await summarizer.draft({
+      article: input.text,
+      limits,
+      answerSchema: ABSTRACT_DRAFT_JSON_SCHEMA,
+    });
+    const parsed = abstractDraftSchema.safeParse(answer);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || 'answer'}: ${i.message}`);
+      return fallback('malformed-answer', `The answer does not fit its schema: ${issues.join('; ')}.`);
+    }
+    const draft = parsed.data;
+    // Checked against what the model was given: whatever it states must be in there.
+    const verdict = verifyAbstract(draft, indexArticle(input.text), limits);
+    if (!verdict.ok) return fallback(verdict.code, verdict.reason);
+    return summarySchema.parse({
+      ...extractive,
+      title: { text: draft.title, origin: 'abstractive' },
+      summary: draft.summary,
+      keyPoints: draft.keyPoints,
+      summarizer: { ...VERIFIED_ABSTRACTIVE_SUMMARIZER, llm },
+    });
+  } catch (error: unknown) {
+    if (error instanceof AbstractiveSummaryError) return fallback(error.code, error.message);
+    return fallback('internal', `The LLM step failed: ${describe(error)}`);
+  }
+}
+
+const describe = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}` : String(error);
 
 /** What the uploader can do about each kind of unreadable upload: a failure record says both. */
 const WHAT_TO_DO: Record<UnreadableReason, string> = {
