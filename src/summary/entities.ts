@@ -138,24 +138,7 @@ const opensAfter = (gap: string) => gap.includes('\n') || /["“‘(]$/u.test(ga
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 const ACRONYM = /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}&]{1,5}$/u;
 const isAcronym = (word: string) => ACRONYM.test(word);
-const NAME_CONNECTORS = new Set([
-  'of',
-  'de',
-  'du',
-  'des',
-  'da',
-  'van',
-  'von',
-  'der',
-  'den',
-  'la',
-  'le',
-  'del',
-  'di',
-  'bin',
-  'al',
-  '&',
-]);
+const NAME_CONNECTORS = new Set('of de du des da van von der den la le del di bin al &'.split(' '));
 /** "Vienna-based", "Ontario-listed": the name, then how the thing relates to it. */
 const RELATION_SUFFIX = /-(based|born|listed|controlled|led|sponsored|owned|run|backed|bound)$/u;
 
@@ -187,19 +170,20 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
     let end = i + 1;
     while (end < tokens.length) {
       const next = tokens[end] as Token;
+      const previous = tokens[end - 1]?.text ?? '';
       const gap = text.slice(tokens[end - 1]?.end ?? 0, next.start);
       // "Edward D. Jones"; "Rail Users' Association".
-      const initial = gap === '. ' && isSingleCapital(tokens[end - 1]?.text ?? '');
-      const pluralPossessive = gap === "' " && /s$/u.test(tokens[end - 1]?.text ?? '');
+      const initial = gap === '. ' && isSingleCapital(previous);
+      const pluralPossessive = gap === "' " && previous.endsWith('s');
       if (
         (gap !== ' ' && !initial && !pluralPossessive) ||
         (next.sentenceStart && !initial) ||
-        /['’]s$/u.test(tokens[end - 1]?.text ?? '')
+        withoutPossessive(previous) !== previous
       )
         break;
       if (opensUppercase(next.text) && !TIME_WORDS.has(next.text)) end++;
       else if (
-        joinsNames(next.text, tokens[end - 1]?.text ?? '') &&
+        joinsNames(next.text, previous) &&
         opensUppercase(tokens[end + 1]?.text ?? '') &&
         text.slice(next.end, tokens[end + 1]?.start).length === 1
       )
@@ -285,7 +269,6 @@ function datelinePlace(
 }
 
 const WORD_INITIAL = /(^|[\s-])\p{Ll}/gu;
-const OPENS_DIGIT = /^\p{N}/u;
 /** "Lockerbie, Scotland", "Irvine, Calif.": the region after a place's name. */
 const REGION_AFTER = /^, (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*)?)/u;
 const PLAIN_NAME_WORD = /^\p{Lu}[\p{Ll}'’-]+$/u;
@@ -333,38 +316,43 @@ function typedRun(
     to--;
   if (start >= to) return undefined;
   const words = tokens.slice(start, to).map((t) => t.text);
-  const relation = RELATION_SUFFIX.exec(withoutPossessive(words.at(-1) ?? ''))?.[1];
-  words[words.length - 1] = withoutPossessive(words.at(-1) ?? '').replace(RELATION_SUFFIX, '');
+  const lastWritten = withoutPossessive(words[words.length - 1] ?? '');
+  const relation = RELATION_SUFFIX.exec(lastWritten)?.[1];
+  const last = lastWritten.replace(RELATION_SUFFIX, '');
+  words[words.length - 1] = last;
   const name = withoutPossessive(text.slice(tokens[start]?.start, tokens[to - 1]?.end)).replace(
     RELATION_SUFFIX,
     '',
   );
-  if (name.length < 2 || OPENS_DIGIT.test(name) || !opensUppercase(name)) return undefined;
+  // A name opening with a capital opens with no digit.
+  if (name.length < 2 || !opensUppercase(name)) return undefined;
   // "West Indian", "World Cup", "GDP": nationalities, events and units are not people, places or bodies.
-  if (isDemonym((words.at(-1) ?? '').toLowerCase()) && !isOrganizationWord(words.at(-1) ?? ''))
-    return undefined;
-  if (words.length > 1 && isEventWord(words.at(-1) ?? '')) return undefined;
+  if (isDemonym(last.toLowerCase()) && !isOrganizationWord(last)) return undefined;
+  if (words.length > 1 && isEventWord(last)) return undefined;
   if (NOT_ENTITY_ACRONYMS.has(name) || /^[IVXLC]+$/u.test(name)) return undefined;
   // "the City", "the Park": a place word alone names no particular place.
   if (words.length === 1 && isPlaceWord(name) && !gazetteerType(name.toLowerCase())) return undefined;
-  // A whole quotation of capitalized words is the title of a work: "Sleeping Under Glass".
+  const nameStart = tokens[start]?.start ?? 0;
+  const nameEnd = tokens[to - 1]?.end ?? 0;
+  // A whole quotation of capitalized words is the title of a work: "Sleeping Under Glass". Bounds are
+  // checked first: reading past either end of the text deoptimizes this function (see tokens.ts).
   const quoted =
-    /["“]/u.test(text.charAt((tokens[start]?.start ?? 0) - 1)) &&
-    /["”]/u.test(text.charAt(tokens[to - 1]?.end ?? 0));
+    nameStart > 0 &&
+    nameEnd < text.length &&
+    /["“]/u.test(text.charAt(nameStart - 1)) &&
+    /["”]/u.test(text.charAt(nameEnd));
   if (quoted && words.length > 1) return undefined;
   const lowerName = name.toLowerCase();
   const first = words[0] ?? '';
-  const last = words.at(-1) ?? '';
   // The words either side count only within the clause: "said X", "X beat", not across a full stop.
   const previous = tokens[from - 1];
   const next = tokens[to];
   const before =
-    previous && !tokens[from]?.sentenceStart && text.slice(previous.end, tokens[from]?.start) === ' '
+    previous && !tokens[from]?.sentenceStart && isSingleSpace(text, previous.end, tokens[from]?.start ?? 0)
       ? previous.text
       : '';
-  const after =
-    next && !next.sentenceStart && /^,? $/.test(text.slice(tokens[to - 1]?.end, next.start)) ? next.text : '';
-  const following = text.slice(tokens[to - 1]?.end ?? 0, (tokens[to - 1]?.end ?? 0) + 40);
+  const after = next && !next.sentenceStart && /^,? $/.test(text.slice(nameEnd, next.start)) ? next.text : '';
+  const following = text.slice(nameEnd, nameEnd + 40);
   // A lone word opening a sentence ("Eyewitnesses said") is no person for its frame alone.
   const framedAsPerson = words.length > 1 || !tokens[start]?.sentenceStart;
 
@@ -379,7 +367,8 @@ function typedRun(
   if (listed !== 'places' && (isOrganizationWord(last) || (words.length > 1 && isOrganizationHead(first))))
     addVote(votes, 'organizations', 4);
   else if (words.length > 1 && (isPlaceWord(last) || isPlaceWord(first))) addVote(votes, 'places', 3);
-  if (words.length > 1 && words.length <= 4 && isFirstName(first)) addVote(votes, 'people', 3);
+  const opensWithFirstName = words.length > 1 && isFirstName(first);
+  if (opensWithFirstName && words.length <= 4) addVote(votes, 'people', 3);
   if (relation === 'based' || relation === 'born') addVote(votes, 'places', 3);
   // "Lockerbie, Scotland", "Irvine, Calif.": a place, then the country or region it is in.
   const region = REGION_AFTER.exec(following)?.[1];
@@ -392,16 +381,16 @@ function typedRun(
   }
   if (PLACE_PREPOSITIONS.has(before)) addVote(votes, 'places', 1.5);
   // A club plays: "X beat Y", "against Y", "X captain". A country in a fixture is its team, a place.
-  const personLike = titled || (words.length > 1 && isFirstName(first));
+  const personLike = titled || opensWithFirstName;
   const plays =
     SPORTS_VERBS_AFTER.has(after) || SPORTS_WORDS_BEFORE.has(before) || TEAM_NOUNS_AFTER.has(after);
   if (plays && !personLike && gazetteerType(lowerName, true) !== 'places') addVote(votes, 'organizations', 6);
   // Two or three capitalized words that are no common words, places or known bodies, with no other
   // evidence: a person's name ("Tamerlan Tsarnaev").
   if (
-    Object.keys(votes).length === 0 &&
     words.length >= 2 &&
     words.length <= 3 &&
+    Object.keys(votes).length === 0 &&
     words.every(
       (w) => PLAIN_NAME_WORD.test(w) && !lowercase.has(w.toLowerCase()) && !gazetteerType(w.toLowerCase()),
     ) &&
@@ -519,7 +508,8 @@ export function wholeWordMatches(text: string, phrases: readonly string[]): stri
   return found;
 }
 
-const isWordCharAt = (text: string, at: number) => isWordCharacter(text.codePointAt(at));
+/** Bounds checked first: reading past the end deoptimizes the caller (see tokens.ts). */
+const isWordCharAt = (text: string, at: number) => at < text.length && isWordCharacter(text.codePointAt(at));
 
 /** The code point that ends just before `at`, read as a whole when it is a surrogate pair. */
 function isWordCharBefore(text: string, at: number): boolean {

@@ -16,7 +16,11 @@ const LEDE_WORDS = 50;
 /** The one function word a phrase may hold inside it: "Bank of England", "state of emergency". */
 const INNER_FUNCTION_WORD = 'of';
 
-interface Token {
+/**
+ * A word of the text as phrases see it. `tokenize` fills the first fields, `readWords` the rest in place:
+ * one object of one shape per word.
+ */
+interface Word {
   /** As written, without a possessive "'s". */
   text: string;
   lower: string;
@@ -26,10 +30,6 @@ interface Token {
   opensSentence: boolean;
   /** Joined to the previous token by exactly one space (else no phrase spans the two). */
   joined: boolean;
-}
-
-/** A token as phrases see it, worked out once. */
-interface Word extends Token {
   /** Porter stem, or for a name its root, so "Russia" and "Russian" share one. */
   key: string;
   /** The key's number within the text: equal keys, equal numbers. */
@@ -50,6 +50,8 @@ interface Candidate {
   forms: Map<string, number>;
   /** Word keys, to tell when one phrase holds another. */
   parts: string[];
+  /** The keys of the shorter phrases inside it (`innerKeys`), worked out once a phrase is known to repeat. */
+  inner: string[];
   /**
    * The word joined before / after every occurrence, when it is always the same one: then the phrase is a
    * piece of a longer one ("Federal Space" of "Russian Federal Space Agency"). Null once they differ.
@@ -85,6 +87,7 @@ export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = ne
         firstSeen: from,
         forms: new Map(),
         parts,
+        inner: [],
         form: '',
         isName: false,
       };
@@ -104,6 +107,7 @@ export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = ne
   for (const candidate of repeated) {
     candidate.form = mostWrittenForm(candidate.forms);
     candidate.isName = isNameForm(candidate.form);
+    candidate.inner = innerKeys(candidate.parts);
   }
   return choosePhrases(repeated);
 }
@@ -120,8 +124,7 @@ function choosePhrases(repeated: Candidate[]): string[] {
   const claimed = new Map<string, number>();
   const holder = new Map<string, Candidate>();
   for (const phrase of repeated) {
-    if (phrase.words === 1) continue;
-    for (const inner of innerKeys(phrase.parts)) {
+    for (const inner of phrase.inner) {
       claimed.set(inner, Math.max(claimed.get(inner) ?? 0, phrase.count));
       const held = holder.get(inner);
       if (phrase.isName && (!held || phrase.count > held.count)) holder.set(inner, phrase);
@@ -156,7 +159,7 @@ function repeatsChosen(candidate: Candidate, chosen: Candidate[]): boolean {
   let inside = 0;
   for (const other of chosen) {
     const [shorter, longer] = candidate.words <= other.words ? [candidate, other] : [other, candidate];
-    const contained = shorter.key === longer.key || innerKeys(longer.parts).includes(shorter.key);
+    const contained = shorter.key === longer.key || longer.inner.includes(shorter.key);
     // The last word heads an English phrase: "Russian special forces" are special forces.
     if (contained && ((shorter.isName && longer.isName) || longer.key.endsWith(` ${shorter.key}`)))
       return true;
@@ -232,21 +235,21 @@ function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
     if (id === undefined) keyIds.set(key, (id = keyIds.size));
     return id;
   };
-  const stems = tokens.map((t) => stem(t.lower));
-  const stemIds = stems.map(idOf);
+  // First the stems and their numbers; a name's root replaces them below.
+  for (const token of tokens) {
+    token.key = stem(token.lower);
+    token.keyId = idOf(token.key);
+  }
   // A name is a stem written with a capital more often than not where a capital means something (inside a sentence).
   const capitalBalance = new Array<number>(keyIds.size).fill(0);
-  tokens.forEach((token, i) => {
-    const id = stemIds[i] ?? 0;
+  for (const token of tokens)
     if (!token.opensSentence)
-      capitalBalance[id] = (capitalBalance[id] ?? 0) + (opensUppercase(token.text) ? 1 : -1);
-  });
+      capitalBalance[token.keyId] =
+        (capitalBalance[token.keyId] as number) + (opensUppercase(token.text) ? 1 : -1);
   const roots = new Array<string | undefined>(keyIds.size);
-  return tokens.map((token, i) => {
-    const stemmed = stems[i] ?? '';
-    const stemId = stemIds[i] ?? 0;
-    const isName = (capitalBalance[stemId] ?? 0) > 0;
-    const key = isName ? (roots[stemId] ??= nameRoot(stemmed)) : stemmed;
+  for (const token of tokens) {
+    const stemId = token.keyId;
+    const isName = (capitalBalance[stemId] as number) > 0;
     // Contractions are function words too: "we're", "it's", "don't".
     const functionWord =
       STOPWORDS.has(token.lower) ||
@@ -256,21 +259,15 @@ function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
     const content = !functionWord && hasLetter(token.text);
     // "I" is the one function word always written with a capital.
     const opensName = isName && !token.opensSentence && !/^i\b/.test(token.lower);
-    // Field by field: measured several times faster than a spread of the token, one object per word.
-    return {
-      text: token.text,
-      lower: token.lower,
-      start: token.start,
-      end: token.end,
-      joined: token.joined,
-      opensSentence: token.opensSentence,
-      lowered: token.opensSentence && !isName && CAPITAL_THEN_NO_CAPITAL.test(token.text),
-      key,
-      keyId: isName ? idOf(key) : stemId,
-      content,
-      opens: content || (functionWord && opensName),
-    };
-  });
+    token.lowered = token.opensSentence && !isName && CAPITAL_THEN_NO_CAPITAL.test(token.text);
+    if (isName) {
+      token.key = roots[stemId] ??= nameRoot(token.key);
+      token.keyId = idOf(token.key);
+    }
+    token.content = content;
+    token.opens = content || (functionWord && opensName);
+  }
+  return tokens;
 }
 
 const sameNeighbour = (seen: string | null | undefined, neighbour: string) =>
@@ -345,24 +342,25 @@ function nameRoot(word: string): string {
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 
 /**
- * Whether the gap between two words ends a sentence: a newline, or an end mark followed only by closing
- * quotes or brackets, spaces and opening ones. Read backwards from the next word, once: as a regular
- * expression anchored at the end, a gap of one mark and thousands of quotes took quadratic time.
+ * Whether the gap `text[from, to)` between two words ends a sentence: a newline, or an end mark followed
+ * only by closing quotes or brackets, spaces and opening ones. Read backwards from the next word, once: as
+ * a regular expression anchored at the end, a gap of one mark and thousands of quotes took quadratic time.
+ * Indexes into the text rather than a slice of the gap: this runs for every word not joined by one space.
  */
-function endsSentence(gap: string): boolean {
-  if (gap.includes('\n')) return true;
-  let i = gap.length - 1;
-  while (i >= 0 && OPENING.has(gap.charAt(i))) i--;
-  while (i >= 0 && /\s/u.test(gap.charAt(i))) i--;
-  while (i >= 0 && CLOSING.has(gap.charAt(i))) i--;
-  return i >= 0 && END_MARKS.has(gap.charAt(i));
+function endsSentence(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x0a) return true;
+  let i = to - 1;
+  while (i >= from && OPENING.has(text.charAt(i))) i--;
+  while (i >= from && /\s/u.test(text.charAt(i))) i--;
+  while (i >= from && CLOSING.has(text.charAt(i))) i--;
+  return i >= from && END_MARKS.has(text.charAt(i));
 }
 const END_MARKS = new Set('.!?:;');
 const CLOSING = new Set('"\'”’)]');
 const OPENING = new Set('"“‘([');
 
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+function tokenize(text: string): Word[] {
+  const tokens: Word[] = [];
   let previousEnd = -1;
   for (const match of text.matchAll(WORD)) {
     const written = withoutPossessive(match[0]);
@@ -374,8 +372,14 @@ function tokenize(text: string): Token[] {
       lower: written.toLowerCase(),
       start,
       end: start + written.length,
-      opensSentence: previousEnd < 0 || (!joined && endsSentence(text.slice(previousEnd, start))),
+      opensSentence: previousEnd < 0 || (!joined && endsSentence(text, previousEnd, start)),
       joined,
+      // Worked out by readWords, once every word is known.
+      key: '',
+      keyId: 0,
+      content: false,
+      opens: false,
+      lowered: false,
     });
     previousEnd = start + written.length;
   }

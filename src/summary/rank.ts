@@ -108,31 +108,31 @@ export function selectSummary(
  * LexRank-style degree centrality: each sentence's mean cosine similarity to every other sentence.
  * With unit vectors u, the sum of cosines of i to the others is u_i · (sum of all u) - 1, so this is
  * linear in the article's length rather than quadratic (long uploads have thousands of sentences).
+ * Each u_i is read off the sentence's counts and norm as it is needed, not stored as a map per sentence.
  */
 function meanSimilarities(sentences: ScoredSentence[]): Map<number, number> {
-  const units = sentences.map((s) => unitVector(s.termCounts));
+  const norms = sentences.map((s) => norm(s.termCounts));
   const total = new Map<string, number>();
-  for (const unit of units) for (const [k, v] of unit) total.set(k, (total.get(k) ?? 0) + v);
+  sentences.forEach((s, i) => {
+    const magnitude = norms[i] as number;
+    for (const [k, v] of s.termCounts) total.set(k, (total.get(k) ?? 0) + v / magnitude);
+  });
   const others = Math.max(sentences.length - 1, 1);
   return new Map(
     sentences.map((s, i) => {
-      const unit = units[i] ?? new Map<string, number>();
-      if (unit.size === 0) return [s.index, 0];
+      if (s.termCounts.size === 0) return [s.index, 0];
+      const magnitude = norms[i] as number;
       let dot = 0;
-      for (const [k, v] of unit) dot += v * (total.get(k) ?? 0);
+      for (const [k, v] of s.termCounts) dot += (v / magnitude) * (total.get(k) ?? 0);
       return [s.index, Math.max(0, dot - 1) / others];
     }),
   );
 }
 
-function unitVector(vector: Map<string, number>): Map<string, number> {
+function norm(vector: Map<string, number>): number {
   let squares = 0;
   for (const v of vector.values()) squares += v * v;
-  const norm = Math.sqrt(squares);
-  if (norm === 0) return vector;
-  const unit = new Map<string, number>();
-  for (const [k, v] of vector) unit.set(k, v / norm);
-  return unit;
+  return Math.sqrt(squares);
 }
 
 /**

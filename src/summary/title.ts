@@ -25,12 +25,14 @@ const MAX_SPAN_WORDS = 10;
 /** The document's own title, or a short first line without closing punctuation (plain-text news files). */
 export function givenTitle(ownTitle: string | undefined, text: string): Title | undefined {
   if (ownTitle?.trim()) return { text: ownTitle.trim(), origin: 'document' };
-  const firstLine = text.split('\n')[0]?.trim() ?? '';
+  // Read up to the first line break, not split into every line of the text.
+  const lineBreak = text.indexOf('\n');
+  const firstLine = (lineBreak < 0 ? text : text.slice(0, lineBreak)).trim();
   if (
     firstLine &&
     firstLine.split(/\s+/).length <= MAX_FIRST_LINE_WORDS &&
     !/[.!?:;,"”]$/.test(firstLine) &&
-    text.includes('\n')
+    lineBreak >= 0
   ) {
     return { text: firstLine, origin: 'first-line' };
   }

@@ -96,11 +96,18 @@ export function hasLetter(word: string): boolean {
   return false;
 }
 
+/*
+ * Reads past the end of a string are checked before they happen, here and below: an out-of-bounds
+ * `codePointAt` is undefined, as the code expects, but it deoptimizes the compiled function the first time an
+ * article meets it (an empty word, a name at the very end of the text), and the function runs slowly again
+ * until it is recompiled.
+ */
+
 /** `/^\p{Lu}/u.test(word)`: it runs for nearly every word. */
-export const opensUppercase = (word: string): boolean => isUppercase(word.codePointAt(0));
+export const opensUppercase = (word: string): boolean => word.length > 0 && isUppercase(word.codePointAt(0));
 
 /** `/^\p{Ll}/u.test(word)`. */
-export const opensLowercase = (word: string): boolean => isLowercase(word.codePointAt(0));
+export const opensLowercase = (word: string): boolean => word.length > 0 && isLowercase(word.codePointAt(0));
 
 const SINGLE_CAPITAL = /^\p{Lu}$/u;
 const ALL_CAPITALS = /^\p{Lu}{2,}$/u;
@@ -124,7 +131,8 @@ export function countWords(text: string): number {
       inWord = true;
     } else {
       // A joiner continues the word only when a letter or digit follows it.
-      inWord = inWord && isWordJoiner(codePoint) && isWordCharacter(text.codePointAt(i + 1));
+      inWord =
+        inWord && isWordJoiner(codePoint) && i + 1 < text.length && isWordCharacter(text.codePointAt(i + 1));
     }
     i += width;
   }
