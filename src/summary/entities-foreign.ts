@@ -35,6 +35,11 @@ function isForeignFirstName(word: string): boolean {
 /** First names that are also German nouns or words ("Mark" the currency, "Ernst" serious). */
 const GERMAN_NOUN_NAMES = new Set(['mark', 'ernst', 'rose', 'will', 'may']);
 
+/** What a one-word German place follows: a preposition of place, or a noun naming a kind of place. */
+const GERMAN_PLACE_CUES = new Set(
+  'in nach aus bei von zwischen gegenüber stadt hauptstadt gemeinde dorf kreis landkreis region'.split(' '),
+);
+
 /** Words that open an organization's name in languages that capitalize names only. */
 const ORGANIZATION_HEADS = new Set(
   (
@@ -44,23 +49,7 @@ const ORGANIZATION_HEADS = new Set(
   ).split(' '),
 );
 
-const CONNECTORS = new Set([
-  'de',
-  'du',
-  'des',
-  'la',
-  'le',
-  'del',
-  'di',
-  'da',
-  'do',
-  'dos',
-  'van',
-  'von',
-  'der',
-  'y',
-  'e',
-]);
+const CONNECTORS = new Set('de du des la le del di da do dos van von der y e'.split(' '));
 /** "Grégory", and "d'Estaing" or "l'Oréal" after an elided article. */
 const CAPITALIZED = /^(?:[ldLD]['’])?\p{Lu}/u;
 const ACRONYM = /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]{1,5}$/u;
@@ -96,6 +85,15 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
   }
   return candidates;
 
+  /**
+   * German capitalizes nouns that are also towns somewhere ("bis Ende Januar"): one word counts as a place
+   * only after a cue ("in Ulm", "die Stadt Ulm").
+   */
+  function afterPlaceCue(index: number): boolean {
+    const previous = tokens[index - 1];
+    return previous !== undefined && GERMAN_PLACE_CUES.has(previous.text.toLowerCase());
+  }
+
   function typeRun(from: number, to: number): void {
     const words = tokens.slice(from, to).map((t) => t.text);
     for (let k = 0; k < words.length; k++) {
@@ -108,7 +106,7 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
       const place = [3, 2, 1].find(
         (n) => n <= rest && gazetteerType(folded(words.slice(k, k + n).join(' '))) === 'places',
       );
-      if (place) {
+      if (place && (language !== 'de' || place > 1 || afterPlaceCue(from + k))) {
         add(span(from + k, from + k + place), 'places');
         k += place - 1;
         continue;

@@ -11,8 +11,10 @@ export interface Quote {
 /**
  * A quotation opens after a space or bracket and closes before a space or punctuation: with straight
  * quotes this keeps the text between one quote's end and the next one's start from passing as a quote.
+ * German „…“ and French « … » marks count too; their speakers are only found by the English frames below.
  */
-const QUOTED = /(?<=^|[\s(\[—–-])(?:“([^”]{12,600})”|"([^"\n]{12,600})")(?=$|[\s,.;:!?)\]—–-])/g;
+const QUOTED =
+  /(?<=^|[\s(\[—–-])(?:“([^”]{12,600})”|"([^"\n]{12,600})"|„([^“”\n]{12,600})[“”]|«\s?([^»\n]{12,600}?)\s?»)(?=$|[\s,.;:!?)\]—–-])/gu;
 const SPEECH = String.raw`(?:said|says|told|added|explained|wrote|stated|declared|insisted|warned|noted|asked)`;
 const SPEAKER = String.raw`((?:[\p{Lu}][\p{L}'’.-]+)(?:\s+[\p{Lu}][\p{L}'’.-]+){0,3})`;
 /** A speaker may be described: "the Anti-Terrorist agency said". */
@@ -29,7 +31,7 @@ const MAX_QUOTES = 10;
 export function extractQuotes(text: string, people: readonly string[] = []): Quote[] {
   const quotes: Quote[] = [];
   for (const match of text.matchAll(QUOTED)) {
-    const inner = (match[1] ?? match[2] ?? '').trim();
+    const inner = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? '').trim();
     if (inner.split(/\s+/).length < 4) continue;
     const index = match.index;
     const after = text.slice(index + match[0].length, index + match[0].length + 80);

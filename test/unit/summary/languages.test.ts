@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { summarizePlainText } from '../../../src/summary/plain-text.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ungroundedSpans } from '../../support/grounding.js';
+import { SAMPLES_DIR } from '../../support/samples.js';
 
 /** Short news items written for these tests, one per language. */
 const STORIES = {
@@ -59,5 +62,29 @@ describe('articles that are not in English', () => {
     );
 
     expect(content.entities.people.map((p) => p.name)).toContain('Ana Ferreira');
+  });
+});
+
+describe('the German and French samples', () => {
+  const sample = (name: string) => summarizePlainText(readFileSync(join(SAMPLES_DIR, name), 'utf-8'));
+
+  it('keep German function words out of the key phrases, and a capitalised noun that is also a town out of the places', () => {
+    const content = sample('seefaehre-elektrisch.de.txt');
+
+    expect(content.language).toBe('de');
+    expect(content.keywords.filter((k) => /^(?:ihre|für|dem|die|der|rund)$/i.test(k))).toEqual([]);
+    // "bis Ende Januar": Ende is a town in Indonesia, and a noun here.
+    expect(content.entities.places.map((p) => p.name)).not.toContain('Ende');
+    expect(content.entities.people.map((p) => p.name)).toEqual(['Annette Brückner', 'Tobias Lindqvist']);
+  });
+
+  it('read quotations in German „…“ and French « … » marks', () => {
+    expect(sample('seefaehre-elektrisch.de.txt').quotes.map((q) => q.text)).toEqual([
+      'Wir sparen nicht nur Diesel, sondern auch Lärm',
+    ]);
+    expect(sample('piste-cyclable.fr.txt').quotes.map((q) => q.text)).toEqual([
+      'Nos élèves pourront aller au lycée à vélo en toute sécurité',
+    ]);
+    expect(sample('piste-cyclable.fr.txt').keywords).not.toContain('ont');
   });
 });
