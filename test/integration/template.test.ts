@@ -134,7 +134,7 @@ describe('the functions', () => {
     );
     expect(sizing).toEqual({
       summarize: { memory: 1024, timeout: 90 },
-      digest: { memory: 1769, timeout: 300 },
+      digest: { memory: 1024, timeout: 300 },
       unsubscribe: { memory: 1024, timeout: 10 },
       articleLink: { memory: 1024, timeout: 10 },
     });
