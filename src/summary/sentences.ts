@@ -132,12 +132,16 @@ function wordBeforeFinalPeriod(text: string): string | undefined {
 }
 
 const DOTTED_LETTERS = /^(\p{L}\.)+\p{L}?$/u;
+const GERMAN_MONTH =
+  /^(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b/u;
 
 function continuesAfter(previous: string, next: string): boolean {
   const lastWord = wordBeforeFinalPeriod(previous);
   if (lastWord === undefined) return false;
   if (/^[a-z]/.test(next.trimStart())) return true;
   const bare = lastWord.replace(/^[("'“‘]+/, '').toLowerCase();
+  // A German date writes the day as an ordinal: "ab dem 1. Mai 2027".
+  if (/^\d{1,2}$/.test(bare) && GERMAN_MONTH.test(next.trimStart())) return true;
   // Initials and dotted acronyms: "J. K. Rowling", "U.S. officials".
   if (DOTTED_LETTERS.test(bare) || isSingleCapital(lastWord))
     return bare.length <= 4 && opensUppercase(next.trimStart());

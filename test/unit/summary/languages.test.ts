@@ -76,6 +76,8 @@ describe('the German and French samples', () => {
     // "bis Ende Januar": Ende is a town in Indonesia, and a noun here.
     expect(content.entities.places.map((p) => p.name)).not.toContain('Ende');
     expect(content.entities.people.map((p) => p.name)).toEqual(['Annette Brückner', 'Tobias Lindqvist']);
+    // "ab dem 1. Mai 2027": a German ordinal day does not end the sentence.
+    expect(content.summary.some((s) => s.includes('ab dem 1. Mai 2027 im Halbstundentakt'))).toBe(true);
   });
 
   it('read quotations in German „…“ and French « … » marks', () => {
