@@ -33,21 +33,18 @@ export function createS3LlmCallBudget(
       if (callsPerDay <= 0) return false;
       const day = at.toISOString().slice(0, 10);
       const key = `${statePrefix}llm-calls/${day}.json`;
-      // Written before it is read: a GET of a missing key would need s3:ListBucket to answer 404, not 403.
-      if (await putJsonIf(s3, bucket, key, { day, calls: 1 }, { ifNoneMatch: '*' })) return true;
       const giveUpAt = Date.now() + contentionWaitMs;
-      while (Date.now() < giveUpAt) {
-        const current = await readObject(s3, bucket, key);
-        if (current?.etag === undefined)
-          throw new Error(`The LLM call counter ${key} is gone or has no ETag`);
-        const counter = counterSchema.safeParse(parseJson(current.text));
-        // Unreadable: read again (never overwritten, the day's spending would be lost); if it stays so, the
-        // take fails below and no call is made.
-        if (counter.success) {
-          if (counter.data.calls >= callsPerDay) return false;
-          const next = { day, calls: counter.data.calls + 1 };
-          if (await putJsonIf(s3, bucket, key, next, { ifMatch: current.etag })) return true;
-        }
+      for (let round = 0; Date.now() < giveUpAt; round++) {
+        // A connection dropped before S3 answered loses the round, like another writer getting there first.
+        // Had S3 applied the write, the next round's condition fails and that call is counted twice: the
+        // budget may end a call early, never late.
+        const taken = await (round === 0 ? createCounter(key, day) : takeRound(key, day)).catch(
+          (error: unknown) => {
+            if (answeredByS3(error)) throw error;
+            return undefined;
+          },
+        );
+        if (taken !== undefined) return taken;
         await pause(RETRY_DELAY_MS.min + Math.random() * (RETRY_DELAY_MS.max - RETRY_DELAY_MS.min));
       }
       throw new Error(
@@ -55,4 +52,34 @@ export function createS3LlmCallBudget(
       );
     },
   };
+
+  /**
+   * The day's first call creates the counter. Written before it is read: a GET of a missing key would need
+   * s3:ListBucket to answer 404, not 403. Undefined when it exists already.
+   */
+  async function createCounter(key: string, day: string): Promise<true | undefined> {
+    return (await putJsonIf(s3, bucket, key, { day, calls: 1 }, { ifNoneMatch: '*' })) ? true : undefined;
+  }
+
+  /** One read-and-increment: whether the call is taken, or undefined when the round was lost. */
+  async function takeRound(key: string, day: string): Promise<boolean | undefined> {
+    const current = await readObject(s3, bucket, key);
+    // Missing (after a create whose connection dropped before S3 had it): create it now.
+    if (current === undefined) return createCounter(key, day);
+    if (current.etag === undefined) throw new CounterError(`The LLM call counter ${key} has no ETag`);
+    const counter = counterSchema.safeParse(parseJson(current.text));
+    // Unreadable: read again (never overwritten, the day's spending would be lost); if it stays so, the
+    // take fails and no call is made.
+    if (!counter.success) return undefined;
+    if (counter.data.calls >= callsPerDay) return false;
+    const next = { day, calls: counter.data.calls + 1 };
+    return (await putJsonIf(s3, bucket, key, next, { ifMatch: current.etag })) ? true : undefined;
+  }
 }
+
+class CounterError extends Error {}
+
+/** Whether S3 answered (an HTTP status came back) or the counter is broken, not a dropped connection. */
+const answeredByS3 = (error: unknown): boolean =>
+  error instanceof CounterError ||
+  typeof (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 'number';

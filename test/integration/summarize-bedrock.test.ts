@@ -11,7 +11,8 @@
 import { createServer, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { HttpRequest } from '@smithy/types';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
@@ -31,7 +32,7 @@ import {
 import { summarySchema, type Summary } from '../../src/summary/schema.js';
 import { abstractDraftSchema, type AbstractDraft } from '../../src/summary/verify-abstract.js';
 import { expectPublishedValid } from '../support/published-schema.js';
-import { emulatorS3Client } from '../support/s3-fixtures.js';
+import { emulatorS3Client, emulatorS3Config } from '../support/s3-fixtures.js';
 import { testSummarizeSettings } from '../support/summarize-settings.js';
 
 const BUCKET = 'summarize-bedrock';
@@ -405,6 +406,44 @@ describe('SUMMARIZER=bedrock through the summarize handler', () => {
     expect(taken.filter(Boolean)).toHaveLength(5);
     const day = at.toISOString().slice(0, 10);
     expect(await readJson(`${statePrefix}llm-calls/${day}.json`)).toEqual({ day, calls: 5 });
+  });
+
+  it('takes a call when connections drop before S3 answers, and never counts fewer calls than it gave', async () => {
+    // Prepare: the first create and the first read of the counter never reach S3 (the connection drops).
+    const statePrefix = `dropped-${++upload}/`;
+    const plain = emulatorS3Client(emulator.endpoint);
+    const real = plain.config.requestHandler;
+    const dropped: string[] = [];
+    const dropOnce = new Set(['PUT', 'GET']);
+    const flaky = new S3Client({
+      ...emulatorS3Config(emulator.endpoint),
+      maxAttempts: 1,
+      requestHandler: {
+        handle: (request: HttpRequest, options?: { abortSignal?: AbortSignal }) => {
+          if (request.path.includes(statePrefix) && dropOnce.delete(request.method)) {
+            dropped.push(request.method);
+            return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+          }
+          return real.handle(request, options);
+        },
+        updateHttpClientConfig: () => undefined,
+        httpHandlerConfigs: () => ({}),
+      },
+    });
+    const budget = createS3LlmCallBudget(flaky, BUCKET, statePrefix, 5);
+    const at = new Date();
+    const day = at.toISOString().slice(0, 10);
+
+    // Act
+    const first = await budget.take(at);
+    const second = await budget.take(at);
+
+    // Assess
+    expect(dropped).toEqual(['PUT', 'GET']);
+    expect([first, second]).toEqual([true, true]);
+    expect(await readJson(`${statePrefix}llm-calls/${day}.json`)).toEqual({ day, calls: 2 });
+    flaky.destroy();
+    plain.destroy();
   });
 });
 
