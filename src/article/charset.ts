@@ -51,10 +51,11 @@ export function decodeBytes(bytes: Uint8Array, declaredCharset?: string): Decode
   if (utf8 !== undefined && !bytes.includes(0)) return finish(utf8, 'utf-8');
   const declared = normalizeCharset(declaredCharset);
   if (declared && !bytes.includes(0)) return finish(decodeAs(bytes, declared), declared);
-  if (declaredCharset && UNSUPPORTED_CHARSET.test(cleanLabel(declaredCharset))) {
+  const label = declaredCharset === undefined ? '' : cleanLabel(declaredCharset);
+  if (UNSUPPORTED_CHARSET.test(label)) {
     throw new UnreadableArticleError(
       'undecodable',
-      `The upload declares the charset ${cleanLabel(declaredCharset)}, which this service cannot decode. ` +
+      `The upload declares the charset ${label}, which this service cannot decode. ` +
         'Convert the file to UTF-8 and upload it again.',
     );
   }

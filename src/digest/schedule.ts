@@ -11,7 +11,7 @@
  * time is a whole hour (subscribers.ts), so a run reaches every local HH:00 before its date ends.
  */
 import type { LedgerEntry } from './ledger.js';
-import { localTime, minuteOfDay, previousLocalDate } from './local-time.js';
+import { localTime, minuteOfDay, previousLocalDate, type LocalTime } from './local-time.js';
 import type { Subscriber } from './subscribers.js';
 
 export type Dueness =
@@ -19,13 +19,17 @@ export type Dueness =
 
 /** The local day whose digest is owed at `now`: today once the send time has come, otherwise yesterday. */
 export function owedLocalDate(subscriber: Subscriber, now: Date): string {
-  const local = localTime(now, subscriber.timeZone);
+  return owedOn(subscriber, localTime(now, subscriber.timeZone));
+}
+
+function owedOn(subscriber: Subscriber, local: LocalTime): string {
   return local.minuteOfDay >= minuteOfDay(subscriber.sendAt) ? local.date : previousLocalDate(local.date);
 }
 
 export function dueness(subscriber: Subscriber, latest: LedgerEntry | undefined, now: Date): Dueness {
-  const today = localTime(now, subscriber.timeZone).date;
-  const owed = owedLocalDate(subscriber, now);
+  const local = localTime(now, subscriber.timeZone);
+  const today = local.date;
+  const owed = owedOn(subscriber, local);
   const reached = owed === today;
   // ">=": a zone change that moves the local date backwards must not produce a second digest.
   if (latest && latest.localDate >= owed) {

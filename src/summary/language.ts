@@ -49,10 +49,20 @@ const MORE_FUNCTION_WORDS: Record<string, string> = {
     'я ты то так также уже ещё все всё этот эта эти который которая которые',
 };
 
+/** Built once: each summary asks for its language's set more than once. */
+const FUNCTION_WORD_SETS = new Map(
+  Object.entries(FUNCTION_WORDS)
+    .filter(([language]) => language !== 'en')
+    .map(([language, words]) => [
+      language,
+      new Set([...words, ...(MORE_FUNCTION_WORDS[language]?.split(' ') ?? [])]) as ReadonlySet<string>,
+    ]),
+);
+const NO_WORDS: ReadonlySet<string> = new Set();
+
 /** The function words of a detected language (none for English, whose stopwords are in tokens.ts). */
 export function functionWords(language: string): ReadonlySet<string> {
-  if (language === 'en') return new Set();
-  return new Set([...(FUNCTION_WORDS[language] ?? []), ...(MORE_FUNCTION_WORDS[language]?.split(' ') ?? [])]);
+  return FUNCTION_WORD_SETS.get(language) ?? NO_WORDS;
 }
 
 const COUNTED_WORDS = new Set(Object.values(FUNCTION_WORDS).flat());
