@@ -85,6 +85,7 @@ async function bundle(name: string, contents: string): Promise<string> {
 const FUNCTIONS = {
   summarize: 'summarize',
   digest: 'digest',
+  digestSender: 'digest-sender',
   unsubscribe: 'unsubscribe',
   articleLink: 'article-link',
 } as const;
@@ -93,8 +94,9 @@ type FunctionName = keyof typeof FUNCTIONS;
 /** The SDK clients each function's module scope creates (src/handlers/<name>.ts, src/aws/clients.ts). */
 const CLIENTS: Record<FunctionName, string[]> = {
   summarize: ['s3'],
-  digest: ['s3', 'ses', 'secrets'],
-  unsubscribe: ['s3', 'secrets'],
+  digest: ['s3', 'ses', 'secrets', 'dynamodb', 'sqs'],
+  digestSender: ['s3', 'ses', 'secrets', 'dynamodb'],
+  unsubscribe: ['secrets', 'dynamodb'],
   articleLink: ['s3', 'secrets', 'presigner'],
 };
 
@@ -105,16 +107,27 @@ function baselineSource(clients: string[]): string {
   return [
     "import { Logger } from '@aws-lambda-powertools/logger';",
     "import { Metrics } from '@aws-lambda-powertools/metrics';",
-    "import { S3Client } from '@aws-sdk/client-s3';",
+    clients.includes('s3') ? "import { S3Client } from '@aws-sdk/client-s3';" : '',
     clients.includes('ses') ? "import { SESv2Client } from '@aws-sdk/client-sesv2';" : '',
+    clients.includes('dynamodb') ? "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';" : '',
+    clients.includes('sqs') ? "import { SQSClient } from '@aws-sdk/client-sqs';" : '',
     clients.includes('secrets')
       ? "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';"
       : '',
     clients.includes('presigner') ? "import { getSignedUrl } from '@aws-sdk/s3-request-presigner';" : '',
     "const logger = new Logger({ serviceName: 'baseline' });",
     "const metrics = new Metrics({ namespace: 'baseline', serviceName: 'baseline' });",
-    `const clients: unknown[] = [new S3Client({ requestHandler: ${timeouts}, maxAttempts: 3, retryMode: 'standard' })];`,
+    'const clients: unknown[] = [];',
+    clients.includes('s3')
+      ? `clients.push(new S3Client({ requestHandler: ${timeouts}, maxAttempts: 3, retryMode: 'standard' }));`
+      : '',
     clients.includes('ses') ? `clients.push(new SESv2Client({ requestHandler: ${timeouts} }));` : '',
+    clients.includes('dynamodb')
+      ? `clients.push(new DynamoDBClient({ requestHandler: ${timeouts}, maxAttempts: 3, retryMode: 'standard' }));`
+      : '',
+    clients.includes('sqs')
+      ? `clients.push(new SQSClient({ requestHandler: ${timeouts}, maxAttempts: 3, retryMode: 'standard' }));`
+      : '',
     clients.includes('secrets')
       ? `clients.push(new SecretsManagerClient({ requestHandler: ${timeouts} }));`
       : '',

@@ -63,6 +63,17 @@ const awsShape = {
   S3_ENDPOINT: z.string().url().optional(),
   /** Only for local emulators: an SES v2 compatible endpoint. */
   SES_ENDPOINT: z.string().url().optional(),
+  /** Only for local emulators: a DynamoDB-compatible endpoint (dynalite). */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  /** Only for local emulators: an SQS-compatible endpoint (fauxqs). */
+  SQS_ENDPOINT: z.string().url().optional(),
+};
+
+/** The subscribers, their ledger and send claims (src/aws/dynamodb-subscriber-store.ts). */
+const digestTableShape = {
+  DIGEST_TABLE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)'),
 };
 
 const storageShape = {
@@ -102,19 +113,21 @@ const digestShape = {
   ...awsShape,
   ...storageShape,
   SENDER_EMAIL: z.string().email('must be the verified SES sender address, e.g. "digest@example.com"'),
-  /** Where the subscriber list lives in the bucket (a JSON document). */
-  SUBSCRIBERS_KEY: z.string().min(1).default('config/subscribers.json'),
-  /** Fallback subscribers when the bucket has no list: comma-separated addresses. */
-  RECIPIENTS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().email('each recipient must be an email address'))),
+  ...digestTableShape,
+  /**
+   * The queue of subscriber batches the sender function consumes. Without it every due subscriber is sent
+   * by the hourly run itself (fine while they fit in one invocation at the account's rate).
+   */
+  DIGEST_SEND_QUEUE_URL: z.string().url().optional(),
+  /** SendEmail calls per second, all senders together; default: SES GetAccount's MaxSendRate. */
+  DIGEST_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+  /** How many sender invocations run at once (the queue's maximum concurrency in serverless.yml). */
+  DIGEST_SENDERS: positiveInt.max(1000).default(2),
+  /** The hourly run sends itself when the due subscribers take at most this long at the send rate. */
+  DIGEST_INLINE_SECONDS: z.coerce.number().int().nonnegative().default(120),
+  /** Subscribers per queue message (one sender invocation's work). */
+  DIGEST_BATCH_SIZE: positiveInt.max(200).default(50),
+  /** Defaults for a subscriber added without a time zone or send hour. */
   DIGEST_TIME_ZONE: timeZone.default('UTC'),
   DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   SEND_EMPTY_DIGEST: booleanFlag.default(false),
@@ -147,6 +160,7 @@ const digestShape = {
 const unsubscribeEndpointShape = {
   ...awsShape,
   ...storageShape,
+  ...digestTableShape,
   LINK_SIGNING_SECRET: linkSigningSecret.optional(),
   UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
 };
@@ -185,8 +199,11 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 
 export type SummarizeConfig = ReturnType<typeof loadSummarizeConfig>;
 export type DigestConfig = ReturnType<typeof loadDigestConfig>;
-export type LinkEndpointConfig = ReturnType<typeof loadLinkEndpointConfig>;
-export type AwsConfig = Pick<SummarizeConfig, 'AWS_REGION' | 'S3_ENDPOINT' | 'SES_ENDPOINT'>;
+export type LinkEndpointConfig = WithLinkSecrets<typeof articleLinkEndpointShape>;
+export type AwsConfig = Pick<
+  SummarizeConfig,
+  'AWS_REGION' | 'S3_ENDPOINT' | 'SES_ENDPOINT' | 'DYNAMODB_ENDPOINT' | 'SQS_ENDPOINT'
+>;
 
 export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeShape, env, 'summarize');
 
@@ -202,6 +219,16 @@ export function loadDigestConfig(env: Env = process.env) {
   return config;
 }
 
+type WithLinkSecrets<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>> & { linkSecrets: LinkSecrets };
+
+export function loadLinkEndpointConfig(
+  endpoint: 'unsubscribe',
+  env?: Env,
+): WithLinkSecrets<typeof unsubscribeEndpointShape>;
+export function loadLinkEndpointConfig(
+  endpoint: 'article-link',
+  env?: Env,
+): WithLinkSecrets<typeof articleLinkEndpointShape>;
 export function loadLinkEndpointConfig(endpoint: 'unsubscribe' | 'article-link', env: Env = process.env) {
   const purpose: TokenPurpose = endpoint === 'unsubscribe' ? 'unsubscribe' : 'articleLink';
   const config =

@@ -8,9 +8,11 @@
  * from the start of a request (connecting included) to the response headers; `socketTimeout` then bounds
  * each silence while the body arrives (and replaces SES's default of 300 s).
  */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { AwsConfig } from '../config.js';
 
 interface HttpTimeouts {
@@ -98,6 +100,39 @@ export function createSesClient(
     ...extra,
     region: aws.AWS_REGION,
     ...(aws.SES_ENDPOINT && { endpoint: aws.SES_ENDPOINT }),
+  });
+}
+
+/**
+ * DynamoDB answers a key-value request in single-digit milliseconds in the same region; S3's deadlines are
+ * generous for it and keep one bound (S3_CALL_MAX_MS) for every state write the digest makes.
+ */
+export function createDynamoDbClient(
+  aws: Pick<AwsConfig, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>,
+  extra: DynamoDBClientConfig = {},
+): DynamoDBClient {
+  return new DynamoDBClient({
+    requestHandler: requestHandler(S3_TIMEOUTS),
+    maxAttempts: S3_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    ...extra,
+    region: aws.AWS_REGION,
+    ...(aws.DYNAMODB_ENDPOINT && { endpoint: aws.DYNAMODB_ENDPOINT }),
+  });
+}
+
+/** The planner's SendMessageBatch calls: small requests in the same region, like S3's. */
+export function createSqsClient(
+  aws: Pick<AwsConfig, 'AWS_REGION' | 'SQS_ENDPOINT'>,
+  extra: SQSClientConfig = {},
+): SQSClient {
+  return new SQSClient({
+    requestHandler: requestHandler(S3_TIMEOUTS),
+    maxAttempts: S3_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    ...extra,
+    region: aws.AWS_REGION,
+    ...(aws.SQS_ENDPOINT && { endpoint: aws.SQS_ENDPOINT }),
   });
 }
 

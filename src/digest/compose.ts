@@ -116,7 +116,11 @@ export function fitToBudget(view: DigestView, heading: string, budgetBytes: numb
 }
 
 export function composeDigest(view: DigestView, budgetBytes = HTML_BUDGET_BYTES): ComposedDigest {
-  const heading = `Your digest for ${view.dateLabel}`;
+  // A day caught up after the reader's midnight says so where they look first.
+  const heading =
+    view.sentLateOn === undefined
+      ? `Your digest for ${view.dateLabel}`
+      : `Your digest for ${view.dateLabel}, sent late on ${view.sentLateOn}`;
   const fitted = fitToBudget(view, heading, budgetBytes);
   return {
     subject: digestSubject(view.dateLabel, itemCount(fitted)),

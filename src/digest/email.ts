@@ -27,6 +27,8 @@ export interface DigestEmailInput {
   unsubscribeUrl?: string;
   /** The subscriber's local date the digest belongs to (`YYYY-MM-DD`), named in the subject. */
   localDate: string;
+  /** Their local date when it is sent (`YYYY-MM-DD`); a later one is stated in the heading. */
+  sentOnLocalDate?: string;
   htmlBudgetBytes?: number;
 }
 
@@ -41,6 +43,9 @@ export function digestEmail(input: DigestEmailInput): OutgoingEmail {
     },
     shortLocalDate(input.localDate),
     unsubscribeUrl,
+    input.sentOnLocalDate !== undefined && input.sentOnLocalDate > input.localDate
+      ? shortLocalDate(input.sentOnLocalDate)
+      : undefined,
   );
   const composed = composeDigest(view, input.htmlBudgetBytes ?? HTML_BUDGET_BYTES);
   return {

@@ -41,7 +41,16 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
 
 /** The calendar date before a local date (`YYYY-MM-DD`); calendar arithmetic, so DST plays no part. */
 export function previousLocalDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  return addDays(date, -1);
+}
+
+/** The calendar date after a local date (`YYYY-MM-DD`). */
+export function nextLocalDate(date: string): string {
+  return addDays(date, 1);
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
 const shortDateFormatter = new Intl.DateTimeFormat('en-GB', {

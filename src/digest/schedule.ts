@@ -11,7 +11,7 @@
  * time is a whole hour (subscribers.ts), so a run reaches every local HH:00 before its date ends.
  */
 import type { LedgerEntry } from './ledger.js';
-import { localTime, minuteOfDay, previousLocalDate, type LocalTime } from './local-time.js';
+import { localTime, minuteOfDay, nextLocalDate, previousLocalDate, type LocalTime } from './local-time.js';
 import type { Subscriber } from './subscribers.js';
 
 export type Dueness =
@@ -44,4 +44,47 @@ export function dueness(subscriber: Subscriber, latest: LedgerEntry | undefined,
     return { due: false, reason: 'not-yet', localDate: today };
   }
   return { due: true, localDate: owed };
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The first instant at which the subscriber's local clock on `localDate` shows their send time or later.
+ * On a spring-forward day whose send time does not exist that is the end of the gap (02:30 -> 03:00); on
+ * a fall-back day it is the first of the two. Offsets come from Intl (local-time.ts): the guess from the
+ * offset at the same wall-clock time in UTC is checked and moved by whole offsets, at most a few times.
+ */
+export function sendInstant(subscriber: Subscriber, localDate: string): Date {
+  const target = minuteOfDay(subscriber.sendAt);
+  const wallClockAsUtc = Date.parse(`${localDate}T00:00:00Z`) + target * 60_000;
+  let instant = wallClockAsUtc;
+  for (let step = 0; step < 4; step++) {
+    const local = localTime(new Date(instant), subscriber.timeZone);
+    const shownAsUtc = Date.parse(`${local.date}T00:00:00Z`) + local.minuteOfDay * 60_000;
+    const off = shownAsUtc - wallClockAsUtc;
+    if (off === 0) break;
+    instant -= off;
+  }
+  // In a gap no instant shows the send time: step to the first whole quarter-hour at or after it.
+  while (!reachedOn(subscriber, localDate, new Date(instant), target)) instant += HOUR_MS / 4;
+  // On an overlap or after a guess past it, step back while an earlier quarter-hour still reaches it.
+  while (reachedOn(subscriber, localDate, new Date(instant - HOUR_MS / 4), target)) instant -= HOUR_MS / 4;
+  return new Date(instant);
+}
+
+function reachedOn(subscriber: Subscriber, localDate: string, instant: Date, target: number): boolean {
+  const local = localTime(instant, subscriber.timeZone);
+  return local.date > localDate || (local.date === localDate && local.minuteOfDay >= target);
+}
+
+/** When a subscriber is next due after `now`: today's send time if it is still ahead, else tomorrow's. */
+export function nextDueAfter(subscriber: Subscriber, now: Date): Date {
+  const today = localTime(now, subscriber.timeZone).date;
+  const todays = sendInstant(subscriber, today);
+  return todays > now ? todays : sendInstant(subscriber, nextLocalDate(today));
+}
+
+/** After the digest for `localDate` is done (sent, empty or given up): the next day's send time. */
+export function dueAfterDay(subscriber: Subscriber, localDate: string): Date {
+  return sendInstant(subscriber, nextLocalDate(localDate));
 }

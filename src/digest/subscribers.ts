@@ -63,6 +63,41 @@ const entrySchema = z.strictObject({
 
 const documentSchema = z.object({ subscribers: z.array(z.unknown()) });
 
+const sendAtHour = z.string().regex(/^([01]\d|2[0-3]):00$/, WHOLE_HOUR);
+
+/** A subscriber as stored and as carried in a send batch: already validated once, checked again on read. */
+export const subscriberSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{32}$/, 'must be a subscriber id (32 hex digits)'),
+  email: z.string().email(),
+  timeZone,
+  sendAt: sendAtHour,
+  topics: z.array(z.string()),
+  keywords: z.array(z.string()),
+}) satisfies z.ZodType<Subscriber>;
+
+/** One entry as an operator writes it (the document, the CLI, an import file): a subscriber, or why not. */
+export function parseSubscriberEntry(
+  entry: unknown,
+  defaults: SubscriberDefaults,
+): { subscriber: Subscriber } | { reason: string } {
+  const checked = entrySchema.safeParse(entry);
+  if (!checked.success) {
+    return {
+      reason: checked.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; '),
+    };
+  }
+  return {
+    subscriber: {
+      id: subscriberId(checked.data.email),
+      email: checked.data.email,
+      timeZone: checked.data.timeZone ?? defaults.timeZone,
+      sendAt: checked.data.sendAt ?? defaults.sendAt,
+      topics: checked.data.topics,
+      keywords: checked.data.keywords,
+    },
+  };
+}
+
 export function subscriberId(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 }
@@ -79,28 +114,17 @@ export function parseSubscribers(document: unknown, defaults: SubscriberDefaults
   const result: SubscriberList = { subscribers: [], invalid: [] };
   const seen = new Set<string>();
   parsed.data.subscribers.forEach((entry, index) => {
-    const checked = entrySchema.safeParse(entry);
-    if (!checked.success) {
-      const reason = checked.error.issues
-        .map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`)
-        .join('; ');
-      result.invalid.push({ index, entry, reason });
+    const checked = parseSubscriberEntry(entry, defaults);
+    if ('reason' in checked) {
+      result.invalid.push({ index, entry, reason: checked.reason });
       return;
     }
-    const id = subscriberId(checked.data.email);
-    if (seen.has(id)) {
+    if (seen.has(checked.subscriber.id)) {
       result.invalid.push({ index, entry, reason: 'email: listed more than once; the first entry is used' });
       return;
     }
-    seen.add(id);
-    result.subscribers.push({
-      id,
-      email: checked.data.email,
-      timeZone: checked.data.timeZone ?? defaults.timeZone,
-      sendAt: checked.data.sendAt ?? defaults.sendAt,
-      topics: checked.data.topics,
-      keywords: checked.data.keywords,
-    });
+    seen.add(checked.subscriber.id);
+    result.subscribers.push(checked.subscriber);
   });
   return result;
 }

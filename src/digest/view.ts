@@ -24,8 +24,10 @@ export interface DigestItemView {
 }
 
 export interface DigestView {
-  /** "Tue 24 Nov": the subscriber's local date. */
+  /** "Tue 24 Nov": the subscriber's local date the digest belongs to. */
   dateLabel: string;
+  /** "Wed 25 Nov": set when it goes out on a later local date (a day caught up late), to say so. */
+  sentLateOn?: string;
   groups: { label: string; items: DigestItemView[] }[];
   /** Titles of the items that did not fit the size budget, listed as "and N more". */
   more: string[];
@@ -64,9 +66,11 @@ export function digestView(
   linkFor: (item: StoredSummary) => ItemLink,
   dateLabel: string,
   unsubscribeUrl: string | undefined,
+  sentLateOn?: string,
 ): DigestView {
   return {
     dateLabel,
+    ...(sentLateOn !== undefined && { sentLateOn }),
     groups: groups.map((g) => ({
       label: truncate(plainText(g.label), 60),
       items: g.items.map((item) => itemView(item, linkFor(item))),

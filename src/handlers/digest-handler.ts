@@ -7,21 +7,23 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { S3_CALL_MAX_MS, SES_ATTEMPT_MAX_MS } from '../aws/clients.js';
-import { createS3Ledger } from '../aws/s3-ledger.js';
+import { createDynamoDbSubscriberStore } from '../aws/dynamodb-subscriber-store.js';
 import { createS3LinkSigner } from '../aws/s3-presigner.js';
-import { createS3SubscriberDirectory } from '../aws/s3-subscribers.js';
+import { createS3RunSnapshots } from '../aws/s3-run-snapshots.js';
 import { createS3SummaryReader } from '../aws/s3-summary-reader.js';
-import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
 import { createSesMailer } from '../aws/ses-mailer.js';
+import { createSqsSendQueue } from '../aws/sqs-send-queue.js';
 import { linkSecretsFor, type DigestConfig } from '../config.js';
 import { longestSendMs } from '../use-cases/run-digest/deliver.js';
+import type { DeliveryDeps } from '../use-cases/run-digest/deps.js';
 import { runDigest, type DigestDeps, type DigestReport } from '../use-cases/run-digest/run-digest.js';
-import { sendAtFromHour } from '../digest/subscribers.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
 
 /**
@@ -35,9 +37,14 @@ export interface DigestEvent {
 /**
  * Start no subscriber and no SendEmail attempt this close to the Lambda timeout, so no send is cut off before
  * its ledger write: the longest a delivery goes on from the start of an attempt (with the clients of
- * aws/clients.ts), 10 s for the attempt + 3 ledger writes × 31 s + 0.6 s between them = 103.6 s.
+ * aws/clients.ts), 10 s for the attempt + 3 ledger writes × 31 s + 0.6 s between them = 103.6 s. A ledger
+ * write is the update of the profile's `latest` (DynamoDB, with S3's deadlines): what refuses a second digest.
+ * The history item written after it is an audit trail only; a timeout may lose it, never the guarantee.
  */
-const SAFETY_MARGIN_MS = longestSendMs({ sendAttemptMs: SES_ATTEMPT_MAX_MS, ledgerWriteMs: S3_CALL_MAX_MS });
+export const SAFETY_MARGIN_MS = longestSendMs({
+  sendAttemptMs: SES_ATTEMPT_MAX_MS,
+  ledgerWriteMs: S3_CALL_MAX_MS,
+});
 
 export type DigestWiring = Omit<DigestDeps, 'hasTimeLeft' | 'log'>;
 
@@ -46,15 +53,24 @@ export function eventTime(event: DigestEvent | null | undefined, clock: () => Da
   return Number.isNaN(time) ? clock() : new Date(time);
 }
 
-export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: SESv2Client }): DigestWiring {
-  const { s3, ses } = clients;
+/** The clients the digest functions use; `sqs` only where a send queue is configured. */
+export interface DigestClients {
+  s3: S3Client;
+  ses: SESv2Client;
+  dynamodb: DynamoDBClient;
+  sqs?: SQSClient;
+}
+
+/** What the planner and the sender both deliver with: the ledger, SES, link signing and the settings. */
+export function deliveryWiring(
+  config: DigestConfig,
+  clients: DigestClients,
+): Omit<DeliveryDeps, 'hasTimeLeft' | 'log'> {
+  const { s3, ses, dynamodb } = clients;
   const articleLinkSecrets = linkSecretsFor(config, 'articleLink');
   const unsubscribeSecrets = linkSecretsFor(config, 'unsubscribe');
   return {
-    directory: createS3SubscriberDirectory(s3, config.BUCKET, config.SUBSCRIBERS_KEY),
-    ledger: createS3Ledger(s3, config.BUCKET, config.STATE_PREFIX),
-    unsubscribes: createS3Unsubscribes(s3, config.BUCKET, config.STATE_PREFIX),
-    summaries: createS3SummaryReader(s3, config.BUCKET, config.SUMMARIES_PREFIX),
+    ledger: createDynamoDbSubscriberStore(dynamodb, config.DIGEST_TABLE),
     mailer: createSesMailer(
       ses,
       config.SES_CONFIGURATION_SET === undefined ? {} : { configurationSet: config.SES_CONFIGURATION_SET },
@@ -76,9 +92,39 @@ export function digestDeps(config: DigestConfig, clients: { s3: S3Client; ses: S
         unsubscribeSecrets !== undefined && {
           unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: unsubscribeSecrets.current },
         }),
-      defaults: { timeZone: config.DIGEST_TIME_ZONE, sendAt: sendAtFromHour(config.DIGEST_SEND_HOUR) },
-      fallbackRecipients: config.RECIPIENTS,
+      ...(config.DIGEST_MAX_SEND_RATE !== undefined && { maxSendRate: config.DIGEST_MAX_SEND_RATE }),
+      senders: config.DIGEST_SENDERS,
+      inlineSeconds: config.DIGEST_INLINE_SECONDS,
+      batchSize: config.DIGEST_BATCH_SIZE,
     },
+  };
+}
+
+export function digestDeps(config: DigestConfig, clients: DigestClients): DigestWiring {
+  const { s3, sqs } = clients;
+  const delivery = deliveryWiring(config, clients);
+  const queueUrl = config.DIGEST_SEND_QUEUE_URL;
+  if (queueUrl !== undefined && sqs === undefined) {
+    throw new Error('DIGEST_SEND_QUEUE_URL is set but no SQS client was given to the digest wiring');
+  }
+  return {
+    ...delivery,
+    // One profile that does not read back (edited by hand) is reported and skipped, never the whole run.
+    store: createDynamoDbSubscriberStore(clients.dynamodb, config.DIGEST_TABLE, {
+      onInvalidItem: (error) =>
+        defaultLogger.error('Skipping a stored subscriber that is not valid; fix or remove the item', {
+          key: error.key,
+          error: error.message,
+        }),
+    }),
+    summaries: createS3SummaryReader(s3, config.BUCKET, config.SUMMARIES_PREFIX),
+    ...(queueUrl !== undefined &&
+      sqs !== undefined && {
+        queue: {
+          sendQueue: createSqsSendQueue(sqs, queueUrl),
+          snapshots: createS3RunSnapshots(s3, config.BUCKET, config.STATE_PREFIX),
+        },
+      }),
   };
 }
 

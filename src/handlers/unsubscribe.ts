@@ -3,8 +3,8 @@
  * unsubscribe signing secrets read from Secrets Manager when only their ARN (`UNSUBSCRIBE_SIGNING_SECRET_ID`)
  * is configured, and read again when a token names a key rotated in since.
  */
-import { createS3Client } from '../aws/clients.js';
-import { createS3Unsubscribes } from '../aws/s3-unsubscribes.js';
+import { createDynamoDbClient } from '../aws/clients.js';
+import { createDynamoDbSubscriberStore } from '../aws/dynamodb-subscriber-store.js';
 import { createSecretsManagerSource, once, withLinkSigningSecrets } from '../aws/secret.js';
 import { loadLinkEndpointConfig, loadWithSecrets } from '../config.js';
 import { rereadingSecrets } from '../links/link-secrets.js';
@@ -21,7 +21,7 @@ const deps = once(async () => {
   const config = await loadConfig();
   return {
     secrets: rereadingSecrets(config.linkSecrets, async () => (await loadConfig()).linkSecrets),
-    unsubscribes: createS3Unsubscribes(createS3Client(config), config.BUCKET, config.STATE_PREFIX),
+    unsubscribes: createDynamoDbSubscriberStore(createDynamoDbClient(config), config.DIGEST_TABLE),
     now: () => new Date(),
   };
 });

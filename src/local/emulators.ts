@@ -16,6 +16,11 @@ const HOST = '127.0.0.1';
 /** Fake, fixed credentials: local clients must never pick up real ones. */
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
 export const LOCAL_REGION = 'us-east-1';
+/** The same, as an SDK client's `credentials`. */
+export const LOCAL_CLIENT_CREDENTIALS = {
+  accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+  secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+} as const;
 
 export interface S3Emulator {
   endpoint: string;

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { UploadOutcome } from '../use-cases/summarize-upload/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
+import { removeStackFile, writeStackFile } from './stack-file.js';
 import { sampleArticlePaths } from './samples.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -14,6 +15,12 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     quietLogs: true,
     onSummarized: (r) => r.outcomes.forEach(printOutcome),
+  });
+  // Lets `npm run subscribers -- --local ...` reach this stack's table while it runs.
+  await writeStackFile({
+    DIGEST_TABLE: stack.table,
+    DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint,
+    AWS_REGION: LOCAL_REGION,
   });
   for (const path of sampleArticlePaths()) await stack.upload(path);
   await stack.settled();
@@ -36,6 +43,9 @@ Local service is running.
   SES inbox     ${stack.ses.inboxUrl}
   Unsubscribe   ${stack.unsubscribe.url}   (the function URL the digest's List-Unsubscribe links point to)
   Article link  ${stack.articleLink.url}   (the function URL the digest's links to stored originals point to)
+  Subscribers   DynamoDB table "${stack.table}" at ${stack.dynamoDb.endpoint}
+Add a subscriber (due at the next run when their local send hour has come):
+  npm run subscribers -- --local add you@example.com --time-zone Europe/Berlin --send-at 07:00
 Upload an article (summarized as soon as it lands under articles/):
   ${env} aws --endpoint-url ${stack.s3.endpoint} s3 cp my-article.txt s3://${stack.bucket}/articles/my-article.txt
 Press Enter to run the next day's digest, Ctrl+C to stop.`);
@@ -47,6 +57,7 @@ Press Enter to run the next day's digest, Ctrl+C to stop.`);
   );
   const stop = async () => {
     input.close();
+    await removeStackFile();
     await stack.close();
     process.exit(0);
   };

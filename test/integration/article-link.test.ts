@@ -7,7 +7,7 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/aws/clients.js';
 import { readArticleLinkToken } from '../../src/links/article-link.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { loadLinkEndpointConfig } from '../../src/config.js';
 import { articleLinkDeps, createArticleLinkHandler } from '../../src/handlers/article-link-handler.js';
@@ -46,12 +46,7 @@ beforeAll(async () => {
   const proxy = await startFaultProxy({ target: s3Emulator.endpoint });
   const s3 = createS3Client(
     { AWS_REGION: LOCAL_REGION, S3_ENDPOINT: proxy.url },
-    {
-      credentials: {
-        accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-        secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-      },
-    },
+    { credentials: LOCAL_CLIENT_CREDENTIALS },
   );
   proxied = { endpoint: await articleLinkFunction(s3, proxy.url), proxy, s3 };
 });
@@ -82,12 +77,8 @@ async function linkFromDigest(title: string, key: string): Promise<URL> {
   const base = endpoint?.url ?? '';
   const story = buildSummary({ title, key });
   await stack().putSummary(story, summaryKey(story, new Date()));
-  const env = {
-    RECIPIENTS: `reader-${crypto.randomUUID()}@example.com`,
-    DIGEST_SEND_HOUR: '0',
-    ARTICLE_LINK_URL: base,
-  };
-  await runDigest(stack().deps(env), new Date(Date.now() + 2000));
+  await stack().subscribeDue([`reader-${crypto.randomUUID()}@example.com`]);
+  await runDigest(stack().deps({ ARTICLE_LINK_URL: base }), new Date(Date.now() + 2000));
   const [email] = await stack().ses.emails();
   const links = [...(email?.body.html ?? '').matchAll(/href="([^"]+)"/g)].map(
     (m) => new URL((m[1] ?? '').replaceAll('&amp;', '&')),

@@ -1,89 +1,173 @@
 /**
- * Send claims on s3rver, whose conditional requests the local emulator adds as S3 has them: S3 decides who
- * holds a claim, so two runs taking over one expired claim at the same time cannot both send, and a run that
- * gives a claim back after another run took it over leaves that run's claim alone.
+ * Send claims on the digest table (dynalite), through whole runs: runs that overlap with the same scheduled
+ * time send each subscriber once, whoever of them holds or claims whom; a claim left by a run that died
+ * mid-send stops every other run until CLAIM_LEASE_MS has passed on the wall clock, and not a moment longer.
  */
-import { type S3Client } from '@aws-sdk/client-s3';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { createS3Client } from '../../src/aws/clients.js';
-import { createS3Ledger } from '../../src/aws/s3-ledger.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { profileKey } from '../../src/aws/digest-table.js';
+import { fromAttribute } from '../../src/aws/dynamodb-subscriber-store.js';
+import { subscriberId } from '../../src/digest/subscribers.js';
+import { senderDeps } from '../../src/handlers/digest-sender-handler.js';
 import { CLAIM_LEASE_MS } from '../../src/use-cases/run-digest/ports.js';
-import { TEST_BUCKET, useDigestStack } from '../support/digest-stack.js';
+import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
+import { sendBatch } from '../../src/use-cases/run-digest/send-batch-use-case.js';
+import { SEND_BATCH_VERSION, type SendBatch } from '../../src/use-cases/run-digest/send-batch.js';
+import { memoryLog, storedSummary } from '../support/digest-memory.js';
+import { useDigestStack } from '../support/digest-stack.js';
+import { buildSummary } from '../support/summary-fixtures.js';
 
 const stack = useDigestStack();
 
-const DATE = '2026-11-24';
-const CLAIMED = new Date('2026-11-24T07:00:00Z');
-const EXPIRED = new Date(CLAIMED.getTime() + CLAIM_LEASE_MS);
-const LATER = new Date(EXPIRED.getTime() + 60_000);
+const HOUR_MS = 60 * 60 * 1000;
+/** 07:00 UTC: the send time of everyone here. */
+const T = new Date('2026-11-24T07:00:00.000Z');
+/** Fast enough that every subscriber of a run is in flight at once (deliver-all.ts). */
+const RATE = { DIGEST_MAX_SEND_RATE: '50', SEND_EMPTY_DIGEST: 'true' };
 
-let run = 0;
-const statePrefix = () => `claims-${++run}/`;
+const readers = (n: number) => Array.from({ length: n }, (_, i) => `reader-${i}@example.com`);
 
-/**
- * An S3 client on the emulator that holds every write that is not a first claim (If-None-Match) until
- * `readers` claim reads have been answered: the runs all read the expired claim before any takes it over.
- */
-function clientRacingTakeovers(readers: number): S3Client {
-  const client = createS3Client(
-    { AWS_REGION: LOCAL_REGION, S3_ENDPOINT: stack().s3Emulator.endpoint },
-    {
-      credentials: {
-        accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-        secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-      },
-    },
-  );
-  let reads = 0;
-  let allRead: () => void = () => undefined;
-  const everyoneHasRead = new Promise<void>((resolve) => (allRead = resolve));
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { IfNoneMatch?: string };
-      if (context.commandName === 'PutObjectCommand' && input.IfNoneMatch !== '*') await everyoneHasRead;
-      const result = await next(args);
-      if (context.commandName === 'GetObjectCommand' && ++reads === readers) allRead();
-      return result;
-    },
-    { step: 'initialize', name: 'raceTakeovers' },
-  );
-  return client;
+async function copiesPerRecipient(): Promise<Record<string, number>> {
+  const copies: Record<string, number> = {};
+  for (const email of await stack().ses.emails())
+    for (const to of email.destination.to) copies[to] = (copies[to] ?? 0) + 1;
+  return copies;
 }
 
-describe('a send claim on S3', () => {
-  it('that two runs take over at the same time goes to exactly one of them', async () => {
-    const s3 = clientRacingTakeovers(2);
-    const ledger = createS3Ledger(s3, TEST_BUCKET, statePrefix());
-    await ledger.claim('abc', DATE, CLAIMED);
+/** The claim on the profile as stored, if any. */
+async function claimOf(email: string): Promise<{ localDate: string; claimedAt: string } | undefined> {
+  const { Item } = await stack().dynamodb.send(
+    new GetItemCommand({
+      TableName: stack().table(),
+      Key: profileKey(subscriberId(email)),
+      ConsistentRead: true,
+    }),
+  );
+  return Item?.claim === undefined
+    ? undefined
+    : (fromAttribute(Item.claim) as { localDate: string; claimedAt: string });
+}
 
-    const takeovers = await Promise.all([
-      ledger.claim('abc', DATE, EXPIRED),
-      ledger.claim('abc', DATE, EXPIRED),
+/**
+ * An SES client whose SendEmail to `victim` never gets an answer until `kill()`: the run sending it stands
+ * still between its claim and the send, as a run does whose sandbox froze or was killed. `kill()` then fails
+ * the request as a dropped connection would (an ambiguous send: the dead run keeps its claim, records nothing).
+ */
+function sesFreezingOn(victim: string): { ses: SESv2Client; frozen: Promise<void>; kill: () => void } {
+  const ses = stack().newSesClient();
+  let reached: () => void = () => undefined;
+  const frozen = new Promise<void>((resolve) => (reached = resolve));
+  let kill: () => void = () => undefined;
+  const killed = new Promise<never>((_, reject) => {
+    kill = () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  });
+  killed.catch(() => undefined);
+  ses.middlewareStack.add(
+    (next, context) => async (args) => {
+      const to = (args.input as { Destination?: { ToAddresses?: string[] } }).Destination?.ToAddresses?.[0];
+      if (context.commandName === 'SendEmailCommand' && to === victim) {
+        reached();
+        return killed;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'freezeOnVictim' },
+  );
+  return { ses, frozen, kill };
+}
+
+describe('runs overlapping with the same scheduled time', () => {
+  it.each([2, 3, 5])('%i at once send each subscriber exactly once', async (runs) => {
+    const emails = readers(12);
+    await stack().subscribe(emails);
+
+    const reports = await Promise.all(
+      Array.from({ length: runs }, () => runDigest({ ...stack().deps(RATE), clock: () => T }, T)),
+    );
+
+    expect(await copiesPerRecipient()).toEqual(Object.fromEntries(emails.map((email) => [email, 1])));
+    expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(emails.length);
+    expect(reports.reduce((sum, r) => sum + r.failed, 0)).toBe(0);
+    for (const email of emails) {
+      expect(await stack().latest(email)).toMatchObject({ localDate: '2026-11-24', status: 'sent' });
+      expect(await claimOf(email)).toBeUndefined();
+    }
+  });
+
+  it('one queued batch delivered to several senders at once: the claims alone decide, and each is sent once', async () => {
+    const subscribers = await stack().subscribe(readers(8));
+    const { s3, sesClient, dynamodb } = stack();
+    const wiring = senderDeps(stack().config(RATE), { s3, ses: sesClient, dynamodb });
+    const summariesKey = await wiring.snapshots.save(T, [
+      storedSummary(buildSummary({ title: 'Harbour reopens' }), new Date(T.getTime() - HOUR_MS)),
     ]);
+    const batch: SendBatch = {
+      version: SEND_BATCH_VERSION,
+      runAt: T.toISOString(),
+      summariesKey,
+      sendRate: 50,
+      targets: subscribers.map((subscriber) => ({
+        subscriber,
+        localDate: '2026-11-24',
+        windowFrom: new Date(T.getTime() - 24 * HOUR_MS).toISOString(),
+        windowTo: T.toISOString(),
+      })),
+    };
+    const sender = () =>
+      sendBatch(
+        {
+          ...wiring,
+          clock: () => T,
+          sleep: async () => undefined,
+          hasTimeLeft: () => true,
+          log: memoryLog(),
+        },
+        batch,
+      );
 
-    expect(takeovers.filter((claim) => claim !== undefined)).toHaveLength(1);
-    s3.destroy();
+    const reports = await Promise.all([sender(), sender(), sender()]);
+
+    expect(await copiesPerRecipient()).toEqual(Object.fromEntries(subscribers.map((s) => [s.email, 1])));
+    expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(subscribers.length);
+    expect(reports.reduce((sum, r) => sum + r.claimedElsewhere, 0)).toBe(2 * subscribers.length);
+    expect(reports.every((r) => r.complete)).toBe(true);
   });
+});
 
-  it('given back by a run after another run took it over stays with the other run', async () => {
-    const ledger = createS3Ledger(stack().s3, TEST_BUCKET, statePrefix());
-    const stale = await ledger.claim('abc', DATE, CLAIMED);
-    const current = await ledger.claim('abc', DATE, EXPIRED);
+describe('a claim left by a run that died mid-send', () => {
+  it('is taken over after CLAIM_LEASE_MS on the wall clock, and not before', async () => {
+    const victim = 'victim@example.com';
+    await stack().subscribe([victim, 'bo@example.com', 'cy@example.com']);
+    const dying = sesFreezingOn(victim);
+    const deadRun = runDigest({ ...stack().deps(RATE, { ses: dying.ses }), clock: () => T }, T);
+    await dying.frozen;
+    await expect.poll(async () => (await copiesPerRecipient())['cy@example.com']).toBe(1);
+    await expect.poll(async () => (await copiesPerRecipient())['bo@example.com']).toBe(1);
+    expect(await claimOf(victim)).toEqual(
+      expect.objectContaining({ localDate: '2026-11-24', claimedAt: T.toISOString() }),
+    );
 
-    await ledger.release(stale!);
+    // The next hourly run finds the victim due again (the dead run's hold is shorter than an hour). The
+    // claim is judged by the wall clock (`clock`), not the event time: a second before the lease ends it holds.
+    const leaseEnds = T.getTime() + CLAIM_LEASE_MS;
+    const early = await runDigest(
+      { ...stack().deps(RATE), clock: () => new Date(leaseEnds - 1000) },
+      new Date(T.getTime() + HOUR_MS),
+    );
+    // At the end of the lease the next run after that takes it over.
+    const onTime = await runDigest(
+      { ...stack().deps(RATE), clock: () => new Date(leaseEnds) },
+      new Date(T.getTime() + 2 * HOUR_MS),
+    );
+    dying.kill();
+    const dead = await deadRun;
 
-    expect(current).toBeDefined();
-    expect(await ledger.claim('abc', DATE, LATER)).toBeUndefined();
-    await ledger.release(current!);
-    expect(await ledger.claim('abc', DATE, LATER)).toBeDefined();
-  });
-
-  it('is taken by one of many runs starting at the same time', async () => {
-    const ledger = createS3Ledger(stack().s3, TEST_BUCKET, statePrefix());
-
-    const claims = await Promise.all(Array.from({ length: 8 }, () => ledger.claim('abc', DATE, CLAIMED)));
-
-    expect(claims.filter((claim) => claim !== undefined)).toHaveLength(1);
+    expect(early).toMatchObject({ due: 1, sent: 0, claimedElsewhere: 1 });
+    expect(onTime).toMatchObject({ due: 1, sent: 1, claimedElsewhere: 0 });
+    expect(dead).toMatchObject({ due: 3, sent: 2, failed: 1 });
+    expect(await copiesPerRecipient()).toEqual({ [victim]: 1, 'bo@example.com': 1, 'cy@example.com': 1 });
+    expect(await stack().latest(victim)).toMatchObject({ localDate: '2026-11-24', status: 'sent' });
+    expect(await claimOf(victim)).toBeUndefined();
   });
 });

@@ -11,19 +11,16 @@ const HOUR_MS = 60 * 60 * 1000;
 
 const stack = useDigestStack();
 
-let run = 0;
-/** Runs the digest every hour in [from, to) and returns, per address, the UTC instants it received one. */
+/**
+ * Runs the digest every hour in [from, to) on a fresh table and returns, per address, the UTC instants it
+ * received one.
+ */
 async function hourlyRuns(subscribers: object[], from: string, to: string): Promise<Map<string, string[]>> {
-  run++;
-  const env = {
-    STATE_PREFIX: `dst-${run}/state/`,
-    SUBSCRIBERS_KEY: `dst-${run}/subscribers.json`,
-    // Summaries are stored "now", not in these weeks: the short note proves each send.
-    SEND_EMPTY_DIGEST: 'true',
-  };
-  await stack().putJson(env.SUBSCRIBERS_KEY, { subscribers });
+  await stack().freshTable();
+  await stack().subscribe({ subscribers });
   await stack().ses.clear();
-  const deps = stack().deps(env);
+  // Summaries are stored "now", not in these weeks: the short note proves each send.
+  const deps = stack().deps({ SEND_EMPTY_DIGEST: 'true' });
   const received = new Map<string, string[]>();
   let seen = 0;
   for (let t = Date.parse(from); t < Date.parse(to); t += HOUR_MS) {

@@ -1,20 +1,20 @@
 /**
  * Every row of the guarantee table in docs/digest.md ("Guarantees, case by case"), driven through hourly
- * runs of the real use case over several days: production adapters on s3rver (ledger, claims, subscribers)
- * and on aws-ses-v2-local behind the fault proxy, which injects SES faults at the HTTP boundary per recipient
- * and run; ledger writes fail at the S3 client's middleware. Runs are skipped, retried, replayed late and run
- * twice at once. Summaries are stored every few
- * hours of the simulated days (an in-memory reader, so their storage time follows the simulated clock, not
+ * runs of the real use case over several days: production adapters on dynalite (subscribers, ledger,
+ * claims) and on aws-ses-v2-local behind the fault proxy, which injects SES faults at the HTTP boundary per
+ * recipient and run; ledger writes fail at the DynamoDB client's middleware (the SDK request boundary). Runs
+ * are skipped, retried, replayed late and run twice at once. Summaries are stored every few hours of the
+ * simulated days (an in-memory reader, so their storage time follows the simulated clock, not
  * the real one s3rver would stamp). Per subscriber the test reads what SES received: which local day each
  * digest names, the run that sent it, and every summary in it.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client, createSesClient } from '../../src/aws/clients.js';
+import { createSesClient } from '../../src/aws/clients.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { digestDeps } from '../../src/handlers/digest-handler.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, sesEmulatorAccount } from '../../src/local/emulators.js';
+import { LOCAL_REGION, sesEmulatorAccount, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import { setEnv } from '../../src/local/lambda-runtime.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import type { StoredObject } from '../../src/use-cases/run-digest/ports.js';
@@ -33,10 +33,7 @@ const HOUR_MS = 60 * 60 * 1000;
 /** A summary is stored every this many hours, at half past (never on a run's window edge). */
 const STORE_EVERY_HOURS = 5;
 
-const credentials = {
-  accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-  secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-};
+const credentials = LOCAL_CLIENT_CREDENTIALS;
 
 const messageRejected: Fault = {
   kind: 'respond',
@@ -93,25 +90,33 @@ describe('the guarantee table, row by row, over hourly runs', () => {
   let restoreAccount: () => void = () => undefined;
   let sweeps = 0;
   let currentRun = '';
-  /** Ledger keys whose writes fail in the current run. */
+  /** Partition keys (`SUB#<id>`) whose ledger writes fail in the current run. */
   let failingLedgerKeys: string[] = [];
-  /** The S3 client the runs use: the production one on s3rver, with a fault hook at the SDK boundary. */
-  let s3: S3Client;
+  /** The DynamoDB client the runs use: the production one on dynalite, with a fault hook at the SDK boundary. */
+  let dynamodb: DynamoDBClient;
 
   beforeAll(async () => {
     stack = await startDigestStack();
     proxy = await startFaultProxy({ target: stack.ses.endpoint });
     ses = createSesClient({ AWS_REGION: LOCAL_REGION, SES_ENDPOINT: proxy.url }, { credentials });
-    s3 = createS3Client(
-      { AWS_REGION: LOCAL_REGION, S3_ENDPOINT: stack.s3Emulator.endpoint },
-      { credentials },
-    );
-    s3.middlewareStack.add(
+    dynamodb = stack.newDynamoDbClient();
+    // The ledger entry is the profile update that sets `latest` (and the DAY# history item after it): both
+    // fail as DynamoDB fails a write, after SES accepted the digest.
+    dynamodb.middlewareStack.add(
       (next, context) => async (args) => {
-        const key = (args.input as { Key?: string }).Key ?? '';
-        if (context.commandName === 'PutObjectCommand' && failingLedgerKeys.some((k) => key.includes(k))) {
-          throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
-            name: 'InternalError',
+        const input = args.input as {
+          Key?: { pk?: { S?: string } };
+          Item?: { pk?: { S?: string }; sk?: { S?: string } };
+          UpdateExpression?: string;
+        };
+        const ledgerWrite =
+          (context.commandName === 'UpdateItemCommand' && input.UpdateExpression?.includes('#latest')) ||
+          (context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('DAY#'));
+        const pk = input.Key?.pk?.S ?? input.Item?.pk?.S ?? '';
+        if (ledgerWrite && failingLedgerKeys.includes(pk)) {
+          throw Object.assign(new Error('Internal server error'), {
+            name: 'InternalServerError',
+            $fault: 'server',
             $metadata: { httpStatusCode: 500 },
           });
         }
@@ -126,14 +131,15 @@ describe('the guarantee table, row by row, over hourly runs', () => {
   afterAll(async () => {
     restoreAccount();
     ses?.destroy();
-    s3?.destroy();
+    dynamodb?.destroy();
     await proxy?.close();
     await stack?.close();
   });
 
   async function sweep(plan: Sweep): Promise<Received> {
     const prefix = `guarantees-${++sweeps}/`;
-    await stack.putJson(`${prefix}subscribers.json`, { subscribers: plan.subscribers });
+    await stack.freshTable();
+    await stack.subscribe({ subscribers: plan.subscribers });
     await stack.ses.clear();
     proxy.clear();
     const from = Date.parse(plan.from);
@@ -157,10 +163,9 @@ describe('the guarantee table, row by row, over hourly runs', () => {
         stack.config({
           SES_ENDPOINT: proxy.url,
           STATE_PREFIX: `${prefix}state/`,
-          SUBSCRIBERS_KEY: `${prefix}subscribers.json`,
           SEND_EMPTY_DIGEST: 'true',
         }),
-        { s3, ses },
+        { s3: stack.s3, ses, dynamodb },
       ),
       summaries: memorySummaries(objects),
       clock: () => clock,
@@ -183,7 +188,7 @@ describe('the guarantee table, row by row, over hourly runs', () => {
       currentRun = time;
       failingLedgerKeys = (plan.failedLedgerWrites ?? [])
         .filter((fault) => fault.run === time)
-        .map((fault) => `${prefix}state/ledger/${subscriberId(fault.email)}/`);
+        .map((fault) => `SUB#${subscriberId(fault.email)}`);
       clock = new Date(at);
       await Promise.all(Array.from({ length: copies }, () => runDigest(deps, new Date(time))));
       const emails = await stack.ses.emails();

@@ -6,10 +6,8 @@
 import { TooManyRequestsException, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
-import { subscriberId } from '../../src/digest/subscribers.js';
-import { TEST_BUCKET, useDigestStack } from '../support/digest-stack.js';
+import { useDigestStack } from '../support/digest-stack.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -41,20 +39,16 @@ function throttlingSes(
   return client;
 }
 
-let run = 0;
-const env = () => ({
-  RECIPIENTS: 'ana@example.com,bo@example.org,cy@example.net',
-  DIGEST_TIME_ZONE: 'UTC',
-  DIGEST_SEND_HOUR: '0',
-  STATE_PREFIX: `throttle-${++run}/`,
-});
+/** Three subscribers owed today's digest, on the fresh table each test gets. */
+const subscribe = () => stack().subscribeDue(['ana@example.com', 'bo@example.org', 'cy@example.net']);
 
 const recipients = async () => (await stack().ses.emails()).flatMap((m) => m.destination.to).sort();
 
 describe('a throttled send', () => {
   it('is retried with backoff within the run and sent once', async () => {
+    await subscribe();
     const ses = throttlingSes((to, attempt) => to === 'bo@example.org' && attempt <= 2);
-    const deps = stack().deps(env(), { ses });
+    const deps = stack().deps({}, { ses });
 
     const report = await runDigest(deps, new Date(Date.now() + 2000));
 
@@ -64,26 +58,20 @@ describe('a throttled send', () => {
   });
 
   it('that keeps failing is recorded, does not block the others, and resumes next run without duplicates', async () => {
-    const e = env();
+    await subscribe();
     const now = new Date(Date.now() + 2000);
     let throttled = true;
     const ses = throttlingSes((to) => throttled && to === 'bo@example.org');
 
-    const first = await runDigest(stack().deps(e, { ses }), now);
-    const failure = await stack().s3.send(
-      new GetObjectCommand({
-        Bucket: TEST_BUCKET,
-        Key: `${e.STATE_PREFIX}send-failures/${subscriberId('bo@example.org')}/${now.toISOString().slice(0, 10)}.json`,
-      }),
-    );
+    const first = await runDigest(stack().deps({}, { ses }), now);
+    const failure = await stack().sendFailure('bo@example.org', now.toISOString().slice(0, 10));
     throttled = false;
-    const second = await runDigest(stack().deps(e, { ses }), new Date(now.getTime() + HOUR_MS));
-    const third = await runDigest(stack().deps(e, { ses }), new Date(now.getTime() + 2 * HOUR_MS));
+    const second = await runDigest(stack().deps({}, { ses }), new Date(now.getTime() + HOUR_MS));
+    const third = await runDigest(stack().deps({}, { ses }), new Date(now.getTime() + 2 * HOUR_MS));
 
     expect(first).toMatchObject({ sent: 2, failed: 1 });
-    expect(JSON.parse((await failure.Body?.transformToString()) ?? '{}')).toMatchObject({
-      code: 'TooManyRequestsException',
-    });
+    expect(failure).toMatchObject({ code: 'TooManyRequestsException' });
+    expect(await stack().latest('bo@example.org')).toMatchObject({ status: 'sent' });
     expect(second).toMatchObject({ sent: 1, failed: 0 });
     expect(third).toMatchObject({ sent: 0, due: 0 });
     expect(await recipients()).toEqual(['ana@example.com', 'bo@example.org', 'cy@example.net']);

@@ -6,22 +6,22 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   S3_CALL_MAX_MS,
   S3_TIMEOUTS,
   SES_ATTEMPT_MAX_MS,
   SES_TIMEOUTS,
-  createS3Client,
+  createDynamoDbClient,
   createSesClient,
 } from '../../src/aws/clients.js';
-import { createS3Ledger } from '../../src/aws/s3-ledger.js';
+import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { createDigestHandler } from '../../src/handlers/digest-handler.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { DEFAULT_RETRY } from '../../src/use-cases/run-digest/send.js';
 import { quietLogger } from '../support/digest-memory.js';
-import { TEST_BUCKET, useDigestStack } from '../support/digest-stack.js';
+import { useDigestStack } from '../support/digest-stack.js';
 import { faults, startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
@@ -31,10 +31,7 @@ beforeAll(async () => {
   await stack().putSummary(story, summaryKey(story, new Date()));
 });
 
-const credentials = {
-  accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-  secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-};
+const credentials = LOCAL_CLIENT_CREDENTIALS;
 
 let proxy: FaultProxy | undefined;
 afterEach(async () => {
@@ -42,12 +39,8 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-let run = 0;
-const env = () => ({
-  RECIPIENTS: 'ana@example.com',
-  DIGEST_TIME_ZONE: 'UTC',
-  DIGEST_SEND_HOUR: '0',
-  STATE_PREFIX: `timeouts-${++run}/`,
+beforeEach(async () => {
+  await stack().subscribeDue(['ana@example.com']);
 });
 
 /** The production SES client, talking to the emulator through a proxy that answers SendEmail with `fault`. */
@@ -66,7 +59,7 @@ const now = () => new Date(Date.now() + 2000);
 describe('a SendEmail', () => {
   it('that never gets an answer ends as an ambiguous failure at the request timeout, not a hang', async () => {
     const { ses, sendRequests } = await sesWithSendEmailFault(faults.hang({ forward: true }));
-    const deps = stack().deps(env(), { ses });
+    const deps = stack().deps({}, { ses });
     const started = Date.now();
 
     const report = await runDigest(deps, now());
@@ -89,7 +82,7 @@ describe('a SendEmail', () => {
   ])('that SES refuses reaches SES once per attempt of our retry policy when SES %s', async (_, fault) => {
     const { ses, sendRequests } = await sesWithSendEmailFault(fault);
 
-    const report = await runDigest(stack().deps(env(), { ses }), now());
+    const report = await runDigest(stack().deps({}, { ses }), now());
 
     expect(report).toMatchObject({ sent: 0, failed: 1 });
     expect(sendRequests()).toBe(DEFAULT_RETRY.attempts);
@@ -99,7 +92,7 @@ describe('a SendEmail', () => {
   it('whose connection drops after SES took it is sent once, and not again in the run', async () => {
     const { ses, sendRequests } = await sesWithSendEmailFault(faults.dropAfterForwarding());
 
-    const report = await runDigest(stack().deps(env(), { ses }), now());
+    const report = await runDigest(stack().deps({}, { ses }), now());
 
     expect(report).toMatchObject({ sent: 0, failed: 1 });
     expect(sendRequests()).toBe(1);
@@ -108,12 +101,15 @@ describe('a SendEmail', () => {
   });
 });
 
-describe('an S3 request', () => {
+describe('a DynamoDB request', () => {
   it('that never gets an answer is given up at its deadline and retried', async () => {
-    proxy = await startFaultProxy({ target: stack().s3Emulator.endpoint });
-    proxy.add({ name: 'first ledger write', method: 'PUT', nth: 1, fault: faults.hang() });
-    const s3 = createS3Client({ AWS_REGION: LOCAL_REGION, S3_ENDPOINT: proxy.url }, { credentials });
-    const ledger = createS3Ledger(s3, TEST_BUCKET, `timeouts-${++run}/`);
+    proxy = await startFaultProxy({ target: stack().dynamoDbEmulator.endpoint });
+    proxy.add({ name: 'first ledger write', method: 'POST', nth: 1, fault: faults.hang() });
+    const dynamodb = createDynamoDbClient(
+      { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: proxy.url },
+      { credentials },
+    );
+    const ledger = createDynamoDbSubscriberStore(dynamodb, stack().table());
     const started = Date.now();
 
     await ledger.recordFailure({
@@ -125,10 +121,11 @@ describe('an S3 request', () => {
     });
 
     const elapsed = Date.now() - started;
+    // The DynamoDB client has S3's deadlines and attempts (aws/clients.ts): one bound for every state write.
     expect(elapsed).toBeGreaterThanOrEqual(S3_TIMEOUTS.requestTimeout);
     expect(elapsed).toBeLessThan(S3_CALL_MAX_MS);
-    expect(proxy.log.filter((r) => r.method === 'PUT')).toHaveLength(2);
-    s3.destroy();
+    expect(proxy.log.filter((r) => r.method === 'POST')).toHaveLength(2);
+    dynamodb.destroy();
   });
 });
 
@@ -141,7 +138,7 @@ describe('the digest handler', () => {
 
   const invoke = async (remainingMs: number) => {
     const handler = createDigestHandler(
-      stack().deps(env()),
+      stack().deps(),
       quietLogger(),
       new Metrics({ namespace: 'test', singleMetric: false }),
     );

@@ -1,8 +1,10 @@
 /**
- * The digest against s3rver + aws-ses-v2-local: what each subscriber receives, the headers, escaping of
- * hostile titles, and the ledger stopping a second send for the same hour.
+ * The digest against s3rver + aws-ses-v2-local + dynalite: what each subscriber receives, the headers,
+ * escaping of hostile titles, and the ledger stopping a second send for the same hour.
  */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dueShardOf, profileKey } from '../../src/aws/digest-table.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { verifyUnsubscribeToken } from '../../src/links/unsubscribe-token.js';
@@ -19,7 +21,7 @@ import {
 
 const stack = useDigestStack();
 
-const RECIPIENTS = 'ana@example.com,bo@example.org';
+const RECIPIENTS = ['ana@example.com', 'bo@example.org'];
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -29,19 +31,15 @@ afterEach(() => {
 const sesAccount = (productionAccess: boolean) =>
   sesEmulatorAccount({ productionAccess, maxSendRate: 1, max24HourSend: 200 });
 
-/** A fresh state prefix per test keeps ledgers apart without restarting the emulator. */
+/**
+ * Each test has a fresh digest table (useDigestStack); a fresh summaries prefix keeps each test's stories
+ * apart. `recipients` are subscribed on UTC at 00:00, so today's digest is owed at once.
+ */
 let run = 0;
-function env(extra: Record<string, string> = {}) {
+async function env(extra: Record<string, string> = {}, recipients: string[] = RECIPIENTS) {
   run++;
-  return {
-    RECIPIENTS,
-    DIGEST_TIME_ZONE: 'UTC',
-    DIGEST_SEND_HOUR: '0',
-    STATE_PREFIX: `state-${run}/`,
-    SUMMARIES_PREFIX: `summaries-${run}/`,
-    SUBSCRIBERS_KEY: `config-${run}/subscribers.json`,
-    ...extra,
-  };
+  await stack().subscribeDue(recipients);
+  return { SUMMARIES_PREFIX: `summaries-${run}/`, ...extra };
 }
 
 async function storeSummaries(prefix: string, titles: string[]) {
@@ -54,7 +52,7 @@ async function storeSummaries(prefix: string, titles: string[]) {
 
 describe('the daily digest over the emulators', () => {
   it('sends one email per subscriber, addressed to that subscriber only, with the stored summaries', async () => {
-    const e = env();
+    const e = await env();
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved', 'Reservoirs at a low']);
 
     const report = await runDigest(stack().deps(e), new Date(Date.now() + 2000));
@@ -62,12 +60,12 @@ describe('the daily digest over the emulators', () => {
     const emails = await stack().ses.emails();
     expect(report).toMatchObject({ sent: 2, failed: 0 });
     expect(emails).toHaveLength(2);
-    for (const address of RECIPIENTS.split(',')) {
+    for (const address of RECIPIENTS) {
       const mine = emails.filter((m) => m.destination.to.includes(address));
       expect(mine).toHaveLength(1);
       const email = mine[0]!;
       expect(email.destination).toEqual({ to: [address], cc: [], bcc: [] });
-      expect(JSON.stringify(email)).not.toContain(RECIPIENTS.split(',').find((a) => a !== address));
+      expect(JSON.stringify(email)).not.toContain(RECIPIENTS.find((a) => a !== address));
       expect(email.subject).toMatch(/^Your digest for \w{3} \d{1,2} \w{3}: 2 articles$/);
       for (const text of ['Tram line approved', 'Sentence 1 about Reservoirs at a low.']) {
         expect(email.body.html).toContain(text);
@@ -77,7 +75,7 @@ describe('the daily digest over the emulators', () => {
   });
 
   it('sends RFC 8058 one-click unsubscribe headers with a signed token for that subscriber', async () => {
-    const e = env({ RECIPIENTS: 'ana@example.com' });
+    const e = await env({}, ['ana@example.com']);
     await storeSummaries(e.SUMMARIES_PREFIX, ['Only story']);
 
     await runDigest(stack().deps(e), new Date(Date.now() + 2000));
@@ -95,7 +93,7 @@ describe('the daily digest over the emulators', () => {
   });
 
   it('escapes hostile titles in the HTML and text parts and keeps them out of the subject', async () => {
-    const e = env({ RECIPIENTS: 'ana@example.com' });
+    const e = await env({}, ['ana@example.com']);
     const hostile = 'Breaking <script>alert("x")</script> & \'quotes\'\r\nBcc: victim@example.com';
     await storeSummaries(e.SUMMARIES_PREFIX, [hostile]);
 
@@ -115,7 +113,7 @@ describe('the daily digest over the emulators', () => {
   });
 
   it('sends nothing the second time the handler is invoked for the same scheduled hour', async () => {
-    const e = env();
+    const e = await env();
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
     const wiring = stack().deps(e);
     const handler = createDigestHandler(
@@ -133,37 +131,40 @@ describe('the daily digest over the emulators', () => {
     expect(await stack().ses.emails()).toHaveLength(2);
   });
 
-  it('reports bad subscriber entries with the reason and still sends to the valid ones', async () => {
-    const e = env();
+  it('skips a stored profile that is not a valid subscriber (edited by hand) and still sends to the valid ones', async () => {
+    const e = await env({}, ['ana@example.com', 'dee@example.com']);
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
-    await stack().putJson(e.SUBSCRIBERS_KEY, {
-      subscribers: [
-        { email: 'ana@example.com', timeZone: 'UTC', sendAt: '00:00', topics: ['news'] },
-        { email: 'not-an-address', timeZone: 'UTC' },
-        { email: 'cy@example.net', timeZone: 'Mars/Olympus_Mons' },
-        { email: 'dee@example.com', timeZone: 'UTC', sendAt: '00:00' },
-      ],
-    });
-    const deps = stack().deps(e);
+    const broken = '0123456789abcdef0123456789abcdef';
+    await stack().dynamodb.send(
+      new PutItemCommand({
+        TableName: stack().table(),
+        Item: {
+          ...profileKey(broken),
+          id: { S: broken },
+          email: { S: 'not-an-address' },
+          timeZone: { S: 'Mars/Olympus_Mons' },
+          sendAt: { S: '00:00' },
+          topics: { L: [] },
+          keywords: { L: [] },
+          dueShard: { S: dueShardOf(broken) },
+          dueAt: { S: new Date(0).toISOString() },
+        },
+      }),
+    );
 
-    const report = await runDigest(deps, new Date(Date.now() + 2000));
+    const report = await runDigest(stack().deps(e), new Date(Date.now() + 2000));
 
-    expect(report).toMatchObject({ sent: 2, invalidSubscribers: 2 });
+    expect(report).toMatchObject({ due: 2, sent: 2, failed: 0 });
     expect((await stack().ses.emails()).flatMap((m) => m.destination.to).sort()).toEqual([
       'ana@example.com',
       'dee@example.com',
-    ]);
-    const invalid = deps.logged.filter((l) => l.message === 'Skipping an invalid subscriber entry');
-    expect(invalid.map((l) => l.attributes)).toEqual([
-      expect.objectContaining({ index: 1, entry: { email: 'not-an-address', timeZone: 'UTC' } }),
-      expect.objectContaining({ index: 2, reason: expect.stringContaining('timeZone') }),
     ]);
   });
 
   it('warns clearly when SES is in the sandbox and a recipient is not verified, and still tries', async () => {
     vi.stubEnv('AWS_SES_ACCOUNT', sesAccount(false));
     // Not at example.com: the emulator's account has that domain verified (DEFAULT_SES_IDENTITIES).
-    const e = env({ RECIPIENTS: 'ana@example.org' });
+    const e = await env({}, ['ana@example.org']);
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
     const deps = stack().deps(e);
 
@@ -176,7 +177,7 @@ describe('the daily digest over the emulators', () => {
   });
 
   it('warns and carries on when GetAccount fails', async () => {
-    const e = env({ RECIPIENTS: 'ana@example.com' });
+    const e = await env({}, ['ana@example.com']);
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
     const deps = stack().deps(e);
 
@@ -202,7 +203,7 @@ describe('the sender check over the emulator (GetEmailIdentity)', () => {
     for (const [name, identity] of Object.entries(identities)) stack().ses.identities.set(name, identity);
   };
   async function run(extra: Record<string, string> = {}) {
-    const e = env(extra);
+    const e = await env(extra);
     await storeSummaries(e.SUMMARIES_PREFIX, ['Tram line approved']);
     const deps = stack().deps(e);
     const report = await runDigest(deps, new Date(Date.now() + 2000));

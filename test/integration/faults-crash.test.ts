@@ -3,7 +3,8 @@
  * real summarize and digest entry points against the emulators in this process, and is killed after a
  * seeded random delay, or at the worst moment for the digest (SES has accepted a message, the ledger entry
  * is not written). Then what AWS would do next runs to completion in a fresh process: Lambda retries the
- * summarize events, and the next hourly digest run comes once the dead run's claims have expired. Every
+ * summarize events, and the next hourly digest run comes once the dead run's claims have expired.
+ * Subscribers, their ledger and claims are in a digest table on dynalite, in this process. Every
  * upload ends with exactly one summary or failure record, and every subscriber with the day's digest: a
  * second copy only for the one the kill caught between SES accepting and the ledger write.
  */
@@ -12,12 +13,16 @@ import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeS3EventKey } from '../../src/bucket-layout.js';
-import { listAll, parseJson } from '../../src/aws/s3-objects.js';
+import { createDynamoDbClient } from '../../src/aws/clients.js';
+import { createDigestTable } from '../../src/aws/digest-table.js';
+import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
+import { startDynamoDbEmulator, type DynamoDbEmulator } from '../../src/local/dynamodb-emulator.js';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -26,6 +31,7 @@ import {
   startSesEmulator,
   type S3Emulator,
   type SesEmulator,
+  LOCAL_CLIENT_CREDENTIALS,
 } from '../../src/local/emulators.js';
 import {
   faults,
@@ -42,15 +48,14 @@ import {
 } from '../support/fault-scenarios.js';
 import { setEnv } from '../../src/local/lambda-runtime.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
+import { subscribersOf } from '../support/digest-memory.js';
+import { expireClaims } from '../support/digest-stack.js';
 import { hostileUpload, sampleUpload, type UploadSpec } from '../../scripts/upload-mix.js';
 
 const BUCKET = 'faults-crash';
 const RUNNER = resolve(__dirname, '../support/lambda-runner.ts');
 const SEED = 1130;
 const HOUR_MS = 60 * 60 * 1000;
-const MINUTE_MS = 60 * 1000;
-/** The digest's claim lease (CLAIM_LEASE_MS, 20 minutes), plus a minute. */
-const PAST_THE_LEASE_MS = 21 * MINUTE_MS;
 const SUBSCRIBERS = ['ana', 'bo', 'cy', 'dee', 'eli', 'fay'].map((name) => `${name}@example.com`);
 
 /**
@@ -69,8 +74,10 @@ interface RunnerProcess {
 describe('a summarize and digest process killed with SIGKILL, then run again', () => {
   let s3Emulator: S3Emulator;
   let ses: SesEmulator;
+  let dynamoDbEmulator: DynamoDbEmulator;
   let proxy: FaultProxy;
   let s3: S3Client;
+  let dynamodb: DynamoDBClient;
   let scratch: string;
   let restoreEnv: () => void = () => undefined;
   const children = new Set<ChildProcess>();
@@ -87,6 +94,11 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
         events.set(decodeS3EventKey(record.s3.object.key), { Records: [record] });
     });
     s3 = emulatorS3Client(s3Emulator.endpoint);
+    dynamoDbEmulator = await startDynamoDbEmulator();
+    dynamodb = createDynamoDbClient(
+      { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: dynamoDbEmulator.endpoint },
+      { credentials: LOCAL_CLIENT_CREDENTIALS },
+    );
     scratch = await mkdtemp(join(tmpdir(), 'faults-crash-'));
     // The SES emulator (in this process) answers GetAccount from this process's environment.
     restoreEnv = setEnv({
@@ -97,8 +109,9 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
     for (const child of children) child.kill('SIGKILL');
     restoreEnv();
     s3?.destroy();
+    dynamodb?.destroy();
     await proxy?.close();
-    await Promise.all([s3Emulator?.close(), ses?.close()]);
+    await Promise.all([s3Emulator?.close(), ses?.close(), dynamoDbEmulator?.close()]);
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
@@ -149,26 +162,14 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
     };
   }
 
-  /** Stands in for the 20-minute lease running out before the next hourly run: each claim is dated back. */
-  async function expireClaims(statePrefix: string): Promise<void> {
-    for (const { Key } of await listAll(s3, BUCKET, `${statePrefix}claims/`)) {
-      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
-      const claim = parseJson((await object.Body?.transformToString()) ?? '') as Record<string, unknown>;
-      const claimedAt = new Date(Date.now() - PAST_THE_LEASE_MS).toISOString();
-      await s3.send(
-        new PutObjectCommand({ Bucket: BUCKET, Key, Body: JSON.stringify({ ...claim, claimedAt }) }),
-      );
-    }
-  }
-
-  async function ledgerStatuses(statePrefix: string, localDate: string): Promise<Map<string, string>> {
+  /** The status of each subscriber's entry for the day, as their profile's `latest` holds it. */
+  async function ledgerStatuses(table: string, localDate: string): Promise<Map<string, string>> {
+    const store = createDynamoDbSubscriberStore(dynamodb, table);
     const statuses = new Map<string, string>();
     for (const email of SUBSCRIBERS) {
-      const key = `${statePrefix}ledger/${subscriberId(email)}/${localDate}.json`;
-      if (!(await listAll(s3, BUCKET, key)).some((o) => o.Key === key)) continue;
-      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-      const entry = parseJson((await object.Body?.transformToString()) ?? '') as { status?: string };
-      statuses.set(email, entry.status ?? '?');
+      const latest = (await store.get(subscriberId(email)))?.latest as
+        { localDate?: string; status?: string } | undefined;
+      if (latest?.localDate === localDate) statuses.set(email, latest.status ?? '?');
     }
     return statuses;
   }
@@ -204,28 +205,27 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
     it(`keeps every upload and every subscriber's day when the process is killed ${when}`, async () => {
       const prefix = `crash-${scenario}/`;
       const statePrefix = `${prefix}state/`;
+      const table = `crash-${scenario}`;
+      await createDigestTable(dynamodb, table);
       await ses.clear();
       const { uploads, events } = await uploadBatch(scenario);
       expect(events).toHaveLength(uploads.length);
       const start = new Date(Date.now() + 1000);
       const zone = zoneAtEight(start);
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: BUCKET,
-          Key: `${prefix}subscribers.json`,
-          Body: JSON.stringify({
-            subscribers: SUBSCRIBERS.map((email) => ({ email, timeZone: zone, sendAt: '07:00' })),
-          }),
-        }),
-      );
+      const store = createDynamoDbSubscriberStore(dynamodb, table);
+      const subscribers = subscribersOf({
+        subscribers: SUBSCRIBERS.map((email) => ({ email, timeZone: zone, sendAt: '07:00' })),
+      });
+      for (const subscriber of subscribers) await store.put(subscriber, new Date(0));
       const env = {
         ...LOCAL_CREDENTIALS,
         AWS_REGION: LOCAL_REGION,
         BUCKET,
         S3_ENDPOINT: s3Emulator.endpoint,
         SES_ENDPOINT: proxy.url,
+        DYNAMODB_ENDPOINT: dynamoDbEmulator.endpoint,
+        DIGEST_TABLE: table,
         SENDER_EMAIL: 'digest@example.com',
-        SUBSCRIBERS_KEY: `${prefix}subscribers.json`,
         STATE_PREFIX: statePrefix,
         LINK_SIGNING_SECRET: 'crash-test-secret-0123456789-0123456789',
         UNSUBSCRIBE_URL: 'https://unsubscribe.example.com/',
@@ -261,12 +261,12 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
       const killed = !doomed.lines.includes('done');
       const localDate = localDateIn(zone, start);
       // What the kill left behind: a subscriber SES has a message for but the ledger does not know about.
-      const recorded = await ledgerStatuses(statePrefix, localDate);
+      const recorded = await ledgerStatuses(table, localDate);
       const unrecorded = [...(await copiesPerRecipient()).keys()].filter((to) => !recorded.has(to));
 
       // What comes next on AWS: Lambda retries the summarize events; the next hourly digest run finds the dead
       // run's claims expired.
-      await expireClaims(statePrefix);
+      await expireClaims(dynamodb, table);
       // Lambda retries only the invocations that did not finish.
       const unfinished = events.filter((_, i) => !doomed.lines.includes(`summarized ${i}`));
       const nextSteps = [
@@ -281,7 +281,7 @@ describe('a summarize and digest process killed with SIGKILL, then run again', (
       expect(killed).toBe(true);
       expect(unrecorded).toHaveLength(kill.after === 'send' && kill.accepted ? 1 : 0);
       await expectOneRecordPerUpload(s3, BUCKET, uploads);
-      expect(Object.fromEntries(await ledgerStatuses(statePrefix, localDate))).toEqual(
+      expect(Object.fromEntries(await ledgerStatuses(table, localDate))).toEqual(
         Object.fromEntries(SUBSCRIBERS.map((email) => [email, 'sent'])),
       );
       expect(Object.fromEntries(await copiesPerRecipient())).toEqual(

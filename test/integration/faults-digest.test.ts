@@ -1,19 +1,17 @@
 /**
  * SES faults in the middle of a digest run, at the HTTP boundary: the production adapters and SES client
  * (`createSesClient`) talk to aws-ses-v2-local through a fault proxy that throttles (429), fails (5xx),
- * hangs, and drops connections before or after forwarding. The digest handler then runs again as Lambda's
- * retry of the same scheduled event and as the next hourly runs, faults off. What docs/digest.md promises
+ * hangs, and drops connections before or after forwarding; subscribers, ledger and claims on dynalite. The
+ * digest handler then runs again as Lambda's retry of the same scheduled event and as the next hourly runs,
+ * faults off. What docs/digest.md promises
  * ("Exactly once per subscriber and local day"): nobody loses the local day, and a second copy goes only to
  * a subscriber whose send was ambiguous after SES had accepted it (dropped after forwarding, timed out).
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSesClient } from '../../src/aws/clients.js';
-import { listAll } from '../../src/aws/s3-objects.js';
 import { createDigestHandler, digestDeps } from '../../src/handlers/digest-handler.js';
-import { subscriberId } from '../../src/digest/subscribers.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, sesEmulatorAccount } from '../../src/local/emulators.js';
+import { LOCAL_REGION, sesEmulatorAccount, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import type { DigestReport } from '../../src/use-cases/run-digest/run-digest.js';
 import {
   faults,
@@ -24,7 +22,7 @@ import {
 } from '../support/fault-proxy.js';
 import { localDateIn, zoneAtEight } from '../support/fault-scenarios.js';
 import { lambdaContext, setEnv } from '../../src/local/lambda-runtime.js';
-import { TEST_BUCKET, startDigestStack, type DigestStack } from '../support/digest-stack.js';
+import { startDigestStack, type DigestStack } from '../support/digest-stack.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -32,10 +30,7 @@ const MINUTE_MS = 60 * 1000;
 /** How long a hung SendEmail may hold the run before the test calls it stuck (the Lambda timeout is 300 s). */
 const HUNG_RUN_DEADLINE_MS = 20_000;
 
-const credentials = {
-  accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-  secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-};
+const credentials = LOCAL_CLIENT_CREDENTIALS;
 
 interface Scenario {
   /** Fault rules per recipient, active during the first run only. */
@@ -76,10 +71,11 @@ describe('the digest under SES faults mid-run, then the next runs with the fault
     const prefix = `faults-${scenarios}/`;
     const recipients = [...Object.keys(scenario.faults), ...scenario.clean];
     await stack.ses.clear();
+    await stack.freshTable();
     // Summaries are stored "now" (S3 LastModified, whole seconds): the first run starts after that second.
     const start = new Date(Date.now() + 2000);
     const zone = zoneAtEight(start);
-    await stack.putJson(`${prefix}subscribers.json`, {
+    await stack.subscribe({
       subscribers: recipients.map((email) => ({ email, timeZone: zone, sendAt: '07:00' })),
     });
     let clock = start;
@@ -88,9 +84,8 @@ describe('the digest under SES faults mid-run, then the next runs with the fault
         stack.config({
           SES_ENDPOINT: proxy.url,
           STATE_PREFIX: `${prefix}state/`,
-          SUBSCRIBERS_KEY: `${prefix}subscribers.json`,
         }),
-        { s3: stack.s3, ses },
+        { s3: stack.s3, ses, dynamodb: stack.dynamodb },
       ),
       clock: () => clock,
       // The run's own pacing and backoff; the SDK's retry delays stay real.
@@ -132,21 +127,21 @@ describe('the digest under SES faults mid-run, then the next runs with the fault
     const copies = Object.fromEntries(recipients.map((r) => [r, 0]));
     for (const to of await received()) copies[to] = (copies[to] ?? 0) + 1;
     const localDate = localDateIn(zone, start);
-    const stateOf = async (kind: 'ledger' | 'send-failures', email: string) => {
-      const key = `${prefix}state/${kind}/${subscriberId(email)}/${localDate}.json`;
-      const found = (await listAll(stack.s3, TEST_BUCKET, key)).some((o) => o.Key === key);
-      if (!found) return undefined;
-      const object = await stack.s3.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
-      return JSON.parse((await object.Body?.transformToString()) ?? '{}') as {
-        status?: string;
-        code?: string;
-      };
-    };
+    // The day's status as the profile's `latest` holds it (what refuses a second digest), and as the DAY#
+    // history item records it: the two agree.
     const ledger = Object.fromEntries(
-      await Promise.all(recipients.map(async (r) => [r, (await stateOf('ledger', r))?.status] as const)),
+      await Promise.all(
+        recipients.map(async (r) => {
+          const [latest, day] = await Promise.all([stack.latest(r), stack.dayEntry(r, localDate)]);
+          const status = latest?.localDate === localDate ? latest.status : undefined;
+          return [r, status === day?.status ? status : `latest ${status}, history ${day?.status}`] as const;
+        }),
+      ),
     );
     const failureCodes = Object.fromEntries(
-      await Promise.all(recipients.map(async (r) => [r, (await stateOf('send-failures', r))?.code] as const)),
+      await Promise.all(
+        recipients.map(async (r) => [r, (await stack.sendFailure(r, localDate))?.code] as const),
+      ),
     );
     return { reports: { first, retry, next, last }, copies, ledger, failureCodes, recipients };
   }
@@ -172,11 +167,12 @@ describe('the digest under SES faults mid-run, then the next runs with the fault
     });
 
     expect(proxy.injected()).toBeGreaterThan(0);
-    expect(result.reports.first).toMatchObject({ subscribers: 12, due: 12, sent: 8, failed: 4 });
-    // Those SES answered with an error had their claim released: Lambda's retry sends them. The ambiguous
-    // ones keep theirs, so the retry within the lease does not send a second copy; the next hour does.
-    expect(result.reports.retry).toMatchObject({ due: 4, sent: 2, claimedElsewhere: 2 });
-    expect(result.reports.next).toMatchObject({ due: 2, sent: 2, failed: 0 });
+    expect(result.reports.first).toMatchObject({ due: 12, sent: 8, failed: 4 });
+    // The run held everyone it owed for less than an hour: Lambda's retry of the same event finds nobody
+    // due (whoever failed is still held), and the next hourly run sends them all: those SES answered with an
+    // error, and the ambiguous ones, whose claims have expired by then.
+    expect(result.reports.retry).toMatchObject({ due: 0, sent: 0 });
+    expect(result.reports.next).toMatchObject({ due: 4, sent: 4, failed: 0 });
     expect(result.reports.last).toMatchObject({ due: 0, sent: 0 });
     expect(result.ledger).toEqual(Object.fromEntries(result.recipients.map((r) => [r, 'sent'])));
     expect(result.copies).toEqual({
@@ -202,7 +198,7 @@ describe('the digest under SES faults mid-run, then the next runs with the fault
     });
 
     expect(result.reports.first).toMatchObject({ due: 4, sent: 2, failed: 2 });
-    expect(result.reports.retry).toMatchObject({ due: 2, sent: 0, claimedElsewhere: 2 });
+    expect(result.reports.retry).toMatchObject({ due: 0, sent: 0 });
     expect(result.reports.next).toMatchObject({ due: 2, sent: 2 });
     expect(result.ledger).toEqual(Object.fromEntries(result.recipients.map((r) => [r, 'sent'])));
     expect(result.copies).toEqual({

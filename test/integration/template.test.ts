@@ -4,13 +4,13 @@
  * silently lose: privacy of the bucket, least privilege of each role, the trigger that must not loop, the
  * dead-letter path, the schedule, the environment each function validates at start.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withLinkSigningSecrets } from '../../src/aws/secret.js';
 import {
@@ -24,6 +24,7 @@ import {
   LOCAL_BUCKET,
   LOCAL_RECIPIENTS,
   LOCAL_SENDER,
+  LOCAL_TABLE,
   startLocalStack,
   type LocalStack,
 } from '../../src/local/local-stack.js';
@@ -33,6 +34,7 @@ import {
   LOCAL_ACCOUNT_ID,
   allows,
   deniedCalls,
+  jsonProtocolCall,
   recordAwsCalls,
   s3Call,
   sesCall,
@@ -64,6 +66,7 @@ const SES = 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}';
 const FUNCTIONS = {
   summarize: 'SummarizeLambdaFunction',
   digest: 'DigestLambdaFunction',
+  digestSender: 'DigestSenderLambdaFunction',
   unsubscribe: 'UnsubscribeLambdaFunction',
   articleLink: 'ArticleLinkLambdaFunction',
 } as const;
@@ -71,10 +74,14 @@ const FUNCTIONS = {
 const HANDLER_FILES: Record<keyof typeof FUNCTIONS, string> = {
   summarize: 'summarize',
   digest: 'digest',
+  digestSender: 'digest-sender',
   unsubscribe: 'unsubscribe',
   articleLink: 'article-link',
 };
-const ROLE_IDS = ['SummarizeRole', 'DigestRole', 'UnsubscribeRole', 'ArticleLinkRole'];
+const ROLE_IDS = ['SummarizeRole', 'DigestRole', 'DigestSenderRole', 'UnsubscribeRole', 'ArticleLinkRole'];
+/** The digest table and its due index, as the roles name them. */
+const TABLE = 'DigestTable.Arn';
+const DUE_INDEX = '${DigestTable.Arn}/index/due';
 
 let service: PackagedService;
 let template: CfnTemplate;
@@ -135,6 +142,7 @@ describe('the functions', () => {
     expect(sizing).toEqual({
       summarize: { memory: 1024, timeout: 90 },
       digest: { memory: 1024, timeout: 300 },
+      digestSender: { memory: 1024, timeout: 300 },
       unsubscribe: { memory: 1024, timeout: 10 },
       articleLink: { memory: 1024, timeout: 10 },
     });
@@ -145,6 +153,7 @@ describe('the functions', () => {
     expect(groups.map(([id]) => id).sort()).toEqual([
       'ArticleLinkLogGroup',
       'DigestLogGroup',
+      'DigestSenderLogGroup',
       'SummarizeLogGroup',
       'UnsubscribeLogGroup',
     ]);
@@ -171,6 +180,7 @@ describe('the functions', () => {
     expect(await reservations(['--param=linkFunctionConcurrency=5'])).toEqual({
       summarize: null,
       digest: null,
+      digestSender: null,
       unsubscribe: 5,
       articleLink: 5,
     });
@@ -182,6 +192,7 @@ describe('the functions', () => {
     expect(await reservations(['--param=digestConcurrency=1'])).toEqual({
       summarize: null,
       digest: 1,
+      digestSender: null,
       unsubscribe: null,
       articleLink: null,
     });
@@ -191,6 +202,7 @@ describe('the functions', () => {
     expect(Object.keys(service.zips).sort()).toEqual([
       'articleLink.zip',
       'digest.zip',
+      'digestSender.zip',
       'summarize.zip',
       'unsubscribe.zip',
     ]);
@@ -273,7 +285,7 @@ describe('the bucket', () => {
     expect(statements.every((s) => s.Effect === 'Deny')).toBe(true);
   });
 
-  it('expires failure records and the digest ledger, and never unsubscribes, summaries or articles', () => {
+  it('expires failure records, run snapshots and the state older versions left, and never unsubscribes, summaries or articles', () => {
     const lifecycle = bucket().LifecycleConfiguration;
     const rules = isRecord(lifecycle) ? asArray(lifecycle.Rules).filter(isRecord) : [];
     const expiring = Object.fromEntries(
@@ -283,12 +295,14 @@ describe('the bucket', () => {
     );
     expect(expiring).toEqual({
       'failures/': 30,
+      'state/digest-runs/': 2,
+      // Written only before DigestTable: what older stacks left expires as it always did.
       'state/ledger/': 90,
       'state/claims/': 7,
       'state/send-failures/': 30,
     });
-    // The ledger must outlive the digest's lookback (7-day window + 2 days), or a subscriber gets repeats.
-    expect(Number(expiring['state/ledger/'])).toBeGreaterThan(9);
+    // Before DigestTable the unsubscribes were kept here: an import must still find them.
+    expect(Object.keys(expiring).some((prefix) => 'state/unsubscribed/'.startsWith(prefix))).toBe(false);
     expect(rules.every((r) => r.Status === 'Enabled')).toBe(true);
     expect(
       rules.find((r) => r.Id === 'abort-incomplete-multipart-uploads')?.AbortIncompleteMultipartUpload,
@@ -327,13 +341,17 @@ describe('the upload trigger', () => {
   });
 
   it('cannot re-trigger itself: no role may write under the trigger prefix', () => {
-    for (const role of ['SummarizeRole', 'DigestRole', 'UnsubscribeRole']) {
-      const writable = roleStatements(template, role)
-        .filter((s) => s.Action.includes('s3:PutObject'))
+    const writable = (role: string) =>
+      roleStatements(template, role)
+        .filter((s) => s.Action.some((a) => a.startsWith('s3:Put')))
         .flatMap((s) => s.Resource);
-      expect(writable.length, role).toBeGreaterThan(0);
-      for (const arn of writable)
-        expect(arn.startsWith(object('articles/')), `${role} writes ${arn}`).toBe(false);
+    expect(writable('SummarizeRole').length).toBeGreaterThan(0);
+    expect(writable('DigestRole').length).toBeGreaterThan(0);
+    for (const role of [...ROLE_IDS, 'DigestSchedulerRole']) {
+      for (const arn of writable(role))
+        expect(arn.startsWith(object('articles/')) || arn === object('*'), `${role} writes ${arn}`).toBe(
+          false,
+        );
     }
   });
 });
@@ -395,32 +413,18 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('digest lists and reads summaries with a prefix condition, writes only its ledger, sends only as the sender, looks up recipients', () => {
+  /** digest (sending inline) and digestSender: claims, ledger, failures and moving dueAt, item writes only. */
+  const writeSendState = allow('ClaimAndRecordSends', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [TABLE]);
+
+  it('digest reads summaries, queries the due index, writes items and snapshots, enqueues batches, sends only as the sender', () => {
     expect(roleStatements(template, 'DigestRole')).toEqual([
       logs('DigestLogGroup'),
-      listUnder('ListSummariesAndState', [
-        'summaries/*',
-        'state/ledger/*',
-        'state/claims/*',
-        'state/unsubscribed/*',
-        'config/subscribers.json',
-      ]),
-      allow(
-        'ReadSummariesSubscribersAndLedger',
-        ['s3:GetObject'],
-        [
-          object('config/subscribers.json'),
-          object('state/claims/*'),
-          object('state/ledger/*'),
-          object('summaries/*'),
-        ],
-      ),
-      allow(
-        'WriteLedger',
-        ['s3:PutObject'],
-        [object('state/claims/*'), object('state/ledger/*'), object('state/send-failures/*')],
-      ),
-      allow('ReleaseSendClaims', ['s3:DeleteObject'], [object('state/claims/*')]),
+      listUnder('ListSummaries', ['summaries/*']),
+      allow('ReadSummaries', ['s3:GetObject'], [object('summaries/*')]),
+      allow('SaveRunSnapshots', ['s3:PutObject'], [object('state/digest-runs/*')]),
+      allow('FindDueSubscribers', ['dynamodb:Query'], [DUE_INDEX]),
+      writeSendState,
+      allow('EnqueueSendBatches', ['sqs:SendMessage'], ['DigestSendQueue.Arn']),
       sendAsSender,
       // Read-only, on every identity: in the sandbox the recipients (any address) are checked.
       allow('CheckRecipientVerification', ['ses:GetEmailIdentity'], [`${SES}:identity/*`]),
@@ -430,14 +434,92 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('digestSender consumes its queue, reads run snapshots, writes items and sends only as the sender', () => {
+    expect(roleStatements(template, 'DigestSenderRole')).toEqual([
+      logs('DigestSenderLogGroup'),
+      allow(
+        'ConsumeSendBatches',
+        ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        ['DigestSendQueue.Arn'],
+      ),
+      allow('ReadRunSnapshots', ['s3:GetObject'], [object('state/digest-runs/*')]),
+      listUnder('ListRunSnapshots', ['state/digest-runs/*']),
+      writeSendState,
+      sendAsSender,
+      readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'UnsubscribeSecret']),
+    ]);
+  });
+
+  // Each function holds only its own half: the planner cannot consume batches, the sender cannot plan.
+  it('keeps planning and sending apart: only digest queries the index or enqueues, only digestSender receives', () => {
+    const actionsOf = (role: string) => new Set(roleStatements(template, role).flatMap((s) => s.Action));
+    const planner = actionsOf('DigestRole');
+    const sender = actionsOf('DigestSenderRole');
+    expect(planner.has('dynamodb:Query')).toBe(true);
+    expect(sender.has('dynamodb:Query')).toBe(false);
+    expect(sender.has('sqs:SendMessage')).toBe(false);
+    expect(sender.has('s3:PutObject')).toBe(false);
+    expect(sender.has('s3:ListBucket') && planner.has('s3:ListBucket')).toBe(true);
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']) {
+      expect(planner.has(action), action).toBe(false);
+    }
+    // Nobody running in Lambda scans the table or deletes from it (the admin CLI runs with the operator's).
+    for (const role of ROLE_IDS) {
+      for (const action of actionsOf(role)) {
+        expect(action, role).not.toMatch(
+          /^dynamodb:(Scan|DeleteItem|Batch|Transact|DeleteTable|UpdateTable)/,
+        );
+      }
+    }
+  });
+
+  it('scopes every DynamoDB grant to the digest table, and Query to its due index alone', () => {
+    const grants = ROLE_IDS.flatMap((role) =>
+      roleStatements(template, role)
+        .filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))
+        .map((s) => ({ role, actions: s.Action, resources: s.Resource })),
+    );
+    expect(grants.map((g) => g.role).sort()).toEqual([
+      'DigestRole',
+      'DigestRole',
+      'DigestSenderRole',
+      'UnsubscribeRole',
+    ]);
+    for (const grant of grants) {
+      const query = grant.actions.includes('dynamodb:Query');
+      // Query is alone in its statement, so it reaches the index and nothing else.
+      expect(grant.resources, grant.role).toEqual(query ? [DUE_INDEX] : [TABLE]);
+      if (query) expect(grant.actions).toEqual(['dynamodb:Query']);
+    }
+  });
+
+  it('no longer grants the S3 state the digest kept before DigestTable', () => {
+    const resources = ROLE_IDS.flatMap((role) => roleStatements(template, role).flatMap((s) => s.Resource));
+    for (const prefix of ['state/ledger/', 'state/claims/', 'state/send-failures/', 'state/unsubscribed/']) {
+      expect(
+        resources.filter((arn) => arn.startsWith(object(prefix))),
+        prefix,
+      ).toEqual([]);
+    }
+    const listed = ROLE_IDS.flatMap((role) =>
+      roleStatements(template, role).flatMap((s) => JSON.stringify(s.Condition ?? {})),
+    );
+    expect(listed.join(' ')).not.toMatch(/state\/(ledger|claims|unsubscribed)|config\/subscribers/);
+  });
+
   // SES authorizes SendEmail against the identity it sends from, the configuration set, and in the sandbox
   // (where every account starts) each recipient's identity: a grant on the sender's identity alone gets
   // AccessDenied for verified recipients. So every identity of the region, on condition of the From address.
-  it('digest may send to any identity in its region, but only from the configured sender', () => {
-    const statement = roleStatements(template, 'DigestRole').find((s) => s.Action.includes('ses:SendEmail'));
-    expect(statement).toEqual(sendAsSender);
-    // The condition names exactly the address the function sends from.
-    expect(environmentOf('DigestLambdaFunction').SENDER_EMAIL).toBe(SENDER);
+  it('digest and digestSender may send to any identity in their region, but only from the configured sender', () => {
+    for (const [role, functionId] of [
+      ['DigestRole', 'DigestLambdaFunction'],
+      ['DigestSenderRole', 'DigestSenderLambdaFunction'],
+    ] as const) {
+      const statement = roleStatements(template, role).find((s) => s.Action.includes('ses:SendEmail'));
+      expect(statement, role).toEqual(sendAsSender);
+      // The condition names exactly the address the function sends from.
+      expect(environmentOf(functionId).SENDER_EMAIL).toBe(SENDER);
+    }
 
     const region = 'eu-west-1';
     const deployed = (text: string) =>
@@ -473,10 +555,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('unsubscribe only records unsubscribes and reads its signing secret', () => {
+  it('unsubscribe only updates subscribers in the digest table and reads its signing secret', () => {
     expect(roleStatements(template, 'UnsubscribeRole')).toEqual([
       logs('UnsubscribeLogGroup'),
-      allow('RecordUnsubscribes', ['s3:PutObject'], [object('state/unsubscribed/*')]),
+      allow('RecordUnsubscribes', ['dynamodb:UpdateItem'], [TABLE]),
       readSecrets('ReadUnsubscribeSigningKey', ['UnsubscribeSecret']),
     ]);
   });
@@ -502,17 +584,23 @@ describe('least privilege', () => {
     expect(Object.fromEntries(ROLE_IDS.map((role) => [role, readable(role)]))).toEqual({
       SummarizeRole: [],
       DigestRole: ['Ref(ArticleLinkSecret)', 'Ref(UnsubscribeSecret)'],
+      DigestSenderRole: ['Ref(ArticleLinkSecret)', 'Ref(UnsubscribeSecret)'],
       UnsubscribeRole: ['Ref(UnsubscribeSecret)'],
       ArticleLinkRole: ['Ref(ArticleLinkSecret)'],
     });
     expect(readable('DigestSchedulerRole')).toEqual([]);
   });
 
-  it('digest no longer reads the originals: it signs tokens, the article-link function presigns', () => {
-    const readable = roleStatements(template, 'DigestRole')
-      .filter((s) => s.Action.includes('s3:GetObject'))
-      .flatMap((s) => s.Resource);
-    expect(readable.some((arn) => arn.startsWith(object('articles/')))).toBe(false);
+  it('digest and digestSender do not read the originals: they sign tokens, the article-link function presigns', () => {
+    for (const role of ['DigestRole', 'DigestSenderRole']) {
+      const readable = roleStatements(template, role)
+        .filter((s) => s.Action.includes('s3:GetObject'))
+        .flatMap((s) => s.Resource);
+      expect(
+        readable.some((arn) => arn.startsWith(object('articles/'))),
+        role,
+      ).toBe(false);
+    }
   });
 
   it('the schedule may only invoke the digest and dead-letter its runs', () => {
@@ -540,6 +628,7 @@ describe('least privilege', () => {
       'ArticleLinkRole',
       'DigestRole',
       'DigestSchedulerRole',
+      'DigestSenderRole',
       'SummarizeRole',
       'UnsubscribeRole',
     ]);
@@ -697,6 +786,8 @@ describe('the environment', () => {
   /** Values CloudFormation fills in at deploy time, as a deployed function would see them. */
   const deployed: Record<string, string> = {
     'Ref(SesConfigurationSet)': 'article-digest-dev',
+    'Ref(DigestTable)': 'article-digest-dev-digest',
+    'Ref(DigestSendQueue)': 'https://sqs.eu-west-1.amazonaws.com/123456789012/article-digest-dev-digest-send',
     'UnsubscribeLambdaFunctionUrl.FunctionUrl': 'https://abcdefghij.lambda-url.eu-west-1.on.aws/',
     'ArticleLinkLambdaFunctionUrl.FunctionUrl': 'https://klmnopqrst.lambda-url.eu-west-1.on.aws/',
     'Ref(UnsubscribeSecret)':
@@ -787,12 +878,48 @@ describe('the environment', () => {
     expect(linkSecretsFor(config, 'unsubscribe')?.current).toBe('u'.repeat(64));
     expect(linkSecretsFor(config, 'articleLink')?.current).toBe('a'.repeat(64));
     expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)'], deployed['Ref(UnsubscribeSecret)']]);
+    expect(config).toMatchObject({
+      DIGEST_TABLE: deployed['Ref(DigestTable)'],
+      DIGEST_SEND_QUEUE_URL: deployed['Ref(DigestSendQueue)'],
+      DIGEST_SENDERS: 2,
+      // Empty: the account's SES rate.
+      DIGEST_MAX_SEND_RATE: undefined,
+    });
     expect(environmentOf('DigestLambdaFunction').UNSUBSCRIBE_URL).toEqual({
       'Fn::GetAtt': ['UnsubscribeLambdaFunctionUrl', 'FunctionUrl'],
     });
     expect(environmentOf('DigestLambdaFunction').ARTICLE_LINK_URL).toEqual({
       'Fn::GetAtt': ['ArticleLinkLambdaFunctionUrl', 'FunctionUrl'],
     });
+  });
+
+  it('gives digestSender the digest configuration without the queue it consumes', async () => {
+    const { env, read: secrets } = await withSecrets('DigestSenderLambdaFunction');
+    const config = loadDigestConfig(env);
+    expect(config).toMatchObject({
+      SENDER_EMAIL: SENDER,
+      DIGEST_TABLE: deployed['Ref(DigestTable)'],
+      DIGEST_SENDERS: 2,
+      SES_CONFIGURATION_SET: 'article-digest-dev',
+      UNSUBSCRIBE_URL: deployed['UnsubscribeLambdaFunctionUrl.FunctionUrl'],
+      ARTICLE_LINK_URL: deployed['ArticleLinkLambdaFunctionUrl.FunctionUrl'],
+    });
+    expect(config.DIGEST_SEND_QUEUE_URL).toBeUndefined();
+    expect(linkSecretsFor(config, 'unsubscribe')?.current).toBe('u'.repeat(64));
+    expect(linkSecretsFor(config, 'articleLink')?.current).toBe('a'.repeat(64));
+    expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)'], deployed['Ref(UnsubscribeSecret)']]);
+    // What composes a digest is the same in both: a batch sent by either reads the same.
+    const shared = Object.entries(environmentOf('DigestLambdaFunction')).filter(
+      ([name]) => !['DIGEST_SEND_QUEUE_URL', 'DIGEST_MAX_SEND_RATE'].includes(name),
+    );
+    expect(environmentOf('DigestSenderLambdaFunction')).toEqual(Object.fromEntries(shared));
+  });
+
+  it('gives digest and digestSender no subscriber list of their own: subscribers live in the table', () => {
+    for (const id of ['DigestLambdaFunction', 'DigestSenderLambdaFunction']) {
+      expect(Object.keys(environmentOf(id)), id).not.toContain('SUBSCRIBERS_KEY');
+      expect(Object.keys(environmentOf(id)), id).not.toContain('RECIPIENTS');
+    }
   });
 
   it('gives article-link a configuration its own validation accepts once its secret alone is read', async () => {
@@ -807,6 +934,9 @@ describe('the environment', () => {
 
   it('gives unsubscribe a configuration its own validation accepts once its secret alone is read', async () => {
     const { env, read: secrets } = await withSecrets('UnsubscribeLambdaFunction');
+    expect(loadLinkEndpointConfig('unsubscribe', env)).toMatchObject({
+      DIGEST_TABLE: deployed['Ref(DigestTable)'],
+    });
     // The stack's first secret, plain: also the key of the unsubscribe links sent before key ids.
     expect(loadLinkEndpointConfig('unsubscribe', env).linkSecrets).toEqual({
       current: 'u'.repeat(64),
@@ -827,6 +957,10 @@ describe('the environment', () => {
     expect(references).toEqual({
       summarize: [],
       digest: [
+        'UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)',
+        'ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)',
+      ],
+      digestSender: [
         'UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)',
         'ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)',
       ],
@@ -962,61 +1096,91 @@ describe('the roles allow every call the functions make (local stack, requests r
   const ROLES: Record<FunctionName, string> = {
     summarize: 'SummarizeRole',
     digest: 'DigestRole',
+    digestSender: 'DigestSenderRole',
     unsubscribe: 'UnsubscribeRole',
     articleLink: 'ArticleLinkRole',
   };
   const calls: Record<FunctionName, AwsCall[]> = {
     summarize: [],
     digest: [],
+    digestSender: [],
     unsubscribe: [],
     articleLink: [],
   };
   let fetchedArticle = { status: 0, text: '' };
   const uploaded = new Set<string>();
   let phase: FunctionName | undefined;
+  /**
+   * The function whose invocation made a request. The digest is invoked inside `as`, so its requests carry
+   * its name; the local event source polls the send queue on its own, so digestSender's requests carry none.
+   */
+  const invokedBy = new AsyncLocalStorage<FunctionName>();
+  let sendQueue = '';
   let stack: LocalStack | undefined;
   let scratch: string | undefined;
   let stopRecording = () => {};
 
   /** The template's ARNs and condition values as the local stack spells them. */
-  const resolve = (arn: string) =>
-    arn
+  const resolve = (arn: string) => {
+    const table = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${LOCAL_TABLE}`;
+    return arn
       .replaceAll(SENDER, LOCAL_SENDER)
+      .replaceAll('${DigestTable.Arn}', table)
+      .replaceAll('DigestTable.Arn', table)
+      .replaceAll('DigestSendQueue.Arn', `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${sendQueue}`)
       .replaceAll('${AWS::Partition}', 'aws')
       .replaceAll('article-digest-dev-${AWS::AccountId}-${AWS::Region}', LOCAL_BUCKET)
       .replaceAll('${AWS::Region}', LOCAL_REGION)
       .replaceAll('${AWS::AccountId}', LOCAL_ACCOUNT_ID);
+  };
 
   async function as<T>(name: FunctionName, act: () => Promise<T>): Promise<T> {
     phase = name;
     try {
-      return await act();
+      return await invokedBy.run(name, act);
     } finally {
       phase = undefined;
     }
   }
 
+  /** Whose role AWS would authorize a recorded call against; undefined for the test's and SQS's own. */
+  const callerOf = (call: AwsCall): FunctionName | undefined => {
+    if (call.action.startsWith('sqs:')) {
+      // The local event source moves dead letters itself; on AWS the queue's redrive policy does.
+      if (!call.resource.endsWith(`:${sendQueue}`)) return undefined;
+      // Lambda's pollers receive, delete and inspect with the function's role.
+      if (call.action !== 'sqs:SendMessage') return 'digestSender';
+    }
+    return invokedBy.getStore() ?? (phase === 'digest' ? 'digestSender' : phase);
+  };
+
   beforeAll(async () => {
+    // However few are due, the digest queues them for digestSender, so that both halves are exercised.
+    vi.stubEnv('DIGEST_INLINE_SECONDS', '0');
     stack = await startLocalStack({ quietLogs: true });
     const local = stack;
-    stopRecording = recordAwsCalls({ s3: local.s3.endpoint, ses: local.ses.endpoint }, (call) => {
-      // The test's own uploads are not the function's calls.
-      const ownUpload =
-        call.action === 's3:PutObject' && [...uploaded].some((key) => call.resource.endsWith(`/${key}`));
-      if (phase && !ownUpload) calls[phase].push(call);
-    });
+    sendQueue =
+      new URL(process.env.DIGEST_SEND_QUEUE_URL ?? 'http://missing/').pathname.split('/').pop() ?? '';
+    stopRecording = recordAwsCalls(
+      {
+        s3: local.s3.endpoint,
+        ses: local.ses.endpoint,
+        dynamoDb: local.dynamoDb.endpoint,
+        sqs: local.sqs.endpoint,
+      },
+      (call) => {
+        // The test's own uploads are not the function's calls.
+        const ownUpload =
+          call.action === 's3:PutObject' && [...uploaded].some((key) => call.resource.endsWith(`/${key}`));
+        const caller = callerOf(call);
+        if (caller && !ownUpload) calls[caller].push(call);
+      },
+    );
     scratch = await mkdtemp(join(tmpdir(), 'iam-coverage-'));
     const blank = join(scratch, 'blank.txt');
     await writeFile(blank, ' \n ');
     const article = join(scratch, 'bridge.md');
     await writeFile(article, ARTICLE);
-    await local.client.send(
-      new PutObjectCommand({
-        Bucket: LOCAL_BUCKET,
-        Key: 'config/subscribers.json',
-        Body: JSON.stringify({ subscribers: LOCAL_RECIPIENTS.map((email) => ({ email })) }),
-      }),
-    );
     await as('summarize', async () => {
       // A summary, the same upload again (already summarized), and a failure record.
       for (const path of [article, article, blank]) {
@@ -1026,10 +1190,6 @@ describe('the roles allow every call the functions make (local stack, requests r
       }
     });
     const today = new Date();
-    // SES in the sandbox (the emulator's GetAccount answers from this variable): the digest then checks
-    // each recipient's identity before sending, a call its role must allow too.
-    const account: Record<string, unknown> = JSON.parse(process.env.AWS_SES_ACCOUNT ?? '{}');
-    vi.stubEnv('AWS_SES_ACCOUNT', JSON.stringify({ ...account, ProductionAccessEnabled: false }));
     await as('digest', () => local.runDigest(today));
     const [email] = await local.ses.emails();
     const header = email?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
@@ -1062,21 +1222,32 @@ describe('the roles allow every call the functions make (local stack, requests r
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('exercised each function: summaries and failure records, mail and ledger, an unsubscribe, a link', () => {
+  it('exercised each function: summaries and failure records, planning, queued sends and ledger, an unsubscribe, a link', () => {
     const made = (name: FunctionName, action: string, prefix: string) =>
       calls[name].some((c) => c.action === action && c.resource.startsWith(prefix));
     const under = (prefix: string) => `arn:aws:s3:::${LOCAL_BUCKET}/${prefix}`;
+    const table = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${LOCAL_TABLE}`;
+    const queue = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${sendQueue}`;
     expect(made('summarize', 's3:PutObject', under('summaries/'))).toBe(true);
     expect(made('summarize', 's3:PutObject', under('failures/'))).toBe(true);
-    // The sandbox path: each recipient's address and then its domain.
+    // The sender's identity: the address, then its domain.
     const identity = (name: string) => `arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:identity/${name}`;
-    // A send is authorized against the sender's identity and, in the sandbox, the recipient's.
-    expect(made('digest', 'ses:SendEmail', identity(LOCAL_SENDER))).toBe(true);
-    expect(made('digest', 'ses:SendEmail', identity(LOCAL_RECIPIENTS[0]!))).toBe(true);
-    expect(made('digest', 'ses:GetEmailIdentity', identity(LOCAL_RECIPIENTS[0]!))).toBe(true);
+    expect(made('digest', 'ses:GetEmailIdentity', identity(LOCAL_SENDER))).toBe(true);
     expect(made('digest', 'ses:GetEmailIdentity', identity('example.com'))).toBe(true);
-    expect(made('digest', 's3:PutObject', under('state/ledger/'))).toBe(true);
-    expect(made('unsubscribe', 's3:PutObject', under('state/unsubscribed/'))).toBe(true);
+    expect(made('digest', 'ses:GetAccount', '*')).toBe(true);
+    // Planning: the due index, holding the due (dueAt moved on), the run's snapshot, the batches.
+    expect(made('digest', 'dynamodb:Query', `${table}/index/due`)).toBe(true);
+    expect(made('digest', 'dynamodb:UpdateItem', table)).toBe(true);
+    expect(made('digest', 's3:PutObject', under('state/digest-runs/'))).toBe(true);
+    expect(made('digest', 'sqs:SendMessage', queue)).toBe(true);
+    // Sending: a send is authorized against the sender's identity and, in the sandbox, the recipient's.
+    expect(made('digestSender', 'sqs:ReceiveMessage', queue)).toBe(true);
+    expect(made('digestSender', 's3:GetObject', under('state/digest-runs/'))).toBe(true);
+    expect(made('digestSender', 'ses:SendEmail', identity(LOCAL_SENDER))).toBe(true);
+    expect(made('digestSender', 'ses:SendEmail', identity(LOCAL_RECIPIENTS[0]!))).toBe(true);
+    expect(made('digestSender', 'dynamodb:UpdateItem', table)).toBe(true);
+    expect(made('digestSender', 'dynamodb:PutItem', table)).toBe(true);
+    expect(made('unsubscribe', 'dynamodb:UpdateItem', table)).toBe(true);
     expect(made('articleLink', 's3:GetObject', under('articles/bridge.md'))).toBe(true);
     expect(calls.articleLink.filter((c) => c.action === 's3:GetObject')).toHaveLength(2);
     expect(fetchedArticle).toEqual({ status: 200, text: ARTICLE });
@@ -1089,8 +1260,33 @@ describe('the roles allow every call the functions make (local stack, requests r
   it('the evaluator itself denies what the roles leave out', () => {
     const statements = roleStatements(template, 'UnsubscribeRole');
     const put = (key: string) => s3Call('PUT', `/${LOCAL_BUCKET}/${encodeURIComponent(key)}`);
-    expect(allows(statements, put('state/unsubscribed/abc.json'), resolve)).toBe(true);
+    const dynamoDb = (operation: string, body: Record<string, string>) =>
+      jsonProtocolCall(`DynamoDB_20120810.${operation}`, LOCAL_REGION, JSON.stringify(body));
+    const update = dynamoDb('UpdateItem', { TableName: LOCAL_TABLE });
+    expect(update && allows(statements, update, resolve)).toBe(true);
+    const elsewhere = dynamoDb('UpdateItem', { TableName: 'another-table' });
+    expect(elsewhere && allows(statements, elsewhere, resolve)).toBe(false);
+    expect(allows(statements, put('state/unsubscribed/abc.json'), resolve)).toBe(false);
     expect(allows(statements, put('state/ledger/abc/2026-11-24.json'), resolve)).toBe(false);
+    const sender = roleStatements(template, 'DigestSenderRole');
+    const query = dynamoDb('Query', { TableName: LOCAL_TABLE, IndexName: 'due' });
+    expect(query && allows(roleStatements(template, 'DigestRole'), query, resolve)).toBe(true);
+    expect(query && allows(sender, query, resolve)).toBe(false);
+    const queueUrl = `http://127.0.0.1/${LOCAL_ACCOUNT_ID}/${sendQueue}`;
+    const receive = jsonProtocolCall(
+      'AmazonSQS.ReceiveMessage',
+      LOCAL_REGION,
+      JSON.stringify({ QueueUrl: queueUrl }),
+    );
+    expect(receive && allows(sender, receive, resolve)).toBe(true);
+    expect(receive && allows(roleStatements(template, 'DigestRole'), receive, resolve)).toBe(false);
+    const enqueue = jsonProtocolCall(
+      'AmazonSQS.SendMessageBatch',
+      LOCAL_REGION,
+      JSON.stringify({ QueueUrl: queueUrl }),
+    );
+    expect(enqueue?.action).toBe('sqs:SendMessage');
+    expect(enqueue && allows(sender, enqueue, resolve)).toBe(false);
     expect(allows(statements, s3Call('GET', `/${LOCAL_BUCKET}?list-type=2&prefix=state%2F`), resolve)).toBe(
       false,
     );
@@ -1112,7 +1308,7 @@ describe('the roles allow every call the functions make (local stack, requests r
     const lookUp = sesCall('GET', '/v2/email/identities/anyone%40example.net', LOCAL_REGION);
     expect(lookUp && allows(digest, lookUp, resolve)).toBe(true);
     expect(lookUp && allows(statements, lookUp, resolve)).toBe(false);
-    const elsewhere = sesCall('GET', '/v2/email/identities/anyone%40example.net', 'eu-west-1');
-    expect(elsewhere && allows(digest, elsewhere, resolve)).toBe(false);
+    const otherRegion = sesCall('GET', '/v2/email/identities/anyone%40example.net', 'eu-west-1');
+    expect(otherRegion && allows(digest, otherRegion, resolve)).toBe(false);
   });
 });

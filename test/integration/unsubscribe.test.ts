@@ -1,11 +1,13 @@
 /**
- * The unsubscribe round trip over s3rver + aws-ses-v2-local: the digest's List-Unsubscribe URL, a GET that
- * only confirms, the one-click POST, idempotence, and no digest afterwards.
+ * The unsubscribe round trip over s3rver + aws-ses-v2-local + dynalite: the digest's List-Unsubscribe URL, a
+ * GET that only confirms, the one-click POST (which unsubscribes the profile in the digest table),
+ * idempotence, and no digest afterwards.
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../src/aws/clients.js';
-import { createS3Unsubscribes } from '../../src/aws/s3-unsubscribes.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../../src/aws/clients.js';
+import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { loadLinkEndpointConfig } from '../../src/config.js';
 import { fixedSecrets } from '../../src/links/link-secrets.js';
 import {
@@ -17,44 +19,59 @@ import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { createUnsubscribeHandler } from '../../src/handlers/unsubscribe-handler.js';
 import { unsubscribeToken } from '../../src/links/unsubscribe-token.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import { functionUrlEvent } from '../support/digest-events.js';
 import { TEST_BUCKET, TEST_SECRET, useDigestStack } from '../support/digest-stack.js';
 import { quietLogger } from '../support/digest-memory.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 import { startFaultProxy, type Fault } from '../support/fault-proxy.js';
 
-const env = { RECIPIENTS: 'ana@example.com,bo@example.org', DIGEST_TIME_ZONE: 'UTC', DIGEST_SEND_HOUR: '0' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const stack = useDigestStack();
 
 /** Wired as the entry wires it, from LINK_SIGNING_SECRET alone (as in the local stack). */
 function unsubscribeConfig() {
-  return loadLinkEndpointConfig('unsubscribe', { BUCKET: TEST_BUCKET, LINK_SIGNING_SECRET: TEST_SECRET });
+  return loadLinkEndpointConfig('unsubscribe', {
+    BUCKET: TEST_BUCKET,
+    DIGEST_TABLE: stack().table(),
+    LINK_SIGNING_SECRET: TEST_SECRET,
+  });
 }
 
-function unsubscribeHandler(s3 = stack().s3) {
+/** As the entry wires it, on the table of the test running when a request comes (each test has its own). */
+function unsubscribeHandler(dynamodb: () => DynamoDBClient = () => stack().dynamodb) {
   return createUnsubscribeHandler(
     {
       secrets: fixedSecrets(unsubscribeConfig().linkSecrets),
-      unsubscribes: createS3Unsubscribes(s3, TEST_BUCKET, 'state/'),
+      unsubscribes: {
+        add: (id, at) => createDynamoDbSubscriberStore(dynamodb(), stack().table()).add(id, at),
+      },
       now: () => new Date(),
     },
     quietLogger(),
   );
 }
 
-/** S3's answer to a conditional write that meets another one in progress on the same key. */
-const conditionalRequestConflict: Fault = {
+/** The ids of every unsubscribed profile in the table. */
+async function unsubscribed(): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const page of stack().store().list()) {
+    for (const profile of page) if (profile.unsubscribedAt !== undefined) ids.add(profile.subscriber.id);
+  }
+  return ids;
+}
+
+/** DynamoDB's answer when a partition takes more writes than it can: the SDK retries it. */
+const throughputExceeded: Fault = {
   kind: 'respond',
-  label: 's3-409-ConditionalRequestConflict',
-  status: 409,
-  headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'FAULTPROXY' },
-  body:
-    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ConditionalRequestConflict</Code>' +
-    '<Message>The conditional request cannot succeed due to a conflicting operation against this resource.</Message>' +
-    '<RequestId>FAULTPROXY</RequestId></Error>',
+  label: 'dynamodb-400-ProvisionedThroughputExceeded',
+  status: 400,
+  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'FAULTPROXY' },
+  body: JSON.stringify({
+    __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  }),
 };
 
 async function tokenFromDigest(address: string): Promise<string> {
@@ -65,13 +82,13 @@ async function tokenFromDigest(address: string): Promise<string> {
 
 describe('unsubscribe round trip', () => {
   it('confirms on GET, unsubscribes on the one-click POST, idempotently, and the next digest skips the address', async () => {
+    await stack().subscribeDue(['ana@example.com', 'bo@example.org']);
     const story = buildSummary({ title: 'First story' });
     await stack().putSummary(story, summaryKey(story, new Date()));
     const today = new Date(Date.now() + 2000);
-    await runDigest(stack().deps(env), today);
+    await runDigest(stack().deps(), today);
     const token = await tokenFromDigest('ana@example.com');
     const handler = unsubscribeHandler();
-    const unsubscribed = () => createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all();
 
     const page = await handler(functionUrlEvent('GET', token), {} as never);
     expect(page.statusCode).toBe(200);
@@ -86,12 +103,13 @@ describe('unsubscribe round trip', () => {
 
     await stack().ses.clear();
     // The next day has nothing new; the short note makes sure it is the address, not the content, that is skipped.
-    await runDigest(stack().deps({ ...env, SEND_EMPTY_DIGEST: 'true' }), new Date(today.getTime() + DAY_MS));
+    await runDigest(stack().deps({ SEND_EMPTY_DIGEST: 'true' }), new Date(today.getTime() + DAY_MS));
     const emails = await stack().ses.emails();
     expect(emails.map((m) => m.destination.to)).toEqual([['bo@example.org']]);
   });
 
   it('rejects a missing or forged token without touching state', async () => {
+    await stack().subscribeDue(['bo@example.org']);
     const handler = unsubscribeHandler();
     const forged = `${subscriberId('bo@example.org')}.${'A'.repeat(43)}`;
 
@@ -102,41 +120,30 @@ describe('unsubscribe round trip', () => {
     ]);
 
     expect(responses.map((r) => r.statusCode)).toEqual([400, 400, 400]);
-    expect(await createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all()).not.toContain(
-      subscriberId('bo@example.org'),
-    );
+    expect(await unsubscribed()).not.toContain(subscriberId('bo@example.org'));
+    expect((await stack().store().get(subscriberId('bo@example.org')))?.dueAt).toBeDefined();
   });
 
-  it('unsubscribes when the write races another conditional write to the same key (S3 409)', async () => {
-    const proxy = await startFaultProxy({ target: stack().s3Emulator.endpoint });
-    const s3 = createS3Client(
-      { AWS_REGION: LOCAL_REGION, S3_ENDPOINT: proxy.url },
-      {
-        credentials: {
-          accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-          secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-        },
-      },
+  it('unsubscribes when DynamoDB throttles the write once (the SDK retries it)', async () => {
+    const proxy = await startFaultProxy({ target: stack().dynamoDbEmulator.endpoint });
+    const dynamodb = createDynamoDbClient(
+      { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: proxy.url },
+      { credentials: LOCAL_CLIENT_CREDENTIALS },
     );
     try {
-      proxy.add({
-        name: 'racing write',
-        method: 'PUT',
-        path: /\/state\/unsubscribed\//,
-        times: 1,
-        fault: conditionalRequestConflict,
-      });
+      await stack().subscribeDue(['gus@example.com']);
+      proxy.add({ name: 'throttled write', method: 'POST', times: 1, fault: throughputExceeded });
       const id = subscriberId('gus@example.com');
       const token = unsubscribeToken(unsubscribeConfig().linkSecrets.current, id);
 
-      const response = await unsubscribeHandler(s3)(functionUrlEvent('POST', token), {} as never);
+      const response = await unsubscribeHandler(() => dynamodb)(functionUrlEvent('POST', token), {} as never);
 
-      expect(proxy.injected('s3-409-ConditionalRequestConflict')).toBe(1);
+      expect(proxy.injected('dynamodb-400-ProvisionedThroughputExceeded')).toBe(1);
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('You are unsubscribed');
-      expect(await createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all()).toContain(id);
+      expect(await unsubscribed()).toContain(id);
     } finally {
-      s3.destroy();
+      dynamodb.destroy();
       await proxy.close();
     }
   });
@@ -154,7 +161,6 @@ describe('unsubscribe round trip', () => {
       await endpoint?.close();
     });
 
-    const unsubscribed = () => createS3Unsubscribes(stack().s3, TEST_BUCKET, 'state/').all();
     const url = (token: string) => `${endpoint?.url ?? ''}?token=${encodeURIComponent(token)}`;
     const oneClick = () => {
       const form = new FormData();
@@ -168,7 +174,8 @@ describe('unsubscribe round trip', () => {
         await stack().ses.clear();
         const story = buildSummary({ title: `For ${address}` });
         await stack().putSummary(story, summaryKey(story, new Date()));
-        await runDigest(stack().deps({ ...env, RECIPIENTS: address }), new Date(Date.now() + 2000));
+        await stack().subscribeDue([address]);
+        await runDigest(stack().deps(), new Date(Date.now() + 2000));
         return tokenFromDigest(address);
       };
       const tokens = {
@@ -204,6 +211,7 @@ describe('unsubscribe round trip', () => {
     });
 
     it('still unsubscribes with a link from a digest sent before tokens named their key', async () => {
+      await stack().subscribeDue(['fay@example.com']);
       const id = subscriberId('fay@example.com');
       const legacy = `${id}.${createHmac('sha256', TEST_SECRET).update(`digest-unsubscribe/v1/${id}`).digest('base64url')}`;
 

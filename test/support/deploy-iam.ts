@@ -1,7 +1,8 @@
 /**
  * Checks the roles in the packaged template against what the code really does: every HTTP request the AWS
- * SDK makes to the local S3 and SES emulators is recorded (node:http diagnostics channel, plus the body of
- * each SES request, so no code of the service is changed or mocked), turned into the IAM actions and
+ * SDK makes to the local S3, SES, DynamoDB and SQS emulators is recorded (node:http diagnostics channel, plus
+ * the body of each SES, DynamoDB and SQS request, so no code of the service is changed or mocked), turned
+ * into the IAM actions and
  * resources AWS would authorize, and evaluated against a role's statements with the same matching rules IAM
  * applies to them (wildcards, `StringLike` and `StringEquals` on the request's condition keys).
  */
@@ -25,14 +26,20 @@ export interface AwsCall {
 
 /** Passes each SDK request to the given emulator endpoints to `onCall`, as IAM calls; returns `stop`. */
 export function recordAwsCalls(
-  endpoints: { s3: string; ses: string },
+  endpoints: { s3: string; ses: string; dynamoDb?: string; sqs?: string },
   onCall: (call: AwsCall) => void,
 ): () => void {
-  const s3Host = new URL(endpoints.s3).host;
-  const sesHost = new URL(endpoints.ses).host;
+  const hostOfUrl = (url: string | undefined) => (url === undefined ? undefined : new URL(url).host);
+  const s3Host = hostOfUrl(endpoints.s3);
+  const sesHost = hostOfUrl(endpoints.ses);
+  const dynamoDbHost = hostOfUrl(endpoints.dynamoDb);
+  const sqsHost = hostOfUrl(endpoints.sqs);
   const hostOf = (request: ClientRequest) => String(request.getHeader('host') ?? '');
-  // SendEmail names its sender and recipients in the body, which is written before the channel below fires.
-  const bodies = captureRequestBodies((request) => hostOf(request) === sesHost);
+  // SendEmail names its sender and recipients in the body, DynamoDB its table and index, SQS its queue; the
+  // body is written before the channel below fires.
+  const bodies = captureRequestBodies((request) =>
+    [sesHost, dynamoDbHost, sqsHost].includes(hostOf(request)),
+  );
   const onRequest = (message: unknown) => {
     const { request } = message as { request: ClientRequest };
     const host = hostOf(request);
@@ -40,6 +47,11 @@ export function recordAwsCalls(
     if (host === sesHost) {
       const calls = sesCalls(request.method, request.path, signingRegion(request), bodies.of(request));
       for (const call of calls) onCall(call);
+    }
+    if (host === dynamoDbHost || host === sqsHost) {
+      const target = String(request.getHeader('x-amz-target') ?? '');
+      const call = jsonProtocolCall(target, signingRegion(request), bodies.of(request));
+      if (call) onCall(call);
     }
   };
   dc.subscribe('http.client.request.start', onRequest);
@@ -164,6 +176,49 @@ export function sesCalls(method: string, path: string, region = 'us-east-1', bod
   }
   // The emulator's own endpoints (/store, /clear-store) are the test's, not the function's.
   return path.startsWith('/v2/') ? [{ action: `ses:unknown`, resource: '*', context: {}, request }] : [];
+}
+
+interface JsonProtocolBody {
+  TableName?: string;
+  IndexName?: string;
+  QueueUrl?: string;
+}
+
+/** SQS batch operations are authorized as their single-message actions. */
+const SQS_BATCH_ACTIONS: Record<string, string> = {
+  SendMessageBatch: 'SendMessage',
+  DeleteMessageBatch: 'DeleteMessage',
+  ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+};
+
+/**
+ * A DynamoDB or SQS request (AWS JSON protocol: the operation in `X-Amz-Target`) as the IAM call it needs: a
+ * table, or its index when the request names one; a queue, named by the last segment of its URL. Requests
+ * naming no table or queue (ListTables, ListQueues, ...) are not a function's and are left out.
+ */
+export function jsonProtocolCall(target: string, region: string, body: string): AwsCall | undefined {
+  const [service = '', operation = ''] = target.split('.');
+  const message = JSON.parse(body || '{}') as JsonProtocolBody;
+  const arn = (kind: string, resource: string) => `arn:aws:${kind}:${region}:${LOCAL_ACCOUNT_ID}:${resource}`;
+  if (service.startsWith('DynamoDB_') && message.TableName !== undefined) {
+    const table = `table/${message.TableName}`;
+    return {
+      action: `dynamodb:${operation}`,
+      resource: arn('dynamodb', message.IndexName ? `${table}/index/${message.IndexName}` : table),
+      context: {},
+      request: `${operation} ${message.TableName}${message.IndexName ? ` index ${message.IndexName}` : ''}`,
+    };
+  }
+  if (service === 'AmazonSQS' && message.QueueUrl !== undefined) {
+    const queue = new URL(message.QueueUrl).pathname.split('/').pop() ?? '';
+    return {
+      action: `sqs:${SQS_BATCH_ACTIONS[operation] ?? operation}`,
+      resource: arn('sqs', queue),
+      context: {},
+      request: `${operation} ${queue}`,
+    };
+  }
+  return undefined;
 }
 
 /** The first IAM call of an SES request (the only one, except for SendEmail). */

@@ -15,67 +15,105 @@ import {
   type Mailer,
   type SendingAccount,
   type StoredObject,
+  type SubscriberStore,
   type SummaryReader,
-  type UnsubscribeList,
 } from '../../src/use-cases/run-digest/ports.js';
+import { parseSubscribers, type Subscriber } from '../../src/digest/subscribers.js';
 import type { UnsubscribeRecorder } from '../../src/links/ports.js';
 import type { Summary } from '../../src/summary/schema.js';
 
-export function memoryLedger(): Ledger & { entries: LedgerEntry[]; failures: SendFailure[] } {
+/**
+ * The subscriber store and ledger in memory, with the DynamoDB adapter's semantics: `due` returns the
+ * subscribed whose `dueAt` has come, `moveDue` and `claim` are conditional, `record` sets the latest entry
+ * and the next due time and ends the claim.
+ */
+export function memoryStore(): SubscriberStore &
+  Ledger &
+  UnsubscribeRecorder & {
+    entries: LedgerEntry[];
+    failures: SendFailure[];
+    profiles: Map<string, MemoryProfile>;
+    put(subscriber: Subscriber, dueAt?: Date): void;
+  } {
   const entries: LedgerEntry[] = [];
   const failures: SendFailure[] = [];
-  const claims = new Map<string, { at: Date; token: string }>();
+  const profiles = new Map<string, MemoryProfile>();
   let claimsTaken = 0;
-  const mine = (id: string) => entries.filter((e) => e.subscriberId === id);
   return {
     entries,
     failures,
-    has: async (id, date) => mine(id).some((e) => e.localDate === date),
-    async latest(id, notBefore) {
-      const entry = mine(id)
-        .filter((e) => e.localDate >= notBefore)
-        .sort((a, b) => a.localDate.localeCompare(b.localDate))
-        .at(-1);
-      return entry && { key: `ledger/${id}/${entry.localDate}.json`, body: entry };
+    profiles,
+    put(subscriber, dueAt = new Date(0)) {
+      const existing = profiles.get(subscriber.id);
+      profiles.set(subscriber.id, {
+        ...existing,
+        subscriber,
+        dueAt: dueAt.toISOString(),
+        subscribed: true,
+      });
     },
-    async record(entry) {
+    async *due(now, pageSize) {
+      const due = [...profiles.values()]
+        .filter((p) => p.subscribed && p.dueAt <= now.toISOString())
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+        .map((p) => ({ subscriber: p.subscriber, latest: p.latest, dueAt: p.dueAt }));
+      for (let start = 0; start < due.length; start += pageSize) yield due.slice(start, start + pageSize);
+    },
+    async moveDue(id, seenDueAt, dueAt) {
+      const profile = profiles.get(id);
+      if (!profile?.subscribed || profile.dueAt !== seenDueAt) return false;
+      profile.dueAt = dueAt.toISOString();
+      return true;
+    },
+    async claim(id, localDate, at) {
+      const profile = profiles.get(id);
+      if (!profile?.subscribed) return undefined;
+      const latest = profile.latest as LedgerEntry | undefined;
+      if (latest && latest.localDate >= localDate) return undefined;
+      const held = profile.claim;
+      if (held && held.localDate === localDate && !claimExpired(held.claimedAt, at)) return undefined;
+      const token = `claim-${++claimsTaken}`;
+      profile.claim = { localDate, claimedAt: at.toISOString(), token };
+      return { subscriberId: id, localDate, token };
+    },
+    async release({ subscriberId, token }) {
+      const profile = profiles.get(subscriberId);
+      if (profile?.claim?.token === token) delete profile.claim;
+    },
+    async record(entry, nextDueAt) {
       entries.splice(
         0,
         entries.length,
         ...entries.filter((e) => !(e.subscriberId === entry.subscriberId && e.localDate === entry.localDate)),
         entry,
       );
-    },
-    async claim(id, date, at) {
-      const held = claims.get(`${id}/${date}`);
-      if (held && !claimExpired(held.at.toISOString(), at)) return undefined;
-      const token = `claim-${++claimsTaken}`;
-      claims.set(`${id}/${date}`, { at, token });
-      return { subscriberId: id, localDate: date, token };
-    },
-    async release({ subscriberId, localDate, token }) {
-      const key = `${subscriberId}/${localDate}`;
-      if (claims.get(key)?.token === token) claims.delete(key);
+      const profile = profiles.get(entry.subscriberId);
+      if (!profile) throw new Error(`no profile for subscriber ${entry.subscriberId}`);
+      const latest = profile.latest as LedgerEntry | undefined;
+      // As the DynamoDB store: never back in time (a late redrive of an older day is history only).
+      if (latest && latest.localDate > entry.localDate) return;
+      profile.latest = entry;
+      profile.dueAt = nextDueAt.toISOString();
+      delete profile.claim;
     },
     async recordFailure(failure) {
       failures.push(failure);
     },
-  };
-}
-
-export function memoryUnsubscribes(
-  ids: string[] = [],
-): UnsubscribeList & UnsubscribeRecorder & { ids: Set<string> } {
-  const set = new Set(ids);
-  return {
-    ids: set,
-    all: async () => new Set(set),
     async add(id) {
-      if (set.has(id)) return false;
-      set.add(id);
+      const profile = profiles.get(id);
+      if (!profile?.subscribed) return false;
+      profile.subscribed = false;
       return true;
     },
   };
+}
+
+export interface MemoryProfile {
+  subscriber: Subscriber;
+  latest?: unknown;
+  dueAt: string;
+  subscribed: boolean;
+  claim?: { localDate: string; claimedAt: string; token: string };
 }
 
 export function memorySummaries(objects: StoredObject[]): SummaryReader {
@@ -175,22 +213,36 @@ export const TEST_SETTINGS: DigestSettings = {
     url: 'https://unsubscribe.example.com/',
     secret: 'test-secret-0123456789-0123456789-abcdef',
   },
-  defaults: { timeZone: 'UTC', sendAt: '07:00' },
-  fallbackRecipients: ['ana@example.com'],
+  senders: 2,
+  inlineSeconds: 120,
+  batchSize: 50,
 };
 
+/** Subscribers as an operator lists them, validated with the digest's rules (defaults UTC, 07:00). */
+export function subscribersOf(document: unknown): Subscriber[] {
+  return parseSubscribers(document, { timeZone: 'UTC', sendAt: '07:00' }).subscribers;
+}
+
+/**
+ * The planner over in-memory ports. `document` seeds the store as an operator's list would (everyone due
+ * from the epoch on, so dueness alone decides); `unsubscribed` ids are then unsubscribed.
+ */
 export function memoryDeps(
-  overrides: Partial<DigestDeps> & { objects?: StoredObject[]; document?: unknown } = {},
+  overrides: Partial<DigestDeps> & {
+    objects?: StoredObject[];
+    document?: unknown;
+    unsubscribed?: string[];
+  } = {},
 ) {
-  const { objects = [], document, ...rest } = overrides;
-  const ledger = memoryLedger();
+  const { objects = [], document, unsubscribed = [], ...rest } = overrides;
+  const store = memoryStore();
+  if (document !== undefined) for (const subscriber of subscribersOf(document)) store.put(subscriber);
+  for (const id of unsubscribed) void store.add(id, new Date(0));
   const mailer = capturingMailer();
   const log = memoryLog();
-  const unsubscribes = memoryUnsubscribes();
   const deps: DigestDeps = {
-    directory: { load: async () => document },
-    ledger,
-    unsubscribes,
+    store,
+    ledger: store,
     summaries: memorySummaries(objects),
     mailer,
     links: fakeLinkSigner(),
@@ -201,7 +253,7 @@ export function memoryDeps(
     settings: TEST_SETTINGS,
     ...rest,
   };
-  return { deps, ledger, mailer, log, unsubscribes };
+  return { deps, ledger: store, store, mailer, log };
 }
 
 /** A silent powertools logger for handler tests. */

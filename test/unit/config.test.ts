@@ -7,6 +7,9 @@ import {
   loadLinkEndpointConfig,
 } from '../../src/config.js';
 
+/** The least a digest function starts with. */
+const DIGEST = { BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com', DIGEST_TABLE: 'digest-table' };
+
 describe('config', () => {
   it('fills documented defaults around the one required variable of summarize', () => {
     const config = loadSummarizeConfig({ BUCKET: 'my-articles' });
@@ -32,7 +35,7 @@ describe('config', () => {
   it('names every malformed variable with the value it got', () => {
     const attempt = () =>
       loadDigestConfig({
-        BUCKET: 'b-ok',
+        ...DIGEST,
         SENDER_EMAIL: 'not-an-address',
         DIGEST_TIME_ZONE: 'Mars/Olympus_Mons',
         DIGEST_SEND_HOUR: '24',
@@ -45,20 +48,83 @@ describe('config', () => {
     expect(attempt).toThrow(/ARTICLES_PREFIX must be a key prefix/);
   });
 
-  it('splits and validates the fallback recipient list', () => {
-    const config = loadDigestConfig({
-      BUCKET: 'b-ok',
-      SENDER_EMAIL: 'digest@example.com',
-      RECIPIENTS: ' a@example.com, b@example.com ,,',
+  it('wants the digest table for the digest and the unsubscribe function, and only there', () => {
+    const secret = { LINK_SIGNING_SECRET: 's'.repeat(32) };
+
+    expect(() => loadDigestConfig({ BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com' })).toThrow(
+      /digest function: DIGEST_TABLE .*\(it is not set\)/,
+    );
+    expect(() => loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', ...secret })).toThrow(
+      /unsubscribe function: DIGEST_TABLE .*\(it is not set\)/,
+    );
+    expect(() => loadDigestConfig({ ...DIGEST, DIGEST_TABLE: 'no spaces allowed' })).toThrow(
+      /DIGEST_TABLE must be a DynamoDB table name .*got "no spaces allowed"/,
+    );
+    expect(loadLinkEndpointConfig('unsubscribe', { ...DIGEST, ...secret }).DIGEST_TABLE).toBe('digest-table');
+    expect(loadLinkEndpointConfig('article-link', { BUCKET: 'b-ok', ...secret })).not.toHaveProperty(
+      'DIGEST_TABLE',
+    );
+  });
+
+  it('sends inline at the account rate by default, and reads the queue, rate, senders and batch size', () => {
+    expect(loadDigestConfig(DIGEST)).toMatchObject({
+      DIGEST_SENDERS: 2,
+      DIGEST_INLINE_SECONDS: 120,
+      DIGEST_BATCH_SIZE: 50,
+      DIGEST_TIME_ZONE: 'UTC',
+      DIGEST_SEND_HOUR: 7,
     });
-    expect(config.RECIPIENTS).toEqual(['a@example.com', 'b@example.com']);
-    expect(() =>
+    expect(loadDigestConfig(DIGEST).DIGEST_SEND_QUEUE_URL).toBeUndefined();
+    expect(loadDigestConfig(DIGEST).DIGEST_MAX_SEND_RATE).toBeUndefined();
+    expect(
       loadDigestConfig({
-        BUCKET: 'b-ok',
-        SENDER_EMAIL: 'digest@example.com',
-        RECIPIENTS: 'a@example.com, nope',
+        ...DIGEST,
+        DIGEST_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/digest-send',
+        DIGEST_MAX_SEND_RATE: '13.5',
+        DIGEST_SENDERS: '8',
+        DIGEST_INLINE_SECONDS: '0',
+        DIGEST_BATCH_SIZE: '200',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
+        SQS_ENDPOINT: 'http://127.0.0.1:4568',
       }),
-    ).toThrow(/RECIPIENTS/);
+    ).toMatchObject({
+      DIGEST_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/digest-send',
+      DIGEST_MAX_SEND_RATE: 13.5,
+      DIGEST_SENDERS: 8,
+      DIGEST_INLINE_SECONDS: 0,
+      DIGEST_BATCH_SIZE: 200,
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
+      SQS_ENDPOINT: 'http://127.0.0.1:4568',
+    });
+  });
+
+  it('names each malformed DIGEST_ variable with the value it got', () => {
+    const attempt = () =>
+      loadDigestConfig({
+        ...DIGEST,
+        DIGEST_SEND_QUEUE_URL: 'digest-send',
+        DIGEST_MAX_SEND_RATE: '0',
+        DIGEST_SENDERS: '0',
+        DIGEST_INLINE_SECONDS: '-1',
+        DIGEST_BATCH_SIZE: '201',
+      });
+
+    expect(attempt).toThrow(/DIGEST_SEND_QUEUE_URL .*got "digest-send"/);
+    expect(attempt).toThrow(/DIGEST_MAX_SEND_RATE .*got "0"/);
+    expect(attempt).toThrow(/DIGEST_SENDERS .*got "0"/);
+    expect(attempt).toThrow(/DIGEST_INLINE_SECONDS .*got "-1"/);
+    expect(attempt).toThrow(/DIGEST_BATCH_SIZE .*got "201"/);
+  });
+
+  it('no longer reads subscribers from the environment or a document key', () => {
+    const config = loadDigestConfig({
+      ...DIGEST,
+      RECIPIENTS: 'a@example.com, b@example.com',
+      SUBSCRIBERS_KEY: 'config/subscribers.json',
+    });
+
+    expect(config).not.toHaveProperty('RECIPIENTS');
+    expect(config).not.toHaveProperty('SUBSCRIBERS_KEY');
   });
 
   it('treats an empty variable as unset, so a blank deploy parameter falls back to the default', () => {
@@ -67,21 +133,20 @@ describe('config', () => {
 
   it('refuses a short signing secret without showing it', () => {
     const attempt = () =>
-      loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: 'short-and-secret' });
+      loadLinkEndpointConfig('unsubscribe', { ...DIGEST, LINK_SIGNING_SECRET: 'short-and-secret' });
 
     expect(attempt).toThrow(/LINK_SIGNING_SECRET must be at least 32 characters .*its value is not shown/);
     expect(attempt).not.toThrow(/short-and-secret/);
     expect(() =>
       loadLinkEndpointConfig('unsubscribe', {
-        BUCKET: 'b-ok',
+        ...DIGEST,
         UNSUBSCRIBE_SIGNING_SECRET: JSON.stringify({ current: 's'.repeat(32), prev: 'short-and-secret' }),
       }),
     ).toThrow(/UNSUBSCRIBE_SIGNING_SECRET has "prev": only current, previous, legacy are read/);
   });
 
   it('lets article links work 30 days by default and at most 90', () => {
-    const digest = (env: Record<string, string>) =>
-      loadDigestConfig({ BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com', ...env });
+    const digest = (env: Record<string, string>) => loadDigestConfig({ ...DIGEST, ...env });
 
     expect(digest({}).LINK_EXPIRY_SECONDS).toBe(30 * 86_400);
     expect(digest({ LINK_EXPIRY_SECONDS: String(90 * 86_400) }).LINK_EXPIRY_SECONDS).toBe(7_776_000);
@@ -91,8 +156,7 @@ describe('config', () => {
   });
 
   it('wants the article-link URL as a URL, and the article-link signing secret with it', () => {
-    const digest = (env: Record<string, string>) =>
-      loadDigestConfig({ BUCKET: 'b-ok', SENDER_EMAIL: 'digest@example.com', ...env });
+    const digest = (env: Record<string, string>) => loadDigestConfig({ ...DIGEST, ...env });
     const secret = 's'.repeat(32);
 
     expect(
@@ -125,15 +189,14 @@ describe('config', () => {
   it("derives each purpose's secrets from LINK_SIGNING_SECRET alone, so a local stack needs one variable", () => {
     const master = 'm'.repeat(40);
     const digest = loadDigestConfig({
-      BUCKET: 'b-ok',
-      SENDER_EMAIL: 'digest@example.com',
+      ...DIGEST,
       LINK_SIGNING_SECRET: master,
     });
 
     expect(linkSecretsFor(digest, 'unsubscribe')).toEqual({ current: master, legacy: master });
     expect(linkSecretsFor(digest, 'articleLink')).toEqual({ current: master });
     expect(
-      loadLinkEndpointConfig('unsubscribe', { BUCKET: 'b-ok', LINK_SIGNING_SECRET: master }).linkSecrets,
+      loadLinkEndpointConfig('unsubscribe', { ...DIGEST, LINK_SIGNING_SECRET: master }).linkSecrets,
     ).toEqual({
       current: master,
       legacy: master,
@@ -143,8 +206,7 @@ describe('config', () => {
   it("prefers a purpose's own secrets, plain or with a previous key, over the master", () => {
     const [master, own, previous] = ['m'.repeat(40), 'o'.repeat(40), 'p'.repeat(40)];
     const digest = loadDigestConfig({
-      BUCKET: 'b-ok',
-      SENDER_EMAIL: 'digest@example.com',
+      ...DIGEST,
       LINK_SIGNING_SECRET: master,
       UNSUBSCRIBE_SIGNING_SECRET: own,
       ARTICLE_LINK_SIGNING_SECRET: JSON.stringify({ current: own, previous }),
@@ -157,6 +219,7 @@ describe('config', () => {
   it("gives each public function only its own purpose's secrets", () => {
     const env = {
       BUCKET: 'b-ok',
+      DIGEST_TABLE: 'digest-table',
       UNSUBSCRIBE_SIGNING_SECRET: 'u'.repeat(40),
       ARTICLE_LINK_SIGNING_SECRET: 'a'.repeat(40),
     };

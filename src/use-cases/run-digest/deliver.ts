@@ -2,8 +2,9 @@
  * One subscriber's digest: select, de-duplicate, resolve links, compose (digest/email.ts), then claim, send
  * and record. Every failure ends
  * here as a failure record, so one address never stops the others. A failure that can pass is retried by
- * the next hourly run; a permanent SES rejection closes the day with a `rejected` ledger entry instead, so
- * the same refused message is not re-sent every hour.
+ * the next hourly run (the planner held the subscriber for a lease shorter than an hour, see run-digest.ts);
+ * a permanent SES rejection closes the day with a `rejected` ledger entry instead, so the same refused
+ * message is not re-sent every hour.
  */
 import { digestEmail, type OutgoingEmail } from '../../digest/email.js';
 import type { LedgerEntry } from '../../digest/ledger.js';
@@ -12,11 +13,14 @@ import { selectForSubscriber } from '../../digest/select.js';
 import type { StoredSummary } from '../../digest/stored-summary.js';
 import { unsubscribeUrl } from '../../links/unsubscribe-token.js';
 import { resolveLinks } from './article-links.js';
-import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
+import { errorMessage, type DeliveryDeps, type DueSubscriber } from './deps.js';
 import type { HeldClaim, MailerError } from './ports.js';
-import { asMailerError, sendWithRetry } from './send.js';
+import { asMailerError, NO_TIME_LEFT, sendWithRetry, type SendPace } from './send.js';
+import { dueAfterDay } from '../../digest/schedule.js';
+import { localTime } from '../../digest/local-time.js';
 
-export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'claimedElsewhere';
+/** `deferred`: stopped for lack of time before anything was sent; a later try sends it. */
+export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'claimedElsewhere' | 'deferred';
 
 /** The ledger entry after a send is written up to this many times, `RECORD_RETRY_DELAY_MS` × n apart. */
 const RECORD_ATTEMPTS = 3;
@@ -35,12 +39,18 @@ export function longestSendMs(bounds: { sendAttemptMs: number; ledgerWriteMs: nu
   return total;
 }
 
+/** How fast this invocation sends: the shared pace, and the least a retry waits (one slot). */
+export interface Pacing {
+  pace: SendPace;
+  intervalMs: number;
+}
+
 export async function deliver(
-  deps: DigestDeps,
+  deps: DeliveryDeps,
   target: DueSubscriber,
   stored: StoredSummary[],
   now: Date,
-  intervalMs: number,
+  pacing: Pacing,
 ): Promise<DeliveryOutcome> {
   const { subscriber, localDate, window } = target;
   const { settings, log } = deps;
@@ -59,8 +69,10 @@ export async function deliver(
     const items = dropNearDuplicates(selectForSubscriber(stored, subscriber, window));
     itemCount = items.length;
     if (items.length === 0 && !settings.sendEmpty) {
+      // Claimed first like a send: a redelivered batch must not record a day already done.
+      if (!(await claimDay(deps, target))) return 'claimedElsewhere';
       // Recorded so the window moves on and today is done; nothing was sent.
-      await deps.ledger.record(entry('empty'));
+      await deps.ledger.record(entry('empty'), dueAfterDay(subscriber, localDate));
       return 'empty';
     }
     const email = digestEmail({
@@ -72,17 +84,15 @@ export async function deliver(
         unsubscribeUrl: unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id),
       }),
       localDate,
+      sentOnLocalDate: localTime(sentAt(now, deps.clock()), subscriber.timeZone).date,
       ...(settings.htmlBudgetBytes !== undefined && { htmlBudgetBytes: settings.htmlBudgetBytes }),
     });
-    const claim = await deps.ledger.claim(subscriber.id, localDate, deps.clock());
-    if (!claim) {
-      log.info('Another run is sending this digest', { subscriberId: subscriber.id, localDate });
-      return 'claimedElsewhere';
-    }
-    const { messageId, attempts } = await sendClaimed(deps, claim, email, intervalMs);
+    const claim = await claimDay(deps, target);
+    if (!claim) return 'claimedElsewhere';
+    const { messageId, attempts } = await sendClaimed(deps, claim, email, pacing);
     // The one unclosable window is between SES accepting and this write (or an ambiguous failure, see
     // sendClaimed): nothing else happens in between.
-    await recordSent(deps, entry('sent', messageId));
+    await recordSent(deps, entry('sent', messageId), dueAfterDay(subscriber, localDate));
     log.info('Digest sent', {
       subscriberId: subscriber.id,
       localDate,
@@ -93,6 +103,15 @@ export async function deliver(
     return 'sent';
   } catch (error: unknown) {
     const failure = asMailerError(error);
+    if (failure.code === NO_TIME_LEFT) {
+      // Nothing was sent and the claim is given back: the batch's redelivery or the next run sends it.
+      log.warn('Digest not sent: the invocation is about to time out', {
+        subscriberId: subscriber.id,
+        localDate,
+        error: failure.message,
+      });
+      return 'deferred';
+    }
     if (failure.ambiguous) {
       log.error(
         'Digest send outcome unknown: the connection failed after the request may have reached SES, so it ' +
@@ -108,7 +127,7 @@ export async function deliver(
         error: failure.message,
       });
     } else {
-      await giveUpToday(deps, entry('rejected'), failure);
+      await giveUpToday(deps, entry('rejected'), dueAfterDay(subscriber, localDate), failure);
     }
     await deps.ledger
       .recordFailure({
@@ -128,6 +147,23 @@ export async function deliver(
   }
 }
 
+/** When the digest goes out, for saying it is late: now, which is after the run's time for a queued batch. */
+function sentAt(runAt: Date, clock: Date): Date {
+  return clock > runAt ? clock : runAt;
+}
+
+/** The right to send (or record) the day; undefined when it is done, held by another run, or they left. */
+async function claimDay(deps: DeliveryDeps, { subscriber, localDate }: DueSubscriber) {
+  const claim = await deps.ledger.claim(subscriber.id, localDate, deps.clock());
+  if (!claim) {
+    deps.log.info('Not sending: the day is already recorded, another run holds it, or they unsubscribed', {
+      subscriberId: subscriber.id,
+      localDate,
+    });
+  }
+  return claim;
+}
+
 /**
  * Sends under a claim. When SES answers with an error nothing was sent, so the claim is given back and a
  * retry need not wait for it to expire. After an ambiguous failure (a timeout or reset after the request may
@@ -137,15 +173,16 @@ export async function deliver(
  * starts without time left for it and the ledger write (`longestSendMs`); then nothing was sent either.
  */
 async function sendClaimed(
-  deps: DigestDeps,
+  deps: DeliveryDeps,
   claim: HeldClaim,
   email: OutgoingEmail,
-  intervalMs: number,
+  pacing: Pacing,
 ): Promise<{ messageId: string; attempts: number }> {
   try {
     return await sendWithRetry(deps.mailer, email, {
       sleep: deps.sleep,
-      intervalMs,
+      intervalMs: pacing.intervalMs,
+      pace: pacing.pace,
       hasTimeLeft: deps.hasTimeLeft,
       ...(deps.settings.retry && { retry: deps.settings.retry }),
     });
@@ -165,7 +202,12 @@ async function sendClaimed(
  * `rejected` entry closes the day, so the next try is the next local day; it does not move the window on,
  * so that digest still carries what this one would have.
  */
-async function giveUpToday(deps: DigestDeps, rejected: LedgerEntry, failure: MailerError): Promise<void> {
+async function giveUpToday(
+  deps: DeliveryDeps,
+  rejected: LedgerEntry,
+  nextDueAt: Date,
+  failure: MailerError,
+): Promise<void> {
   const { log } = deps;
   const attributes = {
     subscriberId: rejected.subscriberId,
@@ -174,7 +216,7 @@ async function giveUpToday(deps: DigestDeps, rejected: LedgerEntry, failure: Mai
     error: failure.message,
   };
   try {
-    await deps.ledger.record(rejected);
+    await deps.ledger.record(rejected, nextDueAt);
   } catch (recordError: unknown) {
     log.error('SES rejected the digest and the rejection could not be recorded; it is tried again next run', {
       ...attributes,
@@ -191,10 +233,10 @@ async function giveUpToday(deps: DigestDeps, rejected: LedgerEntry, failure: Mai
 }
 
 /** After a send, a failed ledger write would mean a duplicate next run: retry it a few times, then shout. */
-async function recordSent(deps: DigestDeps, entry: LedgerEntry): Promise<void> {
+async function recordSent(deps: DeliveryDeps, entry: LedgerEntry, nextDueAt: Date): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.ledger.record(entry);
+      await deps.ledger.record(entry, nextDueAt);
       return;
     } catch (error: unknown) {
       if (attempt >= RECORD_ATTEMPTS) {

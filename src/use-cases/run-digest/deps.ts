@@ -1,14 +1,15 @@
-/** What the digest use case runs on: ports, clocks and settings, wired by the handler or a test. */
+/** What the digest use cases run on: ports, clocks and settings, wired by the handlers or a test. */
 import type { Window } from '../../digest/ledger.js';
-import type { Subscriber, SubscriberDefaults } from '../../digest/subscribers.js';
+import type { Subscriber } from '../../digest/subscribers.js';
 import type {
   Ledger,
   LinkSigner,
   Log,
   Mailer,
-  SubscriberDirectory,
+  RunSnapshots,
+  SendQueue,
+  SubscriberStore,
   SummaryReader,
-  UnsubscribeList,
 } from './ports.js';
 import type { RetryPolicy } from './send.js';
 
@@ -26,18 +27,21 @@ export interface DigestSettings {
   articleLink?: { url: string; secret: string };
   /** The unsubscribe function (List-Unsubscribe); without it no unsubscribe header is sent. */
   unsubscribe?: { url: string; secret: string };
-  defaults: SubscriberDefaults;
-  /** Used when the bucket holds no subscribers document. */
-  fallbackRecipients: string[];
   htmlBudgetBytes?: number;
   retry?: RetryPolicy;
+  /** SendEmail calls per second, all senders together; undefined: the account's MaxSendRate. */
+  maxSendRate?: number;
+  /** Sender invocations running at once; each gets this share of the rate. */
+  senders: number;
+  /** The planner sends itself when the due subscribers take at most this long at the send rate. */
+  inlineSeconds: number;
+  /** Subscribers per queued batch. */
+  batchSize: number;
 }
 
-export interface DigestDeps {
-  directory: SubscriberDirectory;
+/** What delivering one subscriber's digest needs, in the planner and in the sender alike. */
+export interface DeliveryDeps {
   ledger: Ledger;
-  unsubscribes: UnsubscribeList;
-  summaries: SummaryReader;
   mailer: Mailer;
   links: LinkSigner;
   log: Log;
@@ -49,7 +53,20 @@ export interface DigestDeps {
   settings: DigestSettings;
 }
 
-/** A subscriber this run sends to: their local date and the window of summaries it covers. */
+/** The hourly planner: finds who is due, then sends them itself or queues them for the sender function. */
+export interface DigestDeps extends DeliveryDeps {
+  store: SubscriberStore;
+  summaries: SummaryReader;
+  /** Where batches go when the due set is too large to send inline; without it everything is inline. */
+  queue?: { sendQueue: SendQueue; snapshots: RunSnapshots };
+}
+
+/** The sender function: delivers one queued batch. */
+export interface SenderDeps extends DeliveryDeps {
+  snapshots: RunSnapshots;
+}
+
+/** A subscriber a run sends to: their local date and the window of summaries it covers. */
 export interface DueSubscriber {
   subscriber: Subscriber;
   localDate: string;

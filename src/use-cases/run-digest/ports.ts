@@ -6,6 +6,9 @@ import * as z from 'zod';
 import type { LedgerEntry, SendFailure } from '../../digest/ledger.js';
 import type { OutgoingEmail } from '../../digest/email.js';
 import type { OriginalRef, PresignedLink } from '../../links/ports.js';
+import { subscriberSchema, type Subscriber } from '../../digest/subscribers.js';
+import type { StoredSummary } from '../../digest/stored-summary.js';
+import type { SendBatch } from './send-batch.js';
 
 /** Structured log lines with attributes; the powertools Logger satisfies it. */
 export interface Log {
@@ -26,26 +29,41 @@ export interface SummaryReader {
   storedBetween(from: Date, to: Date): Promise<StoredObject[]>;
 }
 
-export interface SubscriberDirectory {
-  /** The subscribers JSON document, or undefined when there is none (then the environment's list applies). */
-  load(): Promise<unknown>;
+/**
+ * A subscriber as the store holds them: the profile, where their digest stands, and when the store next
+ * hands them to a run. `dueAt` is an index, not a decision: the use case decides dueness from the profile
+ * and `latest` (schedule.ts) and moves `dueAt` on.
+ */
+export interface SubscriberRecord {
+  subscriber: Subscriber;
+  /** The newest ledger entry (sent, empty or rejected) as stored; validated by the use case. */
+  latest: unknown;
+  /** ISO instant from which `due` returns them; compared by `moveDue`. */
+  dueAt: string;
 }
 
-/** A ledger entry as stored: its key, and its body parsed as JSON but not yet validated (the use case does). */
-export interface StoredLedgerEntry {
-  key: string;
-  body: unknown;
+/** What a store's adapter checks each subscriber it reads back against (an item edited by hand, an old shape). */
+export const storedSubscriberSchema = subscriberSchema;
+
+export interface SubscriberStore {
+  /**
+   * Active (subscribed) subscribers whose `dueAt` is at or before `now`, a page at a time, oldest first in
+   * each shard. Costs one query per shard and page, never a request per subscriber who is not due.
+   */
+  due(now: Date, pageSize: number): AsyncIterable<SubscriberRecord[]>;
+  /**
+   * Moves the subscriber's `dueAt` from `seenDueAt` to `dueAt`, only while it is still `seenDueAt` and the
+   * subscriber is still subscribed: false when another run moved it first (it holds them) or they left.
+   */
+  moveDue(subscriberId: string, seenDueAt: string, dueAt: Date): Promise<boolean>;
 }
 
 export interface Ledger {
-  /** Whether the subscriber already has an entry for that local date: the cheap check most runs need. */
-  has(subscriberId: string, localDate: string): Promise<boolean>;
-  /** The newest entry for the subscriber dated `notBefore` (YYYY-MM-DD) or later. */
-  latest(subscriberId: string, notBefore: string): Promise<StoredLedgerEntry | undefined>;
   /**
    * Claims the right to send this subscriber's digest for that local date, atomically: undefined while another
    * run holds an unexpired claim, or when another run took over an expired one first, so two concurrent runs
-   * cannot both send.
+   * cannot both send; undefined too when the day already has its entry (a redelivered batch) or the
+   * subscriber has unsubscribed since the run planned.
    */
   claim(subscriberId: string, localDate: string, at: Date): Promise<HeldClaim | undefined>;
   /**
@@ -54,7 +72,8 @@ export interface Ledger {
    * a quick retry from sending a second copy.
    */
   release(claim: HeldClaim): Promise<void>;
-  record(entry: LedgerEntry): Promise<void>;
+  /** Records the day's entry as the subscriber's latest, and when they are next due. */
+  record(entry: LedgerEntry, nextDueAt: Date): Promise<void>;
   recordFailure(failure: SendFailure): Promise<void>;
 }
 
@@ -75,11 +94,6 @@ export const CLAIM_LEASE_MS = 20 * 60 * 1000;
 
 export function claimExpired(claimedAt: string, at: Date): boolean {
   return at.getTime() - Date.parse(claimedAt) >= CLAIM_LEASE_MS;
-}
-
-export interface UnsubscribeList {
-  /** Ids of every unsubscribed subscriber. */
-  all(): Promise<Set<string>>;
 }
 
 export interface SendingAccount {
@@ -142,4 +156,17 @@ export interface LinkSigner {
    * with temporary credentials dies with them, which can be before `expiresInSeconds`.
    */
   presign(ref: OriginalRef, expiresInSeconds: number): Promise<PresignedLink>;
+}
+
+/** Where the planner hands subscriber batches to the sender function (an SQS queue on AWS). */
+export interface SendQueue {
+  /** Enqueues each batch as one message; resolves once every message is accepted, else throws. */
+  enqueue(batches: SendBatch[]): Promise<void>;
+}
+
+/** The summaries a run read, saved once so that every sender invocation reads one object, not the window. */
+export interface RunSnapshots {
+  /** Saves them under a key derived from the run's time; returns the key. */
+  save(runAt: Date, summaries: StoredSummary[]): Promise<string>;
+  load(key: string): Promise<StoredSummary[]>;
 }

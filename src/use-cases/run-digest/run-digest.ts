@@ -1,43 +1,48 @@
 /**
- * The digest use case, over ports only. One run (an hourly schedule tick, or a retry of it: `now` comes
- * from the event, so a retry computes the same thing):
- *  1. read the subscribers and the unsubscribed set;
- *  2. find who is due (no ledger entry for the local day whose send time came last: today's, or yesterday's
- *     when its runs were missed or failed) and each one's window;
- *  3. if anyone is: read the account (sandbox? send rate?) and the summaries stored in the union of the
- *     windows, once;
- *  4. deliver to each in turn, paced by the send rate (see deliver.ts).
+ * The hourly digest run (the planner). One run, or a retry of it (`now` comes from the event, so a retry
+ * computes the same thing):
+ *  1. ask the store who is due: subscribers whose `dueAt` has come, one query per shard and page, never a
+ *     request per subscriber who is not due;
+ *  2. for each, decide from the profile and the latest ledger entry (schedule.ts) whether a digest is owed
+ *     and for which local day; someone not yet due is moved to their next send time;
+ *  3. hold each owed subscriber by moving their `dueAt` a lease ahead, conditionally: an overlapping or
+ *     retried run cannot take them too, and whoever is not recorded by the end of the lease (a failed send,
+ *     a crash, a lost message) is due again at the next run;
+ *  4. send them here, paced at the account's rate (deliver-all.ts), when that fits in this invocation;
+ *     otherwise save the run's summaries once and queue batches for the sender function (send-batch.ts).
  */
 import { canonicalSourceUrl, summarySchema } from '../../summary/schema.js';
 import type { StoredSummary } from '../../digest/stored-summary.js';
-import type { SenderIdentity, SendingAccount, StoredLedgerEntry } from './ports.js';
-import { deliver } from './deliver.js';
+import type { SenderIdentity, SendingAccount, SubscriberRecord } from './ports.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
-import { ledgerEntrySchema, ledgerLookbackDate, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
+import { deliverAll, type DeliveryTally } from './deliver-all.js';
+import { ledgerEntrySchema, MAX_WINDOW_MS, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
 import { mapConcurrent } from '../../concurrency.js';
-import { dueness, owedLocalDate } from '../../digest/schedule.js';
-import { sendIntervalMs } from './send.js';
-import {
-  parseSubscribers,
-  subscribersFromRecipients,
-  type SubscriberList,
-} from '../../digest/subscribers.js';
+import { dueness, nextDueAfter } from '../../digest/schedule.js';
+import { SEND_BATCH_VERSION, type SendBatch } from './send-batch.js';
 
 export type { DigestDeps, DigestSettings } from './deps.js';
 
-export interface DigestReport {
-  subscribers: number;
-  invalidSubscribers: number;
+export type DigestReport = DeliveryTally & {
+  /** Owed a digest this run. */
   due: number;
-  sent: number;
-  empty: number;
-  failed: number;
-  /** Due, but another run holds the claim (a concurrent duplicate invocation). */
-  claimedElsewhere: number;
-  deferred: number;
-}
+  /** Returned by the store but not owed yet (moved to their next send time). */
+  rescheduled: number;
+  /** Handed to the sender function, and in how many batches. */
+  enqueued: number;
+  batches: number;
+};
 
-const LEDGER_CONCURRENCY = 8;
+const DUE_PAGE_SIZE = 500;
+const STORE_CONCURRENCY = 16;
+
+/**
+ * A held subscriber is due again this long after the run (or longer when the queue takes longer to drain):
+ * less than an hour, so the next hourly run retries whoever was not recorded.
+ */
+const MIN_HOLD_MS = 55 * 60 * 1000;
+/** A queued subscriber is held 1.5 times as long as the queue ahead of them takes at the send rate. */
+const HOLD_MARGIN = 1.5;
 
 /** Without GetAccount, assume the sandbox's rate: slow but never throttled into failure. */
 const FALLBACK_ACCOUNT: SendingAccount = {
@@ -47,67 +52,201 @@ const FALLBACK_ACCOUNT: SendingAccount = {
   sentLast24Hours: 0,
 };
 
+interface Candidate {
+  target: DueSubscriber;
+  /** The `dueAt` the store returned them with: holding them is conditional on it. */
+  seenDueAt: string;
+}
+
+interface Queueing {
+  summariesKey: string;
+  pending: Candidate[];
+}
+
 export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestReport> {
-  const { log } = deps;
-  const [list, unsubscribed] = await Promise.all([loadSubscribers(deps), deps.unsubscribes.all()]);
-  const active = list.subscribers.filter((s) => !unsubscribed.has(s.id));
+  const { log, settings } = deps;
   const report: DigestReport = {
-    subscribers: active.length,
-    invalidSubscribers: list.invalid.length,
     due: 0,
+    rescheduled: 0,
+    enqueued: 0,
+    batches: 0,
     sent: 0,
     empty: 0,
     failed: 0,
     claimedElsewhere: 0,
     deferred: 0,
   };
-
-  const checked = await mapConcurrent(active, LEDGER_CONCURRENCY, async (subscriber) => {
-    try {
-      // Most runs only need to see that the owed day's entry exists. Before the send time that is
-      // yesterday's: a day whose runs were all missed or failed is sent now, after local midnight.
-      if (await deps.ledger.has(subscriber.id, owedLocalDate(subscriber, now))) return undefined;
-      const latest = validLedgerEntry(await deps.ledger.latest(subscriber.id, ledgerLookbackDate(now)));
-      const state = dueness(subscriber, latest, now);
-      return state.due
-        ? { subscriber, localDate: state.localDate, window: nextWindow(latest, now) }
-        : undefined;
-    } catch (error: unknown) {
-      report.failed++;
-      log.error('Could not read the ledger; this subscriber is retried next run', {
-        subscriberId: subscriber.id,
-        error: errorMessage(error),
-      });
-      return undefined;
+  let account: SendingAccount | undefined;
+  let rate = 0;
+  let inline: Candidate[] = [];
+  let queueing: Queueing | undefined;
+  for await (const page of deps.store.due(now, DUE_PAGE_SIZE)) {
+    const owed = await planPage(deps, page, now, report);
+    if (owed.length === 0) continue;
+    if (account === undefined) {
+      // Only a run that sends needs the account (sandbox, quota, rate) and checks the sender.
+      account = await readAccount(deps);
+      rate = settings.maxSendRate ?? account.maxSendRate;
+      await warnAboutSender(deps);
     }
+    report.due += owed.length;
+    if (queueing === undefined && deps.queue && report.due > rate * settings.inlineSeconds) {
+      queueing = { summariesKey: await saveSnapshot(deps, now), pending: [] };
+      log.info('Too many due to send in this run: queueing them for the sender function', {
+        dueSoFar: report.due,
+        sendRate: rate,
+        senders: settings.senders,
+      });
+      owed.unshift(...inline);
+      inline = [];
+    }
+    if (queueing === undefined) inline.push(...owed);
+    else await holdAndEnqueue(deps, queueing, owed, now, rate, report);
+  }
+  if (queueing !== undefined) await flushQueue(deps, queueing, now, rate, report, true);
+  log.info('Digest run planned', {
+    now: now.toISOString(),
+    due: report.due,
+    rescheduled: report.rescheduled,
   });
-  const due = checked.filter((d): d is DueSubscriber => d !== undefined);
-  report.due = due.length;
-  log.info('Digest run planned', { now: now.toISOString(), subscribers: active.length, due: due.length });
-  if (due.length === 0) return report;
-
-  // Only a run that sends needs the account (sandbox, quota, rate) and checks the sender.
-  const account = await readAccount(deps);
-  await warnAboutSender(deps);
-  await warnAboutSending(deps, account, due);
-  const stored = await readSummaries(deps, due, now);
-  const intervalMs = sendIntervalMs(account.maxSendRate);
-  let sentBefore = false;
-  for (const [index, target] of due.entries()) {
-    if (!deps.hasTimeLeft()) {
-      report.deferred = due.length - index;
-      log.warn('Stopping before the invocation times out; the rest are sent next run', {
-        deferred: report.deferred,
-      });
-      break;
-    }
-    if (sentBefore) await deps.sleep(intervalMs);
-    const outcome = await deliver(deps, target, stored, now, intervalMs);
-    sentBefore = outcome === 'sent' || outcome === 'failed';
-    report[outcome]++;
+  if (inline.length > 0 && account !== undefined) {
+    await warnAboutSending(deps, account, inline);
+    const held = await hold(deps, inline, now, MIN_HOLD_MS, report);
+    const stored = await readSummaries(deps, earliestWindowStart(held), now);
+    const tally = await deliverAll(deps, held, stored, now, rate);
+    for (const outcome of Object.keys(tally) as (keyof DeliveryTally)[]) report[outcome] += tally[outcome];
   }
   log.info('Digest run finished', { ...report });
   return report;
+}
+
+/** Owed subscribers of one page; those not owed yet are moved to their next send time. */
+async function planPage(
+  deps: DigestDeps,
+  page: SubscriberRecord[],
+  now: Date,
+  report: DigestReport,
+): Promise<Candidate[]> {
+  const owed: Candidate[] = [];
+  await mapConcurrent(page, STORE_CONCURRENCY, async (record) => {
+    const { subscriber } = record;
+    try {
+      const latest = validLedgerEntry(subscriber.id, record.latest);
+      const state = dueness(subscriber, latest, now);
+      if (state.due) {
+        const target = { subscriber, localDate: state.localDate, window: nextWindow(latest, now) };
+        owed.push({ target, seenDueAt: record.dueAt });
+        return;
+      }
+      await deps.store.moveDue(subscriber.id, record.dueAt, nextDueAfter(subscriber, now));
+      report.rescheduled++;
+    } catch (error: unknown) {
+      report.failed++;
+      deps.log.error('Could not plan this subscriber; they are tried again next run', {
+        subscriberId: subscriber.id,
+        error: errorMessage(error),
+      });
+    }
+  });
+  return owed;
+}
+
+/**
+ * Moves each candidate's `dueAt` a lease ahead, only if no other run moved it since the store returned it:
+ * the subscribers this run now holds. Losing that race means another run holds them.
+ */
+async function hold(
+  deps: DigestDeps,
+  candidates: Candidate[],
+  now: Date,
+  leaseMs: number,
+  report: DigestReport,
+): Promise<DueSubscriber[]> {
+  const until = new Date(now.getTime() + leaseMs);
+  const held = await mapConcurrent(candidates, STORE_CONCURRENCY, async ({ target, seenDueAt }) => {
+    try {
+      if (await deps.store.moveDue(target.subscriber.id, seenDueAt, until)) return target;
+      report.claimedElsewhere++;
+    } catch (error: unknown) {
+      report.failed++;
+      deps.log.error('Could not hold this subscriber for the run; they are tried again next run', {
+        subscriberId: target.subscriber.id,
+        error: errorMessage(error),
+      });
+    }
+    return undefined;
+  });
+  return held.filter((target): target is DueSubscriber => target !== undefined);
+}
+
+async function holdAndEnqueue(
+  deps: DigestDeps,
+  queueing: Queueing,
+  owed: Candidate[],
+  now: Date,
+  rate: number,
+  report: DigestReport,
+): Promise<void> {
+  queueing.pending.push(...owed);
+  await flushQueue(deps, queueing, now, rate, report, false);
+}
+
+/** Holds and enqueues the pending candidates in whole batches (and the rest too at the end of the run). */
+async function flushQueue(
+  deps: DigestDeps,
+  queueing: Queueing,
+  now: Date,
+  rate: number,
+  report: DigestReport,
+  final: boolean,
+): Promise<void> {
+  const { settings } = deps;
+  const size = settings.batchSize;
+  const take = final ? queueing.pending.length : queueing.pending.length - (queueing.pending.length % size);
+  if (take === 0 || !deps.queue) return;
+  const candidates = queueing.pending.splice(0, take);
+  // Everyone queued before them goes first: hold them until well after the queue has drained to them.
+  const leaseMs = Math.max(MIN_HOLD_MS, (HOLD_MARGIN * 1000 * (report.enqueued + take)) / rate);
+  const held = await hold(deps, candidates, now, leaseMs, report);
+  const batches: SendBatch[] = [];
+  for (let start = 0; start < held.length; start += size) {
+    batches.push({
+      version: SEND_BATCH_VERSION,
+      runAt: now.toISOString(),
+      summariesKey: queueing.summariesKey,
+      sendRate: rate / settings.senders,
+      targets: held.slice(start, start + size).map(({ subscriber, localDate, window }) => ({
+        subscriber,
+        localDate,
+        windowFrom: window.from.toISOString(),
+        windowTo: window.to.toISOString(),
+      })),
+    });
+  }
+  if (batches.length === 0) return;
+  try {
+    await deps.queue.sendQueue.enqueue(batches);
+    report.enqueued += held.length;
+    report.batches += batches.length;
+  } catch (error: unknown) {
+    // Held but not queued: due again when the hold ends, so the next run after it sends them.
+    report.failed += held.length;
+    deps.log.error('Could not queue subscribers for the sender; they are tried again after their hold', {
+      subscribers: held.length,
+      error: errorMessage(error),
+    });
+  }
+}
+
+/** Queued batches can be for any window up to the longest: the sender reads one saved copy of them all. */
+async function saveSnapshot(deps: DigestDeps, now: Date): Promise<string> {
+  if (!deps.queue) throw new Error('no queue configured');
+  const stored = await readSummaries(deps, new Date(now.getTime() - MAX_WINDOW_MS), now);
+  return deps.queue.snapshots.save(now, stored);
+}
+
+function earliestWindowStart(targets: DueSubscriber[]): Date {
+  return new Date(Math.min(...targets.map((t) => t.window.from.getTime())));
 }
 
 async function readAccount(deps: DigestDeps): Promise<SendingAccount> {
@@ -122,23 +261,6 @@ async function readAccount(deps: DigestDeps): Promise<SendingAccount> {
     );
     return FALLBACK_ACCOUNT;
   }
-}
-
-async function loadSubscribers(deps: DigestDeps): Promise<SubscriberList> {
-  const { settings, log } = deps;
-  const document = await deps.directory.load();
-  const list =
-    document === undefined
-      ? subscribersFromRecipients(settings.fallbackRecipients, settings.defaults)
-      : parseSubscribers(document, settings.defaults);
-  for (const bad of list.invalid) {
-    log.warn('Skipping an invalid subscriber entry', {
-      index: bad.index,
-      entry: bad.entry,
-      reason: bad.reason,
-    });
-  }
-  return list;
 }
 
 /**
@@ -256,11 +378,7 @@ function identityProblems(sender: string, domain: string, identity: SenderIdenti
   return problems;
 }
 
-async function warnAboutSending(
-  deps: DigestDeps,
-  account: SendingAccount,
-  due: DueSubscriber[],
-): Promise<void> {
+async function warnAboutSending(deps: DigestDeps, account: SendingAccount, due: Candidate[]): Promise<void> {
   const { log } = deps;
   if (account.sentLast24Hours + due.length > account.max24HourSend) {
     log.warn('This run would exceed the SES 24-hour sending quota; some digests will fail and be retried', {
@@ -270,7 +388,9 @@ async function warnAboutSending(
     });
   }
   if (!account.sandbox) return;
-  for (const { subscriber } of due) {
+  for (const {
+    target: { subscriber },
+  } of due) {
     const verified = await deps.mailer.isVerified(subscriber.email).catch(() => undefined);
     if (verified === false) {
       log.warn(
@@ -286,8 +406,7 @@ async function warnAboutSending(
   }
 }
 
-async function readSummaries(deps: DigestDeps, due: DueSubscriber[], now: Date): Promise<StoredSummary[]> {
-  const from = new Date(Math.min(...due.map((d) => d.window.from.getTime())));
+async function readSummaries(deps: DigestDeps, from: Date, now: Date): Promise<StoredSummary[]> {
   const objects = await deps.summaries.storedBetween(from, now);
   const valid: StoredSummary[] = [];
   for (const object of objects) {
@@ -323,10 +442,13 @@ export class LedgerEntryError extends Error {
 }
 
 /** A stored entry that fails the schema cannot place the window: the subscriber waits, with the reason logged. */
-function validLedgerEntry(stored: StoredLedgerEntry | undefined): LedgerEntry | undefined {
+function validLedgerEntry(subscriberId: string, stored: unknown): LedgerEntry | undefined {
   if (stored === undefined) return undefined;
-  const parsed = ledgerEntrySchema.safeParse(stored.body);
-  if (!parsed.success)
-    throw new LedgerEntryError(`Ledger entry ${stored.key} is not valid: ${parsed.error.message}`);
+  const parsed = ledgerEntrySchema.safeParse(stored);
+  if (!parsed.success) {
+    throw new LedgerEntryError(
+      `The latest ledger entry of subscriber ${subscriberId} is not valid: ${parsed.error.message}`,
+    );
+  }
   return parsed.data;
 }

@@ -141,3 +141,28 @@ describe('the Gmail clipping budget', () => {
     expect(digest.text.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(MORE_TITLES_SHOWN);
   });
 });
+
+describe('a day caught up after the reader’s midnight', () => {
+  const items = [
+    storedSummary(buildSummary({ key: 'articles/ferry.txt', title: 'Ferry goes electric' }), at),
+  ];
+  const view = (sentLateOn?: string) =>
+    digestView(
+      groupItems(items),
+      () => ({ url: 'https://news.example.com/ferry' }),
+      'Tue 24 Nov',
+      UNSUBSCRIBE,
+      sentLateOn,
+    );
+
+  it('says it is late, and on which day it went out, in the HTML and the text; the subject names its own day', () => {
+    const late = composeDigest(view('Wed 25 Nov'));
+    const onTime = composeDigest(view());
+
+    expect(late.html).toContain('Your digest for Tue 24 Nov, sent late on Wed 25 Nov');
+    expect(late.text.split('\n')[0]).toBe('Your digest for Tue 24 Nov, sent late on Wed 25 Nov');
+    expect(late.subject).toMatch(/^Your digest for Tue 24 Nov:/);
+    expect(onTime.html).not.toContain('sent late');
+    expect(onTime.text.split('\n')[0]).toBe('Your digest for Tue 24 Nov');
+  });
+});

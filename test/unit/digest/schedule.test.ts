@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../../src/digest/ledger.js';
 import { localTime } from '../../../src/digest/local-time.js';
-import { dueness, owedLocalDate } from '../../../src/digest/schedule.js';
+import {
+  dueAfterDay,
+  dueness,
+  nextDueAfter,
+  owedLocalDate,
+  sendInstant,
+} from '../../../src/digest/schedule.js';
 import { parseSubscribers, type Subscriber } from '../../../src/digest/subscribers.js';
 
 const HOUR_MS = 3_600_000;
@@ -242,5 +248,109 @@ describe('who is due in an hourly run', () => {
     });
     // A zone change that moves the local date backwards does not produce a second digest.
     expect(dueness(s, entry('2026-11-25'), new Date('2026-11-24T20:00:00Z'))).toMatchObject({ due: false });
+  });
+});
+
+describe('when a subscriber is next due', () => {
+  const iso = (d: Date) => d.toISOString();
+
+  it.each([
+    // Europe/London: 29 Mar 01:00 GMT -> 02:00 BST; 25 Oct 02:00 BST -> 01:00 GMT.
+    ['Europe/London', '01:00', '2026-03-28', '2026-03-28T01:00:00.000Z'],
+    ['Europe/London', '01:00', '2026-03-29', '2026-03-29T01:00:00.000Z'], // in the gap: 02:00 BST
+    ['Europe/London', '01:00', '2026-03-30', '2026-03-30T00:00:00.000Z'],
+    ['Europe/London', '01:00', '2026-10-25', '2026-10-25T00:00:00.000Z'], // the first of the two 01:00s
+    ['Europe/London', '01:00', '2026-10-26', '2026-10-26T01:00:00.000Z'],
+    ['Europe/London', '07:00', '2026-03-29', '2026-03-29T06:00:00.000Z'],
+    // America/New_York: 8 Mar 02:00 -> 03:00 EDT; 1 Nov 02:00 EDT -> 01:00 EST.
+    ['America/New_York', '02:00', '2026-03-07', '2026-03-07T07:00:00.000Z'],
+    ['America/New_York', '02:00', '2026-03-08', '2026-03-08T07:00:00.000Z'], // in the gap: 03:00 EDT
+    ['America/New_York', '02:00', '2026-03-09', '2026-03-09T06:00:00.000Z'],
+    ['America/New_York', '01:00', '2026-11-01', '2026-11-01T05:00:00.000Z'], // the first 01:00 (EDT)
+    ['America/New_York', '02:00', '2026-11-01', '2026-11-01T07:00:00.000Z'], // 02:00 EST, after the repeat
+    // Australia/Lord_Howe moves by 30 minutes: 5 Apr 02:00 (+11) -> 01:30 (+10:30); 4 Oct 02:00 -> 02:30.
+    ['Australia/Lord_Howe', '02:00', '2026-04-04', '2026-04-03T15:00:00.000Z'],
+    ['Australia/Lord_Howe', '01:00', '2026-04-05', '2026-04-04T14:00:00.000Z'],
+    ['Australia/Lord_Howe', '02:00', '2026-04-05', '2026-04-04T15:30:00.000Z'], // 02:00 after 01:30-02:00 twice
+    ['Australia/Lord_Howe', '02:00', '2026-10-04', '2026-10-03T15:30:00.000Z'], // in the gap: 02:30
+    ['Australia/Lord_Howe', '02:00', '2026-10-05', '2026-10-04T15:00:00.000Z'],
+    // Asia/Kathmandu is +5:45 all year.
+    ['Asia/Kathmandu', '07:00', '2026-11-24', '2026-11-24T01:15:00.000Z'],
+    ['Asia/Kathmandu', '00:00', '2026-11-24', '2026-11-23T18:15:00.000Z'],
+    ['Pacific/Kiritimati', '07:00', '2026-01-01', '2025-12-31T17:00:00.000Z'],
+  ])('sends %s %s on %s at %s', (zone, sendAt, localDate, expected) => {
+    expect(iso(sendInstant(subscriber(zone, sendAt), localDate))).toBe(expected);
+  });
+
+  it('is the first minute at which an hourly-run rule finds the day owed, on every day of a year', () => {
+    const zones = [
+      'Europe/London',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'America/St_Johns',
+    ];
+    const problems: string[] = [];
+    for (const zone of zones) {
+      for (const sendAt of ['00:00', '01:00', '02:00', '23:00']) {
+        const s = subscriber(zone, sendAt);
+        for (
+          let t = Date.parse('2026-01-02T00:00:00Z');
+          t < Date.parse('2027-01-01T00:00:00Z');
+          t += 24 * HOUR_MS
+        ) {
+          const day = new Date(t).toISOString().slice(0, 10);
+          const yesterday = new Date(t - 24 * HOUR_MS).toISOString().slice(0, 10);
+          const latest = { ...sentEntry(s), localDate: yesterday };
+          const at = sendInstant(s, day);
+          const atIt = dueness(s, latest, at);
+          const justBefore = dueness(s, latest, new Date(at.getTime() - 60_000));
+          if (!atIt.due || atIt.localDate !== day || justBefore.due) {
+            problems.push(`${zone} ${sendAt} ${day}: ${iso(at)} ${JSON.stringify([atIt, justBefore])}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('is today at the send time while it is ahead, else tomorrow at it', () => {
+    const london = subscriber('Europe/London', '07:00');
+
+    expect(iso(nextDueAfter(london, new Date('2026-11-24T06:59:59.999Z')))).toBe('2026-11-24T07:00:00.000Z');
+    expect(iso(nextDueAfter(london, new Date('2026-11-24T07:00:00.000Z')))).toBe('2026-11-25T07:00:00.000Z');
+    expect(iso(nextDueAfter(london, new Date('2026-11-24T08:00:00.000Z')))).toBe('2026-11-25T07:00:00.000Z');
+    // Tomorrow's send time across the change to GMT is an hour later in UTC.
+    expect(iso(nextDueAfter(london, new Date('2026-10-24T06:00:00.000Z')))).toBe('2026-10-25T07:00:00.000Z');
+  });
+
+  it("counts today and tomorrow in the subscriber's zone, not in UTC", () => {
+    // 20:00 UTC is already 01:45 the next day in Kathmandu; 03:00 UTC is still the day before in New York.
+    expect(iso(nextDueAfter(subscriber('Asia/Kathmandu', '07:00'), new Date('2026-11-24T20:00:00Z')))).toBe(
+      '2026-11-25T01:15:00.000Z',
+    );
+    expect(iso(nextDueAfter(subscriber('America/New_York', '07:00'), new Date('2026-11-24T03:00:00Z')))).toBe(
+      '2026-11-24T12:00:00.000Z',
+    );
+    expect(iso(nextDueAfter(subscriber('America/New_York', '02:00'), new Date('2026-03-08T06:30:00Z')))).toBe(
+      '2026-03-08T07:00:00.000Z',
+    );
+  });
+
+  it("after a day's digest is done, is the next day's send time, however late it was sent", () => {
+    expect(iso(dueAfterDay(subscriber('Europe/London', '07:00'), '2026-10-24'))).toBe(
+      '2026-10-25T07:00:00.000Z',
+    );
+    expect(iso(dueAfterDay(subscriber('Europe/London', '07:00'), '2026-03-28'))).toBe(
+      '2026-03-29T06:00:00.000Z',
+    );
+    expect(iso(dueAfterDay(subscriber('America/New_York', '02:00'), '2026-03-07'))).toBe(
+      '2026-03-08T07:00:00.000Z',
+    );
+    expect(iso(dueAfterDay(subscriber('Australia/Lord_Howe', '02:00'), '2026-10-03'))).toBe(
+      '2026-10-03T15:30:00.000Z',
+    );
+    expect(iso(dueAfterDay(subscriber('UTC', '23:00'), '2026-12-31'))).toBe('2027-01-01T23:00:00.000Z');
+    expect(iso(dueAfterDay(subscriber('UTC', '07:00'), '2028-02-28'))).toBe('2028-02-29T07:00:00.000Z');
   });
 });

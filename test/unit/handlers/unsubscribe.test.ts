@@ -3,7 +3,7 @@
  * and are read again when a token names a key rotated in since.
  */
 import { createHmac } from 'node:crypto';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -20,26 +20,27 @@ const id = subscriberId('ana@example.com');
 /** Changes one character of the MAC (not the last, whose unused bits a spelling check alone would catch). */
 const tamper = (token: string) => `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
 const secrets = mockClient(SecretsManagerClient);
-const s3 = mockClient(S3Client);
+const dynamodb = mockClient(DynamoDBClient);
 afterAll(() => {
   secrets.restore();
-  s3.restore();
+  dynamodb.restore();
 });
 
 beforeEach(() => {
   vi.resetModules();
   vi.stubEnv('BUCKET', 'digest-test-bucket');
+  vi.stubEnv('DIGEST_TABLE', 'digest-test-table');
   vi.stubEnv('LINK_SIGNING_SECRET', '');
   vi.stubEnv('UNSUBSCRIBE_SIGNING_SECRET', '');
   vi.stubEnv('UNSUBSCRIBE_SIGNING_SECRET_ID', SECRET_ARN);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  s3.on(PutObjectCommand).resolves({});
+  dynamodb.on(UpdateItemCommand).resolves({});
 });
 afterEach(() => {
   secrets.reset();
-  s3.reset();
+  dynamodb.reset();
   vi.unstubAllEnvs();
 });
 
@@ -90,13 +91,34 @@ describe('the unsubscribe Lambda entry', () => {
     ]);
     expect(others.map((r) => r.statusCode)).toEqual([400, 400, 400]);
     expect(others[0]?.body).toContain('nothing was changed');
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(dynamodb.commandCalls(UpdateItemCommand)).toHaveLength(0);
 
     // The fixture is what a function URL delivers for Gmail's POST: the form body, base64-encoded.
     const encoded = await main(functionUrlEvent('POST', token), {} as never);
     const plain = await main(post(token, 'List-Unsubscribe=One-Click'), {} as never);
     expect([encoded.statusCode, plain.statusCode]).toEqual([200, 200]);
-    expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`state/unsubscribed/${id}.json`);
+    const updates = dynamodb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input);
+    expect(updates).toHaveLength(2);
+    expect(updates[0]).toMatchObject({
+      TableName: 'digest-test-table',
+      Key: { pk: { S: `SUB#${id}` }, sk: { S: 'PROFILE' } },
+      ConditionExpression: expect.stringContaining('attribute_not_exists(#unsubscribedAt)'),
+    });
+  });
+
+  it('answers a repeated one-click POST as a success when the store finds them already unsubscribed', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY });
+    dynamodb
+      .on(UpdateItemCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    const main = await entry();
+
+    const response = await main(post(unsubscribeToken(KEY, id), 'List-Unsubscribe=One-Click'), {} as never);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('You are unsubscribed');
   });
 
   it('answers with headers that keep its pages unframed and unsniffed', async () => {

@@ -10,7 +10,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../../src/aws/ses-mailer.js';
-import { backoffMs, sendIntervalMs, sendWithRetry } from '../../../../src/use-cases/run-digest/send.js';
+import {
+  backoffMs,
+  sendIntervalMs,
+  sendWithRetry,
+  type SendPace,
+} from '../../../../src/use-cases/run-digest/send.js';
 import { MailerError } from '../../../../src/use-cases/run-digest/ports.js';
 import { OUTGOING } from '../../../support/digest-memory.js';
 
@@ -161,7 +166,7 @@ describe('sending through SES', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
-  it('stops retrying when the time runs out, with the last refusal', async () => {
+  it('stops retrying when the time runs out, naming the last refusal', async () => {
     ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', ...meta }));
     let left = 1;
 
@@ -171,12 +176,76 @@ describe('sending through SES', () => {
       hasTimeLeft: () => left-- > 0,
     });
 
-    await expect(sending).rejects.toMatchObject({ code: 'TooManyRequestsException', retryable: true });
+    await expect(sending).rejects.toMatchObject({
+      code: 'NoTimeLeft',
+      retryable: true,
+      message: expect.stringContaining('after TooManyRequestsException: slow down'),
+    });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
   it('spaces retries by full jitter but never below the send interval', () => {
     expect(backoffMs(1, { sleep: async () => undefined, intervalMs: 100, random: () => 0 })).toBe(100);
     expect(backoffMs(5, { sleep: async () => undefined, intervalMs: 100, random: () => 1 })).toBe(8000);
+  });
+
+  describe('with the shared send rate', () => {
+    /** Records what the retry loop tells the pace, in order. */
+    function recordingPace() {
+      const events: string[] = [];
+      const pace: SendPace = {
+        take: async () => void events.push('take'),
+        throttled: () => void events.push('throttled'),
+        accepted: () => void events.push('accepted'),
+      };
+      return { pace, events };
+    }
+
+    it('takes a slot before every attempt, slows on throttling and speeds up again on success', async () => {
+      ses
+        .on(SendEmailCommand)
+        .rejectsOnce(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', ...meta }))
+        .resolves({ MessageId: 'm-5' });
+      const { pace, events } = recordingPace();
+
+      const result = await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+        sleep: async () => void events.push('sleep'),
+        intervalMs: 0,
+        pace,
+      });
+
+      expect(result).toEqual({ messageId: 'm-5', attempts: 2 });
+      expect(events).toEqual(['take', 'throttled', 'sleep', 'take', 'accepted']);
+    });
+
+    it('does not slow down for an error that is not throttling', async () => {
+      ses
+        .on(SendEmailCommand)
+        .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+        .resolves({ MessageId: 'm-6' });
+      const { pace, events } = recordingPace();
+
+      await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+        sleep: async () => undefined,
+        intervalMs: 0,
+        pace,
+      });
+
+      expect(events).toEqual(['take', 'take', 'accepted']);
+    });
+
+    it('takes no slot when there is no time left for the attempt', async () => {
+      const { pace, events } = recordingPace();
+
+      const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+        sleep: async () => undefined,
+        intervalMs: 0,
+        pace,
+        hasTimeLeft: () => false,
+      });
+
+      await expect(sending).rejects.toMatchObject({ code: 'NoTimeLeft' });
+      expect(events).toEqual([]);
+    });
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * Where a running local stack (`npm start`) tells local tools how to reach it: `.local/stack.json` in the
+ * repository, written when the stack is up and removed when it stops. `npm run subscribers -- --local`
+ * reads it.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
+
+export const STACK_FILE = fileURLToPath(new URL('../../.local/stack.json', import.meta.url));
+
+const stackFileSchema = z.object({
+  DIGEST_TABLE: z.string().min(3),
+  DYNAMODB_ENDPOINT: z.string().url(),
+  AWS_REGION: z.string().min(1),
+});
+export type StackFile = z.infer<typeof stackFileSchema>;
+
+export class StackFileError extends Error {
+  override readonly name = 'StackFileError';
+}
+
+export async function writeStackFile(stack: StackFile, path = STACK_FILE): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(stackFileSchema.parse(stack), null, 2)}\n`);
+}
+
+export async function removeStackFile(path = STACK_FILE): Promise<void> {
+  await rm(path, { force: true });
+}
+
+export async function readStackFile(path = STACK_FILE): Promise<StackFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new StackFileError(
+        `no local stack is running (${path} does not exist): start one with npm start`,
+      );
+    }
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new StackFileError(`${path} is not JSON: stop the local stack, delete the file and start it again`);
+  }
+  const checked = stackFileSchema.safeParse(parsed);
+  if (!checked.success) {
+    throw new StackFileError(
+      `${path} is not a local stack file (${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}): ` +
+        'stop the local stack, delete the file and start it again',
+    );
+  }
+  return checked.data;
+}

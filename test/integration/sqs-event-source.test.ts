@@ -1,0 +1,251 @@
+/**
+ * The local SQS event source against fauxqs over HTTP: what Lambda's SQS trigger does with a handler's
+ * answers (ReportBatchItemFailures), redelivery, the dead-letter queue and the concurrency cap.
+ */
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsClient } from '../../src/aws/clients.js';
+import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
+import { startSqsEmulator, type SqsEmulator } from '../../src/local/sqs-emulator.js';
+import {
+  startSqsEventSource,
+  type SqsEventSource,
+  type SqsEventSourceOptions,
+} from '../../src/local/sqs-event-source.js';
+
+let emulator: SqsEmulator;
+let sqs: SQSClient;
+let source: SqsEventSource | undefined;
+let queues = 0;
+
+beforeAll(async () => {
+  emulator = await startSqsEmulator();
+  sqs = createSqsClient(
+    { AWS_REGION: LOCAL_REGION, SQS_ENDPOINT: emulator.endpoint },
+    { credentials: LOCAL_CLIENT_CREDENTIALS },
+  );
+});
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+});
+afterAll(async () => {
+  sqs.destroy();
+  await emulator.close();
+});
+
+async function newQueue(): Promise<string> {
+  const answer = await sqs.send(new CreateQueueCommand({ QueueName: `events-${++queues}` }));
+  return answer.QueueUrl ?? '';
+}
+
+async function send(queueUrl: string, bodies: string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: bodies.slice(i, i + 10).map((body, j) => ({
+          Id: String(j),
+          MessageBody: body,
+          MessageAttributes: { kind: { DataType: 'String', StringValue: 'test' } },
+        })),
+      }),
+    );
+  }
+}
+
+async function start(
+  options: Partial<SqsEventSourceOptions> & Pick<SqsEventSourceOptions, 'queueUrl' | 'handler'>,
+) {
+  source = await startSqsEventSource({
+    sqs,
+    maxConcurrency: 2,
+    batchSize: 1,
+    visibilityTimeoutSeconds: 1,
+    onError: () => undefined,
+    ...options,
+  } as SqsEventSourceOptions);
+  return source;
+}
+
+/** Settles within the test timeout or fails the test, instead of hanging it. */
+async function within<T>(promise: Promise<T>, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('the local SQS event source', () => {
+  it('invokes the handler with Lambda-shaped records and deletes what it handled', async () => {
+    const queueUrl = await newQueue();
+    await send(queueUrl, ['a', 'b', 'c', 'd', 'e']);
+    const seen: { record: SQSRecord; remaining: number }[] = [];
+    const events = await start({
+      queueUrl,
+      remainingTimeMs: 60_000,
+      handler: async (event: SQSEvent, context: Context) => {
+        seen.push(
+          ...event.Records.map((record) => ({ record, remaining: context.getRemainingTimeInMillis() })),
+        );
+      },
+    });
+
+    await within(events.drained());
+
+    expect(seen.map((s) => s.record.body).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const { record, remaining } = seen[0]!;
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    expect(record).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: Attributes?.QueueArn,
+      awsRegion: LOCAL_REGION,
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: { kind: { dataType: 'String', stringValue: 'test' } },
+    });
+    expect(record.messageId).not.toBe('');
+    expect(record.receiptHandle).not.toBe('');
+    expect(Number(record.attributes.SentTimestamp)).toBeGreaterThan(0);
+    expect(remaining).toBeGreaterThan(55_000);
+    expect(remaining).toBeLessThanOrEqual(60_000);
+    expect(events.counters).toEqual({ invocations: 5, messages: 5, failures: 0 });
+  });
+
+  it('delivers again only the messages reported in batchItemFailures, with their receive count', async () => {
+    const queueUrl = await newQueue();
+    await send(queueUrl, ['ok-1', 'retry', 'ok-2']);
+    const deliveries: { body: string; count: string }[] = [];
+    const events = await start({
+      queueUrl,
+      batchSize: 10,
+      maxConcurrency: 1,
+      handler: async (event) => {
+        deliveries.push(
+          ...event.Records.map((r) => ({ body: r.body, count: r.attributes.ApproximateReceiveCount })),
+        );
+        const failing = event.Records.filter(
+          (r) => r.body === 'retry' && r.attributes.ApproximateReceiveCount === '1',
+        );
+        return { batchItemFailures: failing.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+    });
+
+    await within(events.drained());
+
+    expect(deliveries.filter((d) => d.body === 'ok-1')).toEqual([{ body: 'ok-1', count: '1' }]);
+    expect(deliveries.filter((d) => d.body === 'ok-2')).toEqual([{ body: 'ok-2', count: '1' }]);
+    expect(deliveries.filter((d) => d.body === 'retry')).toEqual([
+      { body: 'retry', count: '1' },
+      { body: 'retry', count: '2' },
+    ]);
+    expect(events.counters.failures).toBe(1);
+  });
+
+  it('leaves the whole batch when the handler throws, or names a message not in the batch', async () => {
+    const queueUrl = await newQueue();
+    await send(queueUrl, ['x', 'y']);
+    const deliveries: string[] = [];
+    let calls = 0;
+    const events = await start({
+      queueUrl,
+      batchSize: 10,
+      maxConcurrency: 1,
+      handler: async (event) => {
+        deliveries.push(...event.Records.map((r) => `${r.body}:${r.attributes.ApproximateReceiveCount}`));
+        calls++;
+        if (calls === 1) throw new Error('the handler failed');
+        if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+        return { batchItemFailures: [] };
+      },
+    });
+
+    await within(events.drained());
+
+    expect(deliveries.sort()).toEqual(['x:1', 'x:2', 'x:3', 'y:1', 'y:2', 'y:3']);
+    expect(events.counters).toEqual({ invocations: 3, messages: 6, failures: 4 });
+  });
+
+  it('moves a message that keeps failing to the dead-letter queue after maxReceiveCount receives', async () => {
+    const queueUrl = await newQueue();
+    const deadLetterQueueUrl = await newQueue();
+    await send(queueUrl, ['poison', 'fine']);
+    const poisonReceives: string[] = [];
+    const events = await start({
+      queueUrl,
+      deadLetterQueueUrl,
+      maxReceiveCount: 3,
+      handler: async (event) => {
+        const poison = event.Records.filter((r) => r.body === 'poison');
+        poisonReceives.push(...poison.map((r) => r.attributes.ApproximateReceiveCount));
+        return { batchItemFailures: poison.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+    });
+
+    await within(events.drained());
+
+    expect(poisonReceives).toEqual(['1', '2', '3']);
+    const dead = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: deadLetterQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    expect(dead.Messages?.map((m) => m.Body)).toEqual(['poison']);
+  });
+
+  it('never runs more than maxConcurrency invocations at once, and does run that many', async () => {
+    const queueUrl = await newQueue();
+    await send(
+      queueUrl,
+      Array.from({ length: 24 }, (_, i) => `m-${i}`),
+    );
+    let running = 0;
+    let most = 0;
+    const handled: string[] = [];
+    const events = await start({
+      queueUrl,
+      maxConcurrency: 3,
+      handler: async (event) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        handled.push(...event.Records.map((r) => r.body));
+        running--;
+      },
+    });
+
+    await within(events.drained());
+
+    expect(most).toBe(3);
+    expect(handled).toHaveLength(24);
+    expect(new Set(handled).size).toBe(24);
+  });
+
+  it('stops: no invocation after stop() resolves, and drained() then rejects', async () => {
+    const queueUrl = await newQueue();
+    let calls = 0;
+    const events = await start({ queueUrl, handler: async () => void calls++ });
+
+    await events.stop();
+    await send(queueUrl, ['late']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(calls).toBe(0);
+    await expect(events.drained()).rejects.toThrow(/stopped/);
+  });
+});
