@@ -87,6 +87,7 @@ const FUNCTIONS = {
   digest: 'digest',
   digestSender: 'digest-sender',
   unsubscribe: 'unsubscribe',
+  subscribe: 'subscribe',
   articleLink: 'article-link',
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
@@ -97,6 +98,7 @@ const CLIENTS: Record<FunctionName, string[]> = {
   digest: ['s3', 'ses', 'secrets', 'dynamodb', 'sqs'],
   digestSender: ['s3', 'ses', 'secrets', 'dynamodb'],
   unsubscribe: ['secrets', 'dynamodb'],
+  subscribe: ['ses', 'secrets', 'dynamodb'],
   articleLink: ['s3', 'secrets', 'presigner'],
 };
 

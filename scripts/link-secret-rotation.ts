@@ -15,10 +15,16 @@ import {
 import { parseLinkSecrets, rotateLinkSecrets } from '../src/links/link-secrets.js';
 import { linkKey, type LinkSecrets, type TokenPurpose } from '../src/links/signed-token.js';
 
-/** The two kinds of link, as named on the command line, with their purpose and secret name (serverless.yml). */
+/**
+ * The kinds of link, as named on the command line, with their purpose and secret name (serverless.yml).
+ * `subscribe` is one secret for three purposes (the forms' `subscribeForm`, the confirmation links'
+ * `subscribeConfirm`, the digest's `preferences` links), each with its own key derived from it; its key ids
+ * are reported as the confirmation links name them.
+ */
 export const LINKS = {
   unsubscribe: { purpose: 'unsubscribe', secretName: 'unsubscribe-signing-key' },
   'article-link': { purpose: 'articleLink', secretName: 'article-link-signing-key' },
+  subscribe: { purpose: 'subscribeConfirm', secretName: 'subscribe-signing-key' },
 } as const satisfies Record<string, { purpose: TokenPurpose; secretName: string }>;
 
 export type LinkName = keyof typeof LINKS;
@@ -29,8 +35,9 @@ export const secretIdFor = (stage: string, link: LinkName) =>
 /**
  * How long a key stays current before it may become previous and then be dropped: the longest a link to a
  * stored original works (`LINK_EXPIRY_SECONDS`, at most 90 days), plus a day for digest containers that
- * started before a rotation and still sign with the key it made previous. Unsubscribe links do not expire,
- * so for them this is the least time a link keeps working after its mail.
+ * started before a rotation and still sign with the key it made previous. Unsubscribe and preferences links
+ * do not expire, so for them this is the least time a link keeps working after its mail; confirmation links
+ * and form tokens expire within days.
  */
 export const MIN_ROTATION_INTERVAL_DAYS = 91;
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 /**
- * npm run rotate-link-secret -- --stage prod --link unsubscribe|article-link [--region eu-west-1]
+ * npm run rotate-link-secret -- --stage prod --link unsubscribe|article-link|subscribe [--region eu-west-1]
  *   [--dry-run] [--force] [--revoke]
  *
  * Rotates one kind of link's signing secret (scripts/link-secret-rotation.ts; docs/operations.md, "The
@@ -10,7 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LINKS, rotateLinkSecret, secretIdFor, type LinkName } from './link-secret-rotation.js';
 
 const usage =
-  'usage: npm run rotate-link-secret -- --stage STAGE --link unsubscribe|article-link ' +
+  `usage: npm run rotate-link-secret -- --stage STAGE --link ${Object.keys(LINKS).join('|')} ` +
   '[--region REGION] [--dry-run] [--force] [--revoke]';
 
 async function main(): Promise<number> {
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const link = values.link;
-  if (values.stage === undefined || link === undefined || !(link in LINKS)) {
+  if (values.stage === undefined || link === undefined || !Object.hasOwn(LINKS, link)) {
     console.error(usage);
     return 2;
   }

@@ -49,6 +49,11 @@ const purposeSecrets = (purpose: TokenPurpose) =>
 const PURPOSE_VARIABLES = {
   unsubscribe: 'UNSUBSCRIBE_SIGNING_SECRET',
   articleLink: 'ARTICLE_LINK_SIGNING_SECRET',
+  // The subscribe function's three purposes share one secret (each still has its own derived key); the
+  // digest reads it too, to sign the "manage preferences" link of every digest.
+  subscribeForm: 'SUBSCRIBE_SIGNING_SECRET',
+  subscribeConfirm: 'SUBSCRIBE_SIGNING_SECRET',
+  preferences: 'SUBSCRIBE_SIGNING_SECRET',
 } as const;
 /**
  * Amazon Nova Micro: text-only, among the cheapest on Bedrock's price list, served in-region in us-east-1 (no
@@ -154,6 +159,9 @@ const digestShape = {
   LINK_SIGNING_SECRET: linkSigningSecret.optional(),
   UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
   ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
+  /** Public URL of the subscribe function: every digest links to its preferences page. */
+  SUBSCRIBE_URL: z.string().url().optional(),
+  SUBSCRIBE_SIGNING_SECRET: purposeSecrets('preferences').optional(),
 };
 
 /** Each public link endpoint reads only its own purpose's secrets (or the local master). */
@@ -169,6 +177,30 @@ const articleLinkEndpointShape = {
   ...storageShape,
   LINK_SIGNING_SECRET: linkSigningSecret.optional(),
   ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
+};
+
+/** The signup and preferences pages (src/links/subscribe.ts). */
+const subscribeShape = {
+  ...awsShape,
+  ...digestTableShape,
+  SENDER_EMAIL: z.string().email('must be the verified SES sender address, e.g. "digest@example.com"'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /**
+   * The function's public URL, which confirmation mails link to (a custom domain in front of it, or locally
+   * the emulated function URL). Default: https:// and the domain of the function URL the request came in on.
+   */
+  SUBSCRIBE_URL: z.string().url().optional(),
+  /** What the signup form offers first when the browser does not say (JavaScript off). */
+  DIGEST_TIME_ZONE: timeZone.default('UTC'),
+  DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  /** How long a confirmation link works. */
+  SUBSCRIBE_CONFIRM_HOURS: positiveInt.max(7 * 24).default(48),
+  /** Signups one source address (an IPv4 address, an IPv6 /64) may make in an hour. */
+  SUBSCRIBE_MAX_PER_SOURCE_HOUR: positiveInt.default(10),
+  /** Signups all sources together may make in an hour: a cap on confirmation mails, for SES's reputation. */
+  SUBSCRIBE_MAX_PER_HOUR: positiveInt.default(1_000),
+  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
+  SUBSCRIBE_SIGNING_SECRET: purposeSecrets('subscribeConfirm').optional(),
 };
 
 function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.infer<z.ZodObject<S>> {
@@ -204,6 +236,23 @@ export type AwsConfig = Pick<
   SummarizeConfig,
   'AWS_REGION' | 'S3_ENDPOINT' | 'SES_ENDPOINT' | 'DYNAMODB_ENDPOINT' | 'SQS_ENDPOINT'
 >;
+
+export type SubscribeConfig = ReturnType<typeof loadSubscribeConfig>;
+
+/** The subscribe function's configuration, with the secrets of its three purposes resolved. */
+export function loadSubscribeConfig(env: Env = process.env) {
+  const config = load(subscribeShape, env, 'subscribe');
+  const secrets = linkSecretsFor(config, 'subscribeConfirm');
+  if (secrets === undefined) {
+    throw new ConfigError(
+      'Invalid configuration for the subscribe function: SUBSCRIBE_SIGNING_SECRET (on AWS, ' +
+        'SUBSCRIBE_SIGNING_SECRET_ID naming its secret) or LINK_SIGNING_SECRET must be set (it is not): the ' +
+        'key its forms, confirmation and preferences links are signed with. ' +
+        'Set these environment variables (see README, "Configuration").',
+    );
+  }
+  return { ...config, subscribeSecrets: secrets };
+}
 
 export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeShape, env, 'summarize');
 
@@ -256,6 +305,7 @@ export function linkSecretsFor(
     LINK_SIGNING_SECRET?: string | undefined;
     UNSUBSCRIBE_SIGNING_SECRET?: LinkSecrets | undefined;
     ARTICLE_LINK_SIGNING_SECRET?: LinkSecrets | undefined;
+    SUBSCRIBE_SIGNING_SECRET?: LinkSecrets | undefined;
   },
   purpose: TokenPurpose,
 ): LinkSecrets | undefined {

@@ -25,6 +25,8 @@ export interface DigestEmailInput {
   /** The link of each item, by its key. */
   links: ReadonlyMap<string, ItemLink>;
   unsubscribeUrl?: string;
+  /** Their preferences page, linked in the footer. */
+  manageUrl?: string;
   /** The subscriber's local date the digest belongs to (`YYYY-MM-DD`), named in the subject. */
   localDate: string;
   /** Their local date when it is sent (`YYYY-MM-DD`); a later one is stated in the heading. */
@@ -34,7 +36,7 @@ export interface DigestEmailInput {
 
 export function digestEmail(input: DigestEmailInput): OutgoingEmail {
   const { links, unsubscribeUrl } = input;
-  const view = digestView(
+  const base = digestView(
     groupItems(input.items),
     (item) => {
       const link = links.get(item.key);
@@ -47,6 +49,7 @@ export function digestEmail(input: DigestEmailInput): OutgoingEmail {
       ? shortLocalDate(input.sentOnLocalDate)
       : undefined,
   );
+  const view = input.manageUrl === undefined ? base : { ...base, manageUrl: input.manageUrl };
   const composed = composeDigest(view, input.htmlBudgetBytes ?? HTML_BUDGET_BYTES);
   return {
     from: input.sender,

@@ -67,6 +67,9 @@ ${g.items.map(itemHtml).join('\n')}`,
     view.groups.length === 0 && view.more.length === 0
       ? '<tr><td class="text" style="padding:14px 0;font-size:15px;color:#2b3640;">Nothing new was published since your last digest.</td></tr>'
       : '';
+  const manage = view.manageUrl
+    ? ` &middot; <a class="link" href="${escapeHtml(view.manageUrl)}" style="color:#0b5cad;">Manage preferences</a>`
+    : '';
   const unsubscribe = view.unsubscribeUrl
     ? ` &middot; <a class="link" href="${escapeHtml(view.unsubscribeUrl)}" style="color:#0b5cad;">Unsubscribe</a>`
     : '';
@@ -87,7 +90,7 @@ ${moreHtml(view)}
 ${empty}
 </table></td></tr>
 <tr><td class="muted rule" style="padding:14px 24px 20px;border-top:1px solid #e3e7eb;font-size:12px;line-height:1.5;color:#5f6b76;">
-You receive this daily digest of newly summarised articles${unsubscribe}
+You receive this daily digest of newly summarised articles${manage}${unsubscribe}
 </td></tr>
 </table></td></tr></table></body></html>`;
 }

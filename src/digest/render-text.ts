@@ -36,8 +36,10 @@ export function renderText(view: DigestView, heading: string): string {
     );
   }
   if (sections.length === 0) sections.push('Nothing new was published since your last digest.');
-  const footer = view.unsubscribeUrl
-    ? `You receive this daily digest of newly summarised articles.\nUnsubscribe: ${view.unsubscribeUrl}`
-    : 'You receive this daily digest of newly summarised articles.';
+  const footer = [
+    'You receive this daily digest of newly summarised articles.',
+    ...(view.manageUrl ? [`Manage preferences: ${view.manageUrl}`] : []),
+    ...(view.unsubscribeUrl ? [`Unsubscribe: ${view.unsubscribeUrl}`] : []),
+  ].join('\n');
   return `${plainText(heading)}\n\n${sections.join('\n\n')}\n\n-- \n${footer}\n`;
 }

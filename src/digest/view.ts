@@ -37,6 +37,8 @@ export interface DigestView {
    */
   moreShown?: number;
   unsubscribeUrl?: string;
+  /** The subscriber's preferences page (the subscribe function), beside the unsubscribe link. */
+  manageUrl?: string;
 }
 
 /** The "and N more" list names at most this many titles; N still counts them all. */

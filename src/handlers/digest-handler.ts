@@ -69,6 +69,7 @@ export function deliveryWiring(
   const { s3, ses, dynamodb } = clients;
   const articleLinkSecrets = linkSecretsFor(config, 'articleLink');
   const unsubscribeSecrets = linkSecretsFor(config, 'unsubscribe');
+  const preferencesSecrets = linkSecretsFor(config, 'preferences');
   return {
     ledger: createDynamoDbSubscriberStore(dynamodb, config.DIGEST_TABLE),
     mailer: createSesMailer(
@@ -91,6 +92,10 @@ export function deliveryWiring(
       ...(config.UNSUBSCRIBE_URL !== undefined &&
         unsubscribeSecrets !== undefined && {
           unsubscribe: { url: config.UNSUBSCRIBE_URL, secret: unsubscribeSecrets.current },
+        }),
+      ...(config.SUBSCRIBE_URL !== undefined &&
+        preferencesSecrets !== undefined && {
+          preferences: { url: config.SUBSCRIBE_URL, secret: preferencesSecrets.current },
         }),
       ...(config.DIGEST_MAX_SEND_RATE !== undefined && { maxSendRate: config.DIGEST_MAX_SEND_RATE }),
       senders: config.DIGEST_SENDERS,

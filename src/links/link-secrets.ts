@@ -20,6 +20,9 @@ export class LinkSecretsError extends Error {
 const FIELDS: Record<TokenPurpose, readonly (keyof LinkSecrets)[]> = {
   unsubscribe: ['current', 'previous', 'legacy'],
   articleLink: ['current', 'previous'],
+  subscribeForm: ['current', 'previous'],
+  subscribeConfirm: ['current', 'previous'],
+  preferences: ['current', 'previous'],
 };
 
 /**

@@ -23,6 +23,12 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 export const TOKEN_PURPOSES = {
   unsubscribe: 'digest-unsubscribe',
   articleLink: 'digest-article-link',
+  /** The signup and preferences forms' CSRF tokens (src/links/subscribe-tokens.ts). */
+  subscribeForm: 'digest-subscribe-form',
+  /** The double opt-in link in a confirmation mail. */
+  subscribeConfirm: 'digest-subscribe-confirm',
+  /** The "manage preferences" link in every digest. */
+  preferences: 'digest-preferences',
 } as const;
 
 export type TokenPurpose = keyof typeof TOKEN_PURPOSES;

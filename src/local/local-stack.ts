@@ -64,6 +64,8 @@ export interface LocalStack {
   unsubscribe: LocalFunctionUrl;
   /** The article-link function's URL, which the digest's links to stored originals point to. */
   articleLink: LocalFunctionUrl;
+  /** The subscribe function's URL: the signup page, confirmation links and every digest's preferences link. */
+  subscribe: LocalFunctionUrl;
   bucket: string;
   client: S3Client;
   /** Uploads a local file under `articles/` as any S3 client would; the notification does the rest. */
@@ -104,7 +106,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await subscribeLocalReaders(dynamodb);
   const queue = await createSendQueue(sqs);
   // The URLs must be known before the digest loads its config; the handlers are loaded after the env is set.
-  const loaded: { unsubscribe?: FunctionUrlHandler; articleLink?: FunctionUrlHandler } = {};
+  const loaded: {
+    unsubscribe?: FunctionUrlHandler;
+    articleLink?: FunctionUrlHandler;
+    subscribe?: FunctionUrlHandler;
+  } = {};
   const functionUrl = (name: keyof typeof loaded, functionName: string) =>
     startFunctionUrl(
       () => loaded[name] ?? (() => Promise.reject(new Error(`${functionName} is not loaded yet`))),
@@ -112,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
   const unsubscribeUrl = await functionUrl('unsubscribe', 'unsubscribe');
   const articleLinkUrl = await functionUrl('articleLink', 'article-link');
+  const subscribeUrl = await functionUrl('subscribe', 'subscribe');
   const restoreEnv = setEnv({
     ...LOCAL_CREDENTIALS,
     AWS_REGION: LOCAL_REGION,
@@ -126,6 +133,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DIGEST_SENDERS: String(LOCAL_SENDERS),
     UNSUBSCRIBE_URL: unsubscribeUrl.url,
     ARTICLE_LINK_URL: articleLinkUrl.url,
+    // The digest's preferences links, and the subscribe function's own confirmation links.
+    SUBSCRIBE_URL: subscribeUrl.url,
     // The one local master secret: each kind of link derives its own key from it (on AWS each public
     // function gets only its own purpose's secret instead; src/links/link-secrets.ts).
     LINK_SIGNING_SECRET: 'local-only-secret-not-for-production-000000',
@@ -138,6 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const digest = (await import('../handlers/digest.js')).main as unknown as LambdaEntry;
   loaded.unsubscribe = (await import('../handlers/unsubscribe.js')).main as unknown as FunctionUrlHandler;
   loaded.articleLink = (await import('../handlers/article-link.js')).main as unknown as FunctionUrlHandler;
+  loaded.subscribe = (await import('../handlers/subscribe.js')).main as unknown as FunctionUrlHandler;
   const digestSender = (await import('../handlers/digest-sender.js')).main as unknown as SqsHandler;
   const client = createS3Client({ AWS_REGION: LOCAL_REGION, S3_ENDPOINT: s3.endpoint });
   const senders = await startSqsEventSource({
@@ -174,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     table: LOCAL_TABLE,
     unsubscribe: unsubscribeUrl,
     articleLink: articleLinkUrl,
+    subscribe: subscribeUrl,
     bucket: LOCAL_BUCKET,
     client,
     async upload(path) {
@@ -218,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         sqsEmulator.close(),
         unsubscribeUrl.close(),
         articleLinkUrl.close(),
+        subscribeUrl.close(),
       ]);
       // The handlers read it lazily (config, credentials) while the stack runs; afterwards it is given back.
       restoreEnv();

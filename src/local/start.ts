@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const env = `AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY} AWS_DEFAULT_REGION=${LOCAL_REGION}`;
   console.log(`
 Local service is running.
+  Sign up       ${stack.subscribe.url}   (the signup page; confirmation mails land in the SES inbox)
   S3 endpoint   ${stack.s3.endpoint}   (bucket "${stack.bucket}", files in ${stack.s3.directory})
   SES inbox     ${stack.ses.inboxUrl}
   Unsubscribe   ${stack.unsubscribe.url}   (the function URL the digest's List-Unsubscribe links point to)

@@ -18,6 +18,7 @@ import {
   loadDigestConfig,
   loadLinkEndpointConfig,
   loadObservabilityConfig,
+  loadSubscribeConfig,
   loadSummarizeConfig,
 } from '../../src/config.js';
 import {
@@ -69,6 +70,7 @@ const FUNCTIONS = {
   digestSender: 'DigestSenderLambdaFunction',
   unsubscribe: 'UnsubscribeLambdaFunction',
   articleLink: 'ArticleLinkLambdaFunction',
+  subscribe: 'SubscribeLambdaFunction',
 } as const;
 /** The handler module of each function (src/handlers/<file>.ts); the zip is named after the function. */
 const HANDLER_FILES: Record<keyof typeof FUNCTIONS, string> = {
@@ -77,8 +79,16 @@ const HANDLER_FILES: Record<keyof typeof FUNCTIONS, string> = {
   digestSender: 'digest-sender',
   unsubscribe: 'unsubscribe',
   articleLink: 'article-link',
+  subscribe: 'subscribe',
 };
-const ROLE_IDS = ['SummarizeRole', 'DigestRole', 'DigestSenderRole', 'UnsubscribeRole', 'ArticleLinkRole'];
+const ROLE_IDS = [
+  'SummarizeRole',
+  'DigestRole',
+  'DigestSenderRole',
+  'UnsubscribeRole',
+  'ArticleLinkRole',
+  'SubscribeRole',
+];
 /** The digest table and its due index, as the roles name them. */
 const TABLE = 'DigestTable.Arn';
 const DUE_INDEX = '${DigestTable.Arn}/index/due';
@@ -145,6 +155,7 @@ describe('the functions', () => {
       digestSender: { memory: 1024, timeout: 300 },
       unsubscribe: { memory: 1024, timeout: 10 },
       articleLink: { memory: 1024, timeout: 10 },
+      subscribe: { memory: 1024, timeout: 15 },
     });
   });
 
@@ -154,6 +165,7 @@ describe('the functions', () => {
       'ArticleLinkLogGroup',
       'DigestLogGroup',
       'DigestSenderLogGroup',
+      'SubscribeLogGroup',
       'SummarizeLogGroup',
       'UnsubscribeLogGroup',
     ]);
@@ -183,6 +195,7 @@ describe('the functions', () => {
       digestSender: null,
       unsubscribe: 5,
       articleLink: 5,
+      subscribe: 5,
     });
   }, 60_000);
 
@@ -195,6 +208,7 @@ describe('the functions', () => {
       digestSender: null,
       unsubscribe: null,
       articleLink: null,
+      subscribe: null,
     });
   }, 60_000);
 
@@ -203,6 +217,7 @@ describe('the functions', () => {
       'articleLink.zip',
       'digest.zip',
       'digestSender.zip',
+      'subscribe.zip',
       'summarize.zip',
       'unsubscribe.zip',
     ]);
@@ -429,7 +444,7 @@ describe('least privilege', () => {
       // Read-only, on every identity: in the sandbox the recipients (any address) are checked.
       allow('CheckRecipientVerification', ['ses:GetEmailIdentity'], [`${SES}:identity/*`]),
       allow('ReadSendingQuota', ['ses:GetAccount'], ['*']),
-      readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'UnsubscribeSecret']),
+      readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'SubscribeSecret', 'UnsubscribeSecret']),
       deadLetter,
     ]);
   });
@@ -446,7 +461,7 @@ describe('least privilege', () => {
       listUnder('ListRunSnapshots', ['state/digest-runs/*']),
       writeSendState,
       sendAsSender,
-      readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'UnsubscribeSecret']),
+      readSecrets('ReadLinkSigningKeys', ['ArticleLinkSecret', 'SubscribeSecret', 'UnsubscribeSecret']),
     ]);
   });
 
@@ -483,6 +498,7 @@ describe('least privilege', () => {
       'DigestRole',
       'DigestRole',
       'DigestSenderRole',
+      'SubscribeRole',
       'UnsubscribeRole',
     ]);
     for (const grant of grants) {
@@ -563,6 +579,16 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('subscribe updates and reads single items of the digest table, sends only as the sender, and reads its own secret', () => {
+    expect(roleStatements(template, 'SubscribeRole')).toEqual([
+      logs('SubscribeLogGroup'),
+      allow('ManageSubscribersAndSignupLimits', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [TABLE]),
+      sendAsSender,
+      readSecrets('ReadSubscribeSigningKey', ['SubscribeSecret']),
+    ]);
+    expect(environmentOf('SubscribeLambdaFunction').SENDER_EMAIL).toBe(SENDER);
+  });
+
   it('article-link only reads articles/* (to find and presign them) and reads its signing secret', () => {
     expect(roleStatements(template, 'ArticleLinkRole')).toEqual([
       logs('ArticleLinkLogGroup'),
@@ -580,13 +606,15 @@ describe('least privilege', () => {
         .sort();
     const secrets = resourcesOfType(template, 'AWS::SecretsManager::Secret').map(([id]) => id);
 
-    expect(secrets.sort()).toEqual(['ArticleLinkSecret', 'UnsubscribeSecret']);
+    expect(secrets.sort()).toEqual(['ArticleLinkSecret', 'SubscribeSecret', 'UnsubscribeSecret']);
+    const digestSecrets = ['Ref(ArticleLinkSecret)', 'Ref(SubscribeSecret)', 'Ref(UnsubscribeSecret)'];
     expect(Object.fromEntries(ROLE_IDS.map((role) => [role, readable(role)]))).toEqual({
       SummarizeRole: [],
-      DigestRole: ['Ref(ArticleLinkSecret)', 'Ref(UnsubscribeSecret)'],
-      DigestSenderRole: ['Ref(ArticleLinkSecret)', 'Ref(UnsubscribeSecret)'],
+      DigestRole: digestSecrets,
+      DigestSenderRole: digestSecrets,
       UnsubscribeRole: ['Ref(UnsubscribeSecret)'],
       ArticleLinkRole: ['Ref(ArticleLinkSecret)'],
+      SubscribeRole: ['Ref(SubscribeSecret)'],
     });
     expect(readable('DigestSchedulerRole')).toEqual([]);
   });
@@ -629,6 +657,7 @@ describe('least privilege', () => {
       'DigestRole',
       'DigestSchedulerRole',
       'DigestSenderRole',
+      'SubscribeRole',
       'SummarizeRole',
       'UnsubscribeRole',
     ]);
@@ -691,6 +720,18 @@ describe('failed invocations', () => {
     });
   });
 
+  it('alarms when the signup page turns requests away for lack of concurrency', () => {
+    expect(props('SubscribeThrottlesAlarm', 'AWS::CloudWatch::Alarm')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SubscribeLambdaFunction' } }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+  });
+
   // A digest SES refused, or one a run had no time left to send, is a subscriber without their mail: the
   // run itself succeeds, so no Errors alarm sees it. One in an hour (one run) is enough to look.
   it('alarms on any digest that could not be sent, counted for this stage only', () => {
@@ -723,6 +764,47 @@ describe('failed invocations', () => {
     );
     const emitter = createMetrics(loadObservabilityConfig(environment));
     emitter.addMetric('DigestsFailed', MetricUnit.Count, 1);
+    const emf = emitter.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
+    };
+    const [directive] = emf._aws.CloudWatchMetrics;
+    const dimensions = asArray(alarm.Dimensions).filter(isRecord);
+    expect(directive?.Namespace).toBe(alarm.Namespace);
+    expect(directive?.Dimensions).toEqual([dimensions.map((d) => d.Name)]);
+    expect(dimensions.map((d) => emf[String(d.Name)])).toEqual(dimensions.map((d) => d.Value));
+  });
+
+  // A confirmation mail SES did not take ends in a page of ours (503, try again in a few minutes), not a
+  // failed invocation: only SignupsFailed, which the subscribe function emits, sees it.
+  it('alarms on any confirmation mail that could not be sent, counted for this stage only', () => {
+    const alarm = props('SignupsFailedAlarm', 'AWS::CloudWatch::Alarm');
+    expect(alarm).toEqual({
+      AlarmName: 'article-digest-dev-signups-failed',
+      AlarmDescription: expect.any(String),
+      Namespace: 'article-digest',
+      MetricName: 'SignupsFailed',
+      Dimensions: [
+        { Name: 'service', Value: 'article-digest' },
+        { Name: 'stage', Value: 'dev' },
+      ],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+      OKActions: [{ Ref: 'AlarmTopic' }],
+    });
+
+    // What the subscribe function emits with the environment the template gives it matches the alarm.
+    const environment = Object.fromEntries(
+      Object.entries(environmentOf('SubscribeLambdaFunction')).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+    const emitter = createMetrics(loadObservabilityConfig(environment));
+    emitter.addMetric('SignupsFailed', MetricUnit.Count, 1);
     const emf = emitter.serializeMetrics() as unknown as Record<string, unknown> & {
       _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
     };
@@ -790,15 +872,19 @@ describe('the environment', () => {
     'Ref(DigestSendQueue)': 'https://sqs.eu-west-1.amazonaws.com/123456789012/article-digest-dev-digest-send',
     'UnsubscribeLambdaFunctionUrl.FunctionUrl': 'https://abcdefghij.lambda-url.eu-west-1.on.aws/',
     'ArticleLinkLambdaFunctionUrl.FunctionUrl': 'https://klmnopqrst.lambda-url.eu-west-1.on.aws/',
+    'SubscribeLambdaFunctionUrl.FunctionUrl': 'https://uvwxyzabcd.lambda-url.eu-west-1.on.aws/',
     'Ref(UnsubscribeSecret)':
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/unsubscribe-signing-key-AbCdEf',
     'Ref(ArticleLinkSecret)':
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/article-link-signing-key-AbCdEf',
+    'Ref(SubscribeSecret)':
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/subscribe-signing-key-AbCdEf',
   };
   /** What each secret holds right after the first deploy: a plain value, and the generated JSON. */
   const stored: Record<string, string> = {
     [deployed['Ref(UnsubscribeSecret)'] ?? '']: 'u'.repeat(64),
     [deployed['Ref(ArticleLinkSecret)'] ?? '']: JSON.stringify({ current: 'a'.repeat(64) }),
+    [deployed['Ref(SubscribeSecret)'] ?? '']: JSON.stringify({ current: 's'.repeat(64) }),
   };
   const read: string[] = [];
   const secretSource = {
@@ -834,6 +920,7 @@ describe('the environment', () => {
       'STAGE',
       'UNSUBSCRIBE_SIGNING_SECRET_ID',
       'ARTICLE_LINK_SIGNING_SECRET_ID',
+      'SUBSCRIBE_SIGNING_SECRET_ID',
     ]);
     for (const id of Object.values(FUNCTIONS)) {
       for (const name of Object.keys(environmentOf(id))) {
@@ -877,7 +964,13 @@ describe('the environment', () => {
     });
     expect(linkSecretsFor(config, 'unsubscribe')?.current).toBe('u'.repeat(64));
     expect(linkSecretsFor(config, 'articleLink')?.current).toBe('a'.repeat(64));
-    expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)'], deployed['Ref(UnsubscribeSecret)']]);
+    expect(secrets).toEqual([
+      deployed['Ref(ArticleLinkSecret)'],
+      deployed['Ref(SubscribeSecret)'],
+      deployed['Ref(UnsubscribeSecret)'],
+    ]);
+    expect(config.SUBSCRIBE_URL).toBe(deployed['SubscribeLambdaFunctionUrl.FunctionUrl']);
+    expect(linkSecretsFor(config, 'preferences')?.current).toBe('s'.repeat(64));
     expect(config).toMatchObject({
       DIGEST_TABLE: deployed['Ref(DigestTable)'],
       DIGEST_SEND_QUEUE_URL: deployed['Ref(DigestSendQueue)'],
@@ -907,7 +1000,13 @@ describe('the environment', () => {
     expect(config.DIGEST_SEND_QUEUE_URL).toBeUndefined();
     expect(linkSecretsFor(config, 'unsubscribe')?.current).toBe('u'.repeat(64));
     expect(linkSecretsFor(config, 'articleLink')?.current).toBe('a'.repeat(64));
-    expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)'], deployed['Ref(UnsubscribeSecret)']]);
+    expect(secrets).toEqual([
+      deployed['Ref(ArticleLinkSecret)'],
+      deployed['Ref(SubscribeSecret)'],
+      deployed['Ref(UnsubscribeSecret)'],
+    ]);
+    expect(config.SUBSCRIBE_URL).toBe(deployed['SubscribeLambdaFunctionUrl.FunctionUrl']);
+    expect(linkSecretsFor(config, 'preferences')?.current).toBe('s'.repeat(64));
     // What composes a digest is the same in both: a batch sent by either reads the same.
     const shared = Object.entries(environmentOf('DigestLambdaFunction')).filter(
       ([name]) => !['DIGEST_SEND_QUEUE_URL', 'DIGEST_MAX_SEND_RATE'].includes(name),
@@ -930,6 +1029,21 @@ describe('the environment', () => {
       linkSecrets: { current: 'a'.repeat(64) },
     });
     expect(secrets).toEqual([deployed['Ref(ArticleLinkSecret)']]);
+  });
+
+  it('gives subscribe a configuration its own validation accepts once its secret alone is read', async () => {
+    const { env, read: secrets } = await withSecrets('SubscribeLambdaFunction');
+    const config = loadSubscribeConfig(env);
+    expect(config).toMatchObject({
+      DIGEST_TABLE: deployed['Ref(DigestTable)'],
+      SENDER_EMAIL: SENDER,
+      SES_CONFIGURATION_SET: 'article-digest-dev',
+      DIGEST_TIME_ZONE: TIME_ZONE,
+      subscribeSecrets: { current: 's'.repeat(64) },
+    });
+    // Its own URL would be a circular reference: the confirmation links use the domain requests come in on.
+    expect(config.SUBSCRIBE_URL).toBeUndefined();
+    expect(secrets).toEqual([deployed['Ref(SubscribeSecret)']]);
   });
 
   it('gives unsubscribe a configuration its own validation accepts once its secret alone is read', async () => {
@@ -959,15 +1073,18 @@ describe('the environment', () => {
       digest: [
         'UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)',
         'ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)',
+        'SUBSCRIBE_SIGNING_SECRET_ID=Ref(SubscribeSecret)',
       ],
       digestSender: [
         'UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)',
         'ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)',
+        'SUBSCRIBE_SIGNING_SECRET_ID=Ref(SubscribeSecret)',
       ],
       unsubscribe: ['UNSUBSCRIBE_SIGNING_SECRET_ID=Ref(UnsubscribeSecret)'],
       articleLink: ['ARTICLE_LINK_SIGNING_SECRET_ID=Ref(ArticleLinkSecret)'],
+      subscribe: ['SUBSCRIBE_SIGNING_SECRET_ID=Ref(SubscribeSecret)'],
     });
-    for (const id of ['UnsubscribeSecret', 'ArticleLinkSecret']) {
+    for (const id of ['UnsubscribeSecret', 'ArticleLinkSecret', 'SubscribeSecret']) {
       expect(props(id, 'AWS::SecretsManager::Secret').SecretString, id).toBeUndefined();
     }
     expect(props('ArticleLinkSecret', 'AWS::SecretsManager::Secret')).toMatchObject({
@@ -987,7 +1104,7 @@ describe('the environment', () => {
   // `serverless remove` (or a replacement) would otherwise delete the keys, and with them every link in mail
   // already sent. DeletionPolicy and UpdateReplacePolicy are attributes, not properties: adding them does not
   // update the secret.
-  it.each(['UnsubscribeSecret', 'ArticleLinkSecret'])(
+  it.each(['UnsubscribeSecret', 'ArticleLinkSecret', 'SubscribeSecret'])(
     'keeps %s when the stack is removed or the secret replaced',
     (id) => {
       const secret = resource(template, id, 'AWS::SecretsManager::Secret');
@@ -1009,13 +1126,14 @@ describe('the environment', () => {
   });
 });
 
-describe('the public endpoints (unsubscribe, article-link)', () => {
-  const PUBLIC = ['UnsubscribeLambdaFunction', 'ArticleLinkLambdaFunction'];
+describe('the public endpoints (unsubscribe, article-link, subscribe)', () => {
+  const PUBLIC = ['UnsubscribeLambdaFunction', 'ArticleLinkLambdaFunction', 'SubscribeLambdaFunction'];
 
   it('are public function URLs (mail clients and readers come without credentials) and the only ones', () => {
     const urls = resourcesOfType(template, 'AWS::Lambda::Url');
     expect(urls.map(([id]) => id).sort()).toEqual([
       'ArticleLinkLambdaFunctionUrl',
+      'SubscribeLambdaFunctionUrl',
       'UnsubscribeLambdaFunctionUrl',
     ]);
     for (const fn of PUBLIC) {
@@ -1099,6 +1217,7 @@ describe('the roles allow every call the functions make (local stack, requests r
     digestSender: 'DigestSenderRole',
     unsubscribe: 'UnsubscribeRole',
     articleLink: 'ArticleLinkRole',
+    subscribe: 'SubscribeRole',
   };
   const calls: Record<FunctionName, AwsCall[]> = {
     summarize: [],
@@ -1106,6 +1225,7 @@ describe('the roles allow every call the functions make (local stack, requests r
     digestSender: [],
     unsubscribe: [],
     articleLink: [],
+    subscribe: [],
   };
   let fetchedArticle = { status: 0, text: '' };
   const uploaded = new Set<string>();
@@ -1213,7 +1333,40 @@ describe('the roles allow every call the functions make (local stack, requests r
       }
     });
     await as('digest', () => local.runDigest(new Date(today.getTime() + 24 * 60 * 60 * 1000)));
+    await as('subscribe', () => signUpConfirmAndManage(local));
   }, 90_000);
+
+  /** A signup, its confirmation, a change of preferences and an unsubscribe, as a browser sends them. */
+  async function signUpConfirmAndManage(local: LocalStack): Promise<void> {
+    const form = async (url: string) => {
+      const html = await (await fetch(url)).text();
+      return /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    };
+    const post = (url: string, fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams(fields),
+      });
+    const address = 'iam.reader@example.net';
+    await post(local.subscribe.url, {
+      formToken: await form(local.subscribe.url),
+      email: address,
+      timeZone: 'UTC',
+      hour: '7',
+    });
+    const mail = (await local.ses.emails()).find((e) => e.destination.to.includes(address));
+    const confirm = /^(http\S+\/confirm\?token=\S+)$/m.exec(mail?.body.text ?? '')?.[1] ?? '';
+    await fetch(confirm);
+    const subscribed = await (await post(confirm, {})).text();
+    const preferences =
+      /href="([^"]+\/preferences\?token=[^"]+)"/.exec(subscribed)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const fields = { timeZone: 'UTC', hour: '9', topics: '', keywords: '' };
+    await post(preferences, { ...fields, formToken: await form(preferences), action: 'save' });
+    await post(preferences, { formToken: await form(preferences), action: 'unsubscribe' });
+    subscribeOutcome = { confirm: confirm !== '', preferences: preferences !== '' };
+  }
+  let subscribeOutcome = { confirm: false, preferences: false };
 
   afterAll(async () => {
     stopRecording();
@@ -1249,6 +1402,11 @@ describe('the roles allow every call the functions make (local stack, requests r
     expect(made('digestSender', 'dynamodb:PutItem', table)).toBe(true);
     expect(made('unsubscribe', 'dynamodb:UpdateItem', table)).toBe(true);
     expect(made('articleLink', 's3:GetObject', under('articles/bridge.md'))).toBe(true);
+    // Signup: rate counters, the profile and the used link (UpdateItem), link and profile reads, the mail.
+    expect(subscribeOutcome).toEqual({ confirm: true, preferences: true });
+    expect(made('subscribe', 'dynamodb:UpdateItem', table)).toBe(true);
+    expect(made('subscribe', 'dynamodb:GetItem', table)).toBe(true);
+    expect(made('subscribe', 'ses:SendEmail', identity(LOCAL_SENDER))).toBe(true);
     expect(calls.articleLink.filter((c) => c.action === 's3:GetObject')).toHaveLength(2);
     expect(fetchedArticle).toEqual({ status: 200, text: ARTICLE });
   });

@@ -11,6 +11,7 @@ import type { LedgerEntry } from '../../digest/ledger.js';
 import { dropNearDuplicates } from '../../digest/near-duplicates.js';
 import { selectForSubscriber } from '../../digest/select.js';
 import type { StoredSummary } from '../../digest/stored-summary.js';
+import { preferencesUrl } from '../../links/subscribe-tokens.js';
 import { unsubscribeUrl } from '../../links/unsubscribe-token.js';
 import { resolveLinks } from './article-links.js';
 import { errorMessage, type DeliveryDeps, type DueSubscriber } from './deps.js';
@@ -82,6 +83,9 @@ export async function deliver(
       links: await resolveLinks(deps, items, subscriber.timeZone, now),
       ...(settings.unsubscribe && {
         unsubscribeUrl: unsubscribeUrl(settings.unsubscribe.url, settings.unsubscribe.secret, subscriber.id),
+      }),
+      ...(settings.preferences && {
+        manageUrl: preferencesUrl(settings.preferences.url, settings.preferences.secret, subscriber.id),
       }),
       localDate,
       sentOnLocalDate: localTime(sentAt(now, deps.clock()), subscriber.timeZone).date,

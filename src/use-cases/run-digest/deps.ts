@@ -27,6 +27,8 @@ export interface DigestSettings {
   articleLink?: { url: string; secret: string };
   /** The unsubscribe function (List-Unsubscribe); without it no unsubscribe header is sent. */
   unsubscribe?: { url: string; secret: string };
+  /** The subscribe function: every digest links to the subscriber's preferences page there. */
+  preferences?: { url: string; secret: string };
   htmlBudgetBytes?: number;
   retry?: RetryPolicy;
   /** SendEmail calls per second, all senders together; undefined: the account's MaxSendRate. */

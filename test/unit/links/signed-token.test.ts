@@ -62,7 +62,13 @@ describe('signed tokens', () => {
     expect(unsubscribeToken(SECRET, id)).toBe(`${id}.${keyId}.${mac}`);
     expect(linkKey(SECRET, 'unsubscribe')).toEqual({ id: keyId, key });
     expect(linkKey(SECRET, 'articleLink').key.equals(key)).toBe(false);
-    expect(Object.keys(TOKEN_PURPOSES)).toEqual(['unsubscribe', 'articleLink']);
+    expect(Object.keys(TOKEN_PURPOSES)).toEqual([
+      'unsubscribe',
+      'articleLink',
+      'subscribeForm',
+      'subscribeConfirm',
+      'preferences',
+    ]);
   });
 
   it('never verify for another purpose, though both keys come from one secret', () => {

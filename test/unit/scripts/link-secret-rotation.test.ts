@@ -5,15 +5,22 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  LINKS,
   RotationRefusedError,
   rotateLinkSecret,
   secretIdFor,
   type RotationOptions,
 } from '../../../scripts/link-secret-rotation.js';
-import { verifyWith, fixedSecrets, parseLinkSecrets } from '../../../src/links/link-secrets.js';
-import { signToken } from '../../../src/links/signed-token.js';
+import {
+  verifyWith,
+  fixedSecrets,
+  LinkSecretsError,
+  parseLinkSecrets,
+} from '../../../src/links/link-secrets.js';
+import { linkKey, signToken, type TokenPurpose } from '../../../src/links/signed-token.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 afterAll(() => {
@@ -29,11 +36,11 @@ const NEW = 'n'.repeat(64);
 const NOW = new Date('2027-06-01T00:00:00Z');
 const DAY = 86_400_000;
 
-function stored(value: string, currentSince: Date) {
+function stored(value: string, currentSince: Date, id = ID) {
   secretsManager
-    .on(GetSecretValueCommand, { SecretId: ID })
+    .on(GetSecretValueCommand, { SecretId: id })
     .resolves({ SecretString: value })
-    .on(ListSecretVersionIdsCommand, { SecretId: ID })
+    .on(ListSecretVersionIdsCommand, { SecretId: id })
     .resolves({
       Versions: [
         { VersionId: 'old', VersionStages: ['AWSPREVIOUS'], CreatedDate: new Date(0) },
@@ -126,5 +133,59 @@ describe('rotating a link signing secret', () => {
     const value = written() as { current: string };
     expect(value.current).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(value.current).not.toBe(FIRST);
+  });
+});
+
+describe('rotating the subscribe secret', () => {
+  const SUBSCRIBE_ID = secretIdFor('prod', 'subscribe');
+  const PURPOSES: TokenPurpose[] = ['subscribeForm', 'subscribeConfirm', 'preferences'];
+  const rotateSubscribe = (options: Partial<RotationOptions> = {}) =>
+    rotate({ secretId: SUBSCRIBE_ID, link: 'subscribe', ...options });
+
+  it('names the secrets as serverless.yml creates them', () => {
+    expect(SUBSCRIBE_ID).toBe('article-digest/prod/subscribe-signing-key');
+    const template = readFileSync(new URL('../../../serverless.yml', import.meta.url), 'utf8');
+    for (const { secretName } of Object.values(LINKS)) {
+      expect(template).toContain(`Name: \${self:service}/\${sls:stage}/${secretName}\n`);
+    }
+  });
+
+  it('keeps the forms, confirmation links and preferences links signed before working, and new ones too', async () => {
+    // As CloudFormation generated it.
+    stored(JSON.stringify({ current: FIRST }), new Date(NOW.getTime() - 400 * DAY), SUBSCRIBE_ID);
+
+    const report = await rotateSubscribe();
+
+    expect(written()).toEqual({ current: NEW, previous: FIRST });
+    expect(report.before).toEqual({ current: linkKey(FIRST, 'subscribeConfirm').id, legacy: false });
+    expect(report.after).toEqual({
+      current: linkKey(NEW, 'subscribeConfirm').id,
+      previous: linkKey(FIRST, 'subscribeConfirm').id,
+      legacy: false,
+    });
+    // The subscribe function reads the secret for all three purposes, the digest for its preferences links.
+    for (const purpose of PURPOSES) {
+      const after = parseLinkSecrets(JSON.stringify(written()), purpose);
+      for (const secret of [FIRST, NEW]) {
+        await expect(
+          verifyWith(fixedSecrets(after), purpose, signToken(secret, purpose, 'payload')),
+        ).resolves.toBe('payload');
+      }
+    }
+  });
+
+  it('refuses a value with a legacy key, which only unsubscribe has, and writes nothing', async () => {
+    stored(JSON.stringify({ current: FIRST, legacy: 'l'.repeat(64) }), new Date(0), SUBSCRIBE_ID);
+
+    await expect(rotateSubscribe()).rejects.toThrow(LinkSecretsError);
+    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('refuses to rotate it again within 91 days, unless forced', async () => {
+    stored(JSON.stringify({ current: FIRST }), new Date(NOW.getTime() - 10 * DAY), SUBSCRIBE_ID);
+
+    await expect(rotateSubscribe()).rejects.toThrow(/The current subscribe key became current on/);
+    await rotateSubscribe({ force: true });
+    expect(written()).toEqual({ current: NEW, previous: FIRST });
   });
 });
