@@ -72,17 +72,24 @@ export function shortLocalDate(date: string): string {
   return `${parts.weekday} ${parts.day} ${parts.month}`;
 }
 
+const dateTimeFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** "Tue 1 Dec, 07:00 Europe/London" for stating when a presigned link expires. */
 export function localDateTime(instant: Date, timeZone: string): string {
-  const formatter = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  // One formatter per zone: building one costs more than formatting, and a digest formats one per link.
+  let formatter = dateTimeFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeFormatters.set(timeZone, formatter);
+  }
   return `${formatter.format(instant)} ${timeZone}`;
 }
 

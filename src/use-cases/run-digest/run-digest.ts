@@ -31,6 +31,8 @@ export type DigestReport = DeliveryTally & {
   /** Handed to the sender function, and in how many batches. */
   enqueued: number;
   batches: number;
+  /** The run stopped planning for lack of time: more may be due than `due` says. */
+  planningCutShort: boolean;
 };
 
 const DUE_PAGE_SIZE = 500;
@@ -43,6 +45,18 @@ const STORE_CONCURRENCY = 16;
 const MIN_HOLD_MS = 55 * 60 * 1000;
 /** A queued subscriber is held 1.5 times as long as the queue ahead of them takes at the send rate. */
 const HOLD_MARGIN = 1.5;
+
+/**
+ * Digests one invocation composes per second (selecting, de-duplicating, rendering): about 40 at 1024 MB
+ * with 1,000 summaries in the window (`npm run bench:digest`), halved for margin. Above it, composing and
+ * not SES sets the pace, so the inline path counts with the slower of the two.
+ */
+const COMPOSED_PER_SECOND = 20;
+
+/** How many due subscribers the run sends itself: those that take at most `seconds` at its pace. */
+function inlineCapacity(rate: number, seconds: number): number {
+  return Math.min(rate, COMPOSED_PER_SECOND) * seconds;
+}
 
 /** Without GetAccount, assume the sandbox's rate: slow but never throttled into failure. */
 const FALLBACK_ACCOUNT: SendingAccount = {
@@ -70,6 +84,7 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
     rescheduled: 0,
     enqueued: 0,
     batches: 0,
+    planningCutShort: false,
     sent: 0,
     empty: 0,
     failed: 0,
@@ -81,6 +96,14 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
   let inline: Candidate[] = [];
   let queueing: Queueing | undefined;
   for await (const page of deps.store.due(now, DUE_PAGE_SIZE)) {
+    if (!deps.hasTimeLeft()) {
+      // Whoever is not planned yet is still due: the next hourly run plans them.
+      log.warn('Planning stopped before the invocation times out; the rest are planned by the next run', {
+        dueSoFar: report.due,
+      });
+      report.planningCutShort = true;
+      break;
+    }
     const owed = await planPage(deps, page, now, report);
     if (owed.length === 0) continue;
     if (account === undefined) {
@@ -90,7 +113,7 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestRepo
       await warnAboutSender(deps);
     }
     report.due += owed.length;
-    if (queueing === undefined && deps.queue && report.due > rate * settings.inlineSeconds) {
+    if (queueing === undefined && deps.queue && report.due > inlineCapacity(rate, settings.inlineSeconds)) {
       queueing = { summariesKey: await saveSnapshot(deps, now), pending: [] };
       log.info('Too many due to send in this run: queueing them for the sender function', {
         dueSoFar: report.due,

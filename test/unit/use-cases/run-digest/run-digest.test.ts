@@ -87,6 +87,25 @@ describe('a digest run', () => {
     expect(mailer.sent[0]?.text.split('\n')[0]).toBe('Your digest for Mon 23 Nov');
   });
 
+  it('stops planning when the invocation is about to time out; the next run plans the rest', async () => {
+    const emails = Array.from({ length: 1_200 }, (_, i) => `reader-${i}@example.com`);
+    let pagesPlanned = 0;
+    const { deps, mailer } = memoryDeps({
+      document: everyone(emails),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+      settings: { ...TEST_SETTINGS, maxSendRate: 1_000 },
+      // One page of 500 planned, then the time is up (and stays up for the sends of this run).
+      hasTimeLeft: () => pagesPlanned++ < 1,
+    });
+
+    const cut = await runDigest(deps, SEVEN);
+    const next = await runDigest({ ...deps, hasTimeLeft: () => true }, hoursBefore(-1));
+
+    expect(cut).toMatchObject({ due: 500, planningCutShort: true, sent: 0, deferred: 500 });
+    expect(next).toMatchObject({ planningCutShort: false, sent: 1_200 });
+    expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(1_200);
+  });
+
   it('puts a summary stored between two digests into exactly one of them', async () => {
     const story = stored(buildSummary({ title: 'Stored at 09:00' }), new Date('2026-11-24T09:00:00Z'));
     const { deps, mailer } = memoryDeps({ document: everyone(['ana@example.com']), objects: [story] });
@@ -374,9 +393,10 @@ describe('a digest run', () => {
   });
 
   it('stops starting sends when the invocation is about to time out; the rest go next run', async () => {
-    // Time for the first subscriber: asked before starting them, before their SendEmail attempt and after
-    // its slot. At 1 message/s one send is in flight at a time, so the order of the questions is fixed.
-    let left = 3;
+    // Time for planning the one page and for the first subscriber: asked before starting them, before their
+    // SendEmail attempt and after its slot. At 1 message/s one send is in flight at a time, so the order of
+    // the questions is fixed.
+    let left = 4;
     const { deps, mailer, store } = memoryDeps({
       document: everyone(['ana@example.com', 'bo@example.org', 'cy@example.net']),
       objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
