@@ -877,7 +877,7 @@ function report(results: ScenarioResult[], settings: { senders: number; summarie
       `Lambda's idle SQS polling ${int(IDLE_POLLS_PER_DAY)} requests a day). List prices us-east-1: SES $0.10 per ` +
       '1,000 mails; DynamoDB on-demand $0.625 per million write units (1 KB) and $0.125 per million read units ' +
       `(profile item ${largest.itemBytes.profile} B, ledger day item ${largest.itemBytes.day} B: 1 write unit each; ` +
-      'the due index, projection ALL, is written too: twice when dueAt moves, once for a claim); S3 PUT/LIST $0.005 ' +
+      'the due index is written too: twice when dueAt moves, once when latest changes, not for a claim); S3 PUT/LIST $0.005 ' +
       'and GET $0.0004 per 1,000; SQS $0.40 per million (64 KB chunks); Lambda $0.20 per million requests and ' +
       `$${PRICES.lambdaGbSecond} per GB-s at 1024 MB; EventBridge Scheduler within its free tier. Months of 30 days.\n`,
   );

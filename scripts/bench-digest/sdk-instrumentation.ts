@@ -18,7 +18,7 @@ export interface RequestCounts {
   dynamodbReadUnits: number;
   /** Table writes as dynalite reports them (larger of old and new item, per KB). */
   dynamodbTableWriteUnits: number;
-  /** Writes to the `due` index (projection ALL) that the same requests cause on AWS. */
+  /** Writes to the `due` index (it projects the profile and `latest`) that the same requests cause on AWS. */
   dynamodbIndexWriteUnits: number;
   /** SQS requests as billed (per 64 KB chunk of payload). */
   sqsBilledRequests: number;
