@@ -146,9 +146,11 @@ describe('the digest handler', () => {
     return handler({ time: now().toISOString() }, context);
   };
 
-  it('starts no send with less time left than the longest send and its ledger write can take', async () => {
-    expect(await invoke(LONGEST_SEND_MS)).toMatchObject({ due: 1, sent: 0, deferred: 1 });
+  it('starts no send, nor even plans, with less time left than the longest send and its ledger write can take', async () => {
+    expect(await invoke(LONGEST_SEND_MS)).toMatchObject({ due: 0, sent: 0, planningCutShort: true });
     expect(await stack().ses.emails()).toHaveLength(0);
+    // Not planned, so not held: the next run (with time) sends at once.
+    expect(await invoke(LONGEST_SEND_MS + 1_000)).toMatchObject({ due: 1, sent: 1 });
   });
 
   it('sends with more time left than that', async () => {

@@ -38,6 +38,11 @@ if (!chromiumInstalled) {
   console.warn(`SKIPPED: the browser test needs Chromium at ${CHROMIUM} (apt-get install chromium)`);
 }
 
+/** Submits a form and waits for the page it leads to: an action alone may return before the navigation. */
+async function submitted(page: Page, action: () => Promise<void>): Promise<void> {
+  await Promise.all([page.waitForNavigation(), action()]);
+}
+
 describe('signing up, confirming, managing and leaving in a real browser (issue 15)', () => {
   let stack: LocalStack;
   let browser: Browser;
@@ -138,8 +143,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
       // Email, time zone, send hour, topics, keywords, then the button: the hidden bot trap is not in the way.
       for (let i = 0; i < 5; i += 1) await plain.keyboard.press('Tab');
       expect(await plain.locator(':focus').innerText()).toBe('Subscribe');
-      await plain.keyboard.press('Enter');
-      await plain.waitForLoadState();
+      await submitted(plain, () => plain.keyboard.press('Enter'));
       expect(await plain.locator('h1').innerText()).toBe('Check your inbox');
       expect((await mailsTo('keyboard.reader@example.org')).map((m) => m.subject)).toEqual([
         CONFIRMATION_SUBJECT,
@@ -153,8 +157,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
     if (!chromiumInstalled) return context.skip();
     await page.getByLabel('Email address').fill('not-an-address');
     await page.getByLabel(/^Topics/).fill('Politics');
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForLoadState();
+    await submitted(page, () => page.getByRole('button', { name: 'Subscribe' }).click());
     expect(await page.getByRole('alert').innerText()).toContain(
       'Enter an email address like name@example.com',
     );
@@ -169,8 +172,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
     await page.getByLabel(/^Topics/).fill('');
     // Hour 0: due at every run, so the digest below would reach them if anything let it.
     await page.getByLabel('Send hour').selectOption('0');
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForLoadState();
+    await submitted(page, () => page.getByRole('button', { name: 'Subscribe' }).click());
     expect(await heading()).toBe('Check your inbox');
     await photograph('check-inbox');
 
@@ -187,8 +189,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
     // The same address again: the same page, and no second mail within the hour.
     await page.goto(stack.subscribe.url);
     await page.getByLabel('Email address').fill(READER);
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForLoadState();
+    await submitted(page, () => page.getByRole('button', { name: 'Subscribe' }).click());
     expect(await heading()).toBe('Check your inbox');
     expect(await mailsTo(READER)).toHaveLength(1);
 
@@ -207,8 +208,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
     expect(await store.get(id)).toBeUndefined();
     await photograph('confirm');
 
-    await page.getByRole('button', { name: 'Confirm subscription' }).click();
-    await page.waitForLoadState();
+    await submitted(page, () => page.getByRole('button', { name: 'Confirm subscription' }).click());
     expect(await heading()).toBe('You are subscribed');
     await photograph('subscribed');
     expect((await store.get(id))?.subscriber).toMatchObject({
@@ -260,8 +260,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
     await photograph('preferences');
 
     await page.getByLabel('Send hour').selectOption('9');
-    await page.getByRole('button', { name: 'Save preferences' }).click();
-    await page.waitForLoadState();
+    await submitted(page, () => page.getByRole('button', { name: 'Save preferences' }).click());
     expect(await page.getByRole('status').innerText()).toContain('Saved');
     await photograph('preferences-saved');
     expect((await store.get(id))?.subscriber.sendAt).toBe('09:00');
@@ -273,8 +272,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
 
   it('unsubscribes them from the same page, after which no digest goes out', async (context) => {
     if (!chromiumInstalled) return context.skip();
-    await page.getByRole('button', { name: 'Unsubscribe' }).click();
-    await page.waitForLoadState();
+    await submitted(page, () => page.getByRole('button', { name: 'Unsubscribe' }).click());
     expect(await heading()).toBe('You are unsubscribed');
     await photograph('unsubscribed');
     expect((await store.get(id))?.unsubscribedAt).toBeDefined();
