@@ -12,12 +12,12 @@
  * Only UpdateItem and GetItem: every write is an UpdateItem whose condition decides the race.
  */
 import {
-  ConditionalCheckFailedException,
   GetItemCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { conditionalUpdate } from './dynamodb-conditional.js';
 import type { SignupLimits, UsedConfirmations } from '../links/subscribe-ports.js';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './digest-table.js';
 
@@ -34,15 +34,7 @@ export function createDynamoDbSignupState(
   client: DynamoDBClient,
   tableName: string,
 ): SignupLimits & UsedConfirmations {
-  const conditional = async (input: Omit<UpdateInput, 'TableName'>): Promise<boolean> => {
-    try {
-      await client.send(new UpdateItemCommand({ TableName: tableName, ...input }));
-      return true;
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+  const conditional = conditionalUpdate(client, tableName);
 
   const count = (pk: string, at: Date, limit: number) =>
     conditional({
@@ -124,5 +116,3 @@ export function createDynamoDbSignupState(
     },
   };
 }
-
-type UpdateInput = ConstructorParameters<typeof UpdateItemCommand>[0];

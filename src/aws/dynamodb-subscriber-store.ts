@@ -22,6 +22,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { conditionalUpdate } from './dynamodb-conditional.js';
 import type { LedgerEntry, SendFailure } from '../digest/ledger.js';
 import type { Subscriber } from '../digest/subscribers.js';
 import type { UnsubscribeRecorder } from '../links/ports.js';
@@ -104,16 +105,7 @@ export function createDynamoDbSubscriberStore(
       }
     });
 
-  /** An UpdateItem whose condition may fail: false then, the outcome every race here needs. */
-  const update = async (input: Omit<UpdateInput, 'TableName'>): Promise<boolean> => {
-    try {
-      await client.send(new UpdateItemCommand({ TableName: tableName, ...input }));
-      return true;
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+  const update = conditionalUpdate(client, tableName);
 
   const unsubscribe = (subscriberId: string, at: Date) =>
     update({
@@ -400,8 +392,6 @@ export function createDynamoDbSubscriberStore(
     },
   };
 }
-
-type UpdateInput = ConstructorParameters<typeof UpdateItemCommand>[0];
 
 /** `#name` placeholders for every attribute an expression names (reserved words or not: one rule). */
 function names(...attributes: string[]): Record<string, string> {

@@ -732,21 +732,39 @@ describe('failed invocations', () => {
     });
   });
 
-  // A digest SES refused, or one a run had no time left to send, is a subscriber without their mail: the
-  // run itself succeeds, so no Errors alarm sees it. One in an hour (one run) is enough to look.
-  it('alarms on any digest that could not be sent, counted for this stage only', () => {
-    const alarm = props('DigestsFailedAlarm', 'AWS::CloudWatch::Alarm');
+  // A digest SES refused, or one a run had no time left to send, is a subscriber without their mail: the run
+  // itself succeeds, so no Errors alarm sees it; one in an hour (one run) is enough to look. A confirmation
+  // mail SES did not take ends in a page of ours (503), not a failed invocation: only SignupsFailed sees it.
+  it.each([
+    {
+      what: 'digest',
+      resource: 'DigestsFailedAlarm',
+      name: 'digests-failed',
+      metric: 'DigestsFailed',
+      period: 3600,
+      emitter: 'DigestLambdaFunction',
+    },
+    {
+      what: 'confirmation mail',
+      resource: 'SignupsFailedAlarm',
+      name: 'signups-failed',
+      metric: 'SignupsFailed',
+      period: 300,
+      emitter: 'SubscribeLambdaFunction',
+    },
+  ])('alarms on any $what that could not be sent, counted for this stage only', (expected) => {
+    const alarm = props(expected.resource, 'AWS::CloudWatch::Alarm');
     expect(alarm).toEqual({
-      AlarmName: 'article-digest-dev-digests-failed',
+      AlarmName: `article-digest-dev-${expected.name}`,
       AlarmDescription: expect.any(String),
       Namespace: 'article-digest',
-      MetricName: 'DigestsFailed',
+      MetricName: expected.metric,
       Dimensions: [
         { Name: 'service', Value: 'article-digest' },
         { Name: 'stage', Value: 'dev' },
       ],
       Statistic: 'Sum',
-      Period: 3600,
+      Period: expected.period,
       EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -755,56 +773,15 @@ describe('failed invocations', () => {
       OKActions: [{ Ref: 'AlarmTopic' }],
     });
 
-    // CloudWatch matches a metric only on its exact namespace and full set of dimensions: the digest
-    // function, with the environment the template gives it, must emit exactly those.
+    // CloudWatch matches a metric only on its exact namespace and full set of dimensions: the function that
+    // emits it, with the environment the template gives it, must emit exactly those.
     const environment = Object.fromEntries(
-      Object.entries(environmentOf('DigestLambdaFunction')).filter(
+      Object.entries(environmentOf(expected.emitter)).filter(
         (entry): entry is [string, string] => typeof entry[1] === 'string',
       ),
     );
     const emitter = createMetrics(loadObservabilityConfig(environment));
-    emitter.addMetric('DigestsFailed', MetricUnit.Count, 1);
-    const emf = emitter.serializeMetrics() as unknown as Record<string, unknown> & {
-      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
-    };
-    const [directive] = emf._aws.CloudWatchMetrics;
-    const dimensions = asArray(alarm.Dimensions).filter(isRecord);
-    expect(directive?.Namespace).toBe(alarm.Namespace);
-    expect(directive?.Dimensions).toEqual([dimensions.map((d) => d.Name)]);
-    expect(dimensions.map((d) => emf[String(d.Name)])).toEqual(dimensions.map((d) => d.Value));
-  });
-
-  // A confirmation mail SES did not take ends in a page of ours (503, try again in a few minutes), not a
-  // failed invocation: only SignupsFailed, which the subscribe function emits, sees it.
-  it('alarms on any confirmation mail that could not be sent, counted for this stage only', () => {
-    const alarm = props('SignupsFailedAlarm', 'AWS::CloudWatch::Alarm');
-    expect(alarm).toEqual({
-      AlarmName: 'article-digest-dev-signups-failed',
-      AlarmDescription: expect.any(String),
-      Namespace: 'article-digest',
-      MetricName: 'SignupsFailed',
-      Dimensions: [
-        { Name: 'service', Value: 'article-digest' },
-        { Name: 'stage', Value: 'dev' },
-      ],
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: 'AlarmTopic' }],
-      OKActions: [{ Ref: 'AlarmTopic' }],
-    });
-
-    // What the subscribe function emits with the environment the template gives it matches the alarm.
-    const environment = Object.fromEntries(
-      Object.entries(environmentOf('SubscribeLambdaFunction')).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      ),
-    );
-    const emitter = createMetrics(loadObservabilityConfig(environment));
-    emitter.addMetric('SignupsFailed', MetricUnit.Count, 1);
+    emitter.addMetric(expected.metric, MetricUnit.Count, 1);
     const emf = emitter.serializeMetrics() as unknown as Record<string, unknown> & {
       _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
     };
