@@ -1,6 +1,7 @@
 /**
  * `npm run digest:screenshot`: writes the preview (see digest-preview.ts) and renders its HTML in headless
- * Chromium to out/digest-preview.png (light) and out/digest-preview-dark.png (prefers-color-scheme: dark).
+ * Chromium to out/digest-preview.png (light) and out/digest-preview-dark.png (prefers-color-scheme: dark),
+ * the first screenful of each, and out/digest-preview-full.png (light, the whole digest down to the footer).
  * Needs the Debian package `chromium`; deliberately not part of `npm test`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,8 +15,10 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--no-first-run',
   '--hide-scrollbars',
-  '--window-size=800,1400',
 ];
+const SCREEN = '--window-size=800,1400';
+/** Tall enough for ten top stories, the "also in this period" list and the footer. */
+const WHOLE = '--window-size=800,5200';
 
 function chromiumPath(): string {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -27,12 +30,16 @@ function chromiumPath(): string {
   );
 }
 
-function screenshot(chromium: string, html: string, png: string, dark: boolean): void {
+function screenshot(chromium: string, html: string, png: string, dark: boolean, size = SCREEN): void {
   const asRoot = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   const theme = dark ? ['--force-dark-mode', '--blink-settings=preferredColorScheme=0'] : [];
-  execFileSync(chromium, [...CHROMIUM_FLAGS, ...asRoot, ...theme, `--screenshot=${png}`, `file://${html}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    chromium,
+    [...CHROMIUM_FLAGS, size, ...asRoot, ...theme, `--screenshot=${png}`, `file://${html}`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   console.log(`Wrote ${png}`);
 }
 
@@ -43,6 +50,7 @@ async function main(): Promise<void> {
   const html = resolve(outDir, 'digest-preview.html');
   screenshot(chromium, html, resolve(outDir, 'digest-preview.png'), false);
   screenshot(chromium, html, resolve(outDir, 'digest-preview-dark.png'), true);
+  screenshot(chromium, html, resolve(outDir, 'digest-preview-full.png'), false, WHOLE);
 }
 
 main().catch((error: unknown) => {

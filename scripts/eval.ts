@@ -17,6 +17,7 @@ import { renderChart } from './eval-chart.js';
 import { evaluateHeadlines } from './eval-headlines.js';
 import { evaluateEntities } from './eval-entities.js';
 import { evaluateKeyPhrases } from './eval-keyphrases.js';
+import { evaluateClusters } from './eval-clusters.js';
 import { rouge, type RougeScores } from './rouge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -170,7 +171,11 @@ function main(): void {
   const files = evalFiles();
   if (files.length === 0) {
     console.error(missingEvalData('npm run eval'));
-    console.log(JSON.stringify({ skipped: true, evalDataDir: EVAL_DATA_DIR, results: [] }));
+    const clusters = evaluateClusters();
+    console.log(clusters.blocked ? clusters.line : clusters.table);
+    console.log(
+      JSON.stringify({ skipped: true, evalDataDir: EVAL_DATA_DIR, results: [], clusters: clusters.figures }),
+    );
     return;
   }
   const evaluated = files.map(evaluateFile);
@@ -209,6 +214,14 @@ function main(): void {
     );
     console.log(headlines.table);
   }
+  const clusters = evaluateClusters();
+  if (clusters.blocked) console.log(`\n${clusters.line}`);
+  else {
+    console.log(
+      '\nSame-event clustering (EVAL_CLUSTER_FILE): pairwise precision and recall, digest rule vs near-duplicates\n',
+    );
+    console.log(clusters.table);
+  }
   const seconds = (Date.now() - started) / 1000;
   console.error(`\n${seconds.toFixed(1)} s; results in ${OUT_DIR}`);
   console.log(
@@ -221,6 +234,7 @@ function main(): void {
       headlines: headlines?.figures,
       entities: entities?.figures,
       keyPhrases: keyPhrases.figures,
+      clusters: clusters.figures,
     }),
   );
 }

@@ -15,7 +15,12 @@ import {
   type DynamoDbSubscriberStore,
 } from '../src/aws/dynamodb-subscriber-store.js';
 import { createS3SubscribersBucket, SubscribersDocumentError } from '../src/aws/s3-bucket-subscribers.js';
-import { sendAtFromHour, subscriberId, type SubscriberDefaults } from '../src/digest/subscribers.js';
+import {
+  sendAtFromHour,
+  subscriberId,
+  type Subscriber,
+  type SubscriberDefaults,
+} from '../src/digest/subscribers.js';
 import { timeZone } from '../src/digest/time-zone.js';
 import { LOCAL_CLIENT_CREDENTIALS } from '../src/local/emulators.js';
 import { readStackFile, StackFileError, STACK_FILE } from '../src/local/stack-file.js';
@@ -45,13 +50,15 @@ const help = `usage: npm run subscribers -- COMMAND [--local | --stage NAME] [op
 
 Commands:
   add EMAIL [--time-zone ZONE] [--send-at HH:00] [--topics a,b] [--keywords x,y]
+      [--frequency daily|weekly] [--weekday mon..sun]
       Adds a subscriber, or updates one (options not given keep their current values), or
       re-subscribes one who unsubscribed. New subscribers get DIGEST_TIME_ZONE (default UTC) and
-      DIGEST_SEND_HOUR (default 7) unless given; --topics '' clears the topics.
+      DIGEST_SEND_HOUR (default 7) unless given; --topics '' clears the topics. A weekly digest
+      (--frequency weekly) needs --weekday: it goes out on that local weekday at the send hour.
   remove EMAIL
       Unsubscribes them, as their unsubscribe link does (their digest history is kept).
   list
-      Prints every subscriber: address, time zone, send hour, status, topics, keywords.
+      Prints every subscriber: address, time zone, send hour (and "weekly DAY" for a weekly digest), status, topics, keywords.
   import FILE.csv | FILE.json
       Adds and updates the subscribers a file lists (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB). CSV: a header
       row naming the columns (${CSV_COLUMNS.join(',')}; only email is required), topics and keywords
@@ -167,6 +174,11 @@ function single(positionals: string[], what: string): string {
   return positionals[0];
 }
 
+/** "07:00" for a daily digest, "07:00 weekly fri" for a weekly one. */
+function cadence(s: Subscriber): string {
+  return s.frequency === 'weekly' ? `${s.sendAt} weekly ${s.weekday ?? '?'}` : s.sendAt;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -178,6 +190,8 @@ async function main(argv: string[]): Promise<number> {
       'send-at': { type: 'string' },
       topics: { type: 'string' },
       keywords: { type: 'string' },
+      frequency: { type: 'string' },
+      weekday: { type: 'string' },
       bucket: { type: 'string' },
       'subscribers-key': { type: 'string', default: DEFAULT_SUBSCRIBERS_KEY },
       'state-prefix': { type: 'string', default: DEFAULT_STATE_PREFIX },
@@ -190,7 +204,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return values.help ? 0 : 2;
   }
-  const profileOptions = ['time-zone', 'send-at', 'topics', 'keywords'] as const;
+  const profileOptions = ['time-zone', 'send-at', 'topics', 'keywords', 'frequency', 'weekday'] as const;
   if (command !== 'add' && profileOptions.some((name) => values[name] !== undefined)) {
     throw new UsageError(`--${profileOptions.join(', --')} go with add only`);
   }
@@ -224,6 +238,8 @@ async function main(argv: string[]): Promise<number> {
         ...(values['send-at'] !== undefined && { sendAt: values['send-at'] }),
         ...(values.topics !== undefined && { topics: list(values.topics) }),
         ...(values.keywords !== undefined && { keywords: list(values.keywords) }),
+        ...(values.frequency !== undefined && { frequency: values.frequency }),
+        ...(values.weekday !== undefined && { weekday: values.weekday }),
       };
       return run(async ({ store, where }) => {
         const result = await addSubscriber(store, entry, defaults, now);
@@ -233,7 +249,7 @@ async function main(argv: string[]): Promise<number> {
           return 1;
         }
         const s = result.subscriber;
-        console.log(`${result.outcome} ${s.email} (${s.timeZone}, ${s.sendAt}) in ${where}`);
+        console.log(`${result.outcome} ${s.email} (${s.timeZone}, ${cadence(s)}) in ${where}`);
         console.log(JSON.stringify({ outcome: result.outcome, id: s.id }));
         return 0;
       });
@@ -264,7 +280,7 @@ async function main(argv: string[]): Promise<number> {
             const status = unsubscribedAt === undefined ? 'subscribed' : `unsubscribed ${unsubscribedAt}`;
             counts[unsubscribedAt === undefined ? 'subscribed' : 'unsubscribed']++;
             console.log(
-              [s.email, s.timeZone, s.sendAt, status, s.topics.join(';'), s.keywords.join(';')].join('\t'),
+              [s.email, s.timeZone, cadence(s), status, s.topics.join(';'), s.keywords.join(';')].join('\t'),
             );
           }
         }

@@ -136,6 +136,8 @@ const digestShape = {
   DIGEST_TIME_ZONE: timeZone.default('UTC'),
   DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   SEND_EMPTY_DIGEST: booleanFlag.default(false),
+  /** Stories shown in full at the top of a digest; the others are listed by linked title. */
+  DIGEST_TOP_STORIES: positiveInt.max(50).default(10),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /**
    * How long a digest's link to a stored original works. Through ARTICLE_LINK_URL it is exactly this long

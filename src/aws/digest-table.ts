@@ -62,7 +62,17 @@ export const DIGEST_TABLE_SCHEMA = {
       // projected, so it costs no index write.
       Projection: {
         ProjectionType: 'INCLUDE',
-        NonKeyAttributes: ['id', 'email', 'timeZone', 'sendAt', 'topics', 'keywords', 'latest'],
+        NonKeyAttributes: [
+          'id',
+          'email',
+          'timeZone',
+          'sendAt',
+          'topics',
+          'keywords',
+          'frequency',
+          'weekday',
+          'latest',
+        ],
       },
     },
   ],

@@ -265,11 +265,24 @@ export function createDynamoDbSubscriberStore(
         ':keywords': toAttribute(subscriber.keywords),
         ':at': { S: at.toISOString() },
       };
+      // `frequency` is written on every reschedule (`daily` by default); `weekday` only for a weekly digest.
+      // An item written before either existed reads as daily and stays on its schedule for a daily put.
+      const frequency = subscriber.frequency ?? 'daily';
+      const weekday = frequency === 'weekly' ? subscriber.weekday : undefined;
+      const sameCadence =
+        weekday === undefined
+          ? '(attribute_not_exists(#frequency) OR #frequency = :frequency) AND attribute_not_exists(#weekday)'
+          : '#frequency = :frequency AND #weekday = :weekday';
+      const cadence = {
+        ':frequency': { S: frequency },
+        ...(weekday !== undefined && { ':weekday': { S: weekday } }),
+      };
       // Subscribed on the same schedule: when they are next due stays as the digest left it.
       const kept = await update({
         Key: key,
         UpdateExpression: 'SET #email = :email, #topics = :topics, #keywords = :keywords, #updatedAt = :at',
-        ConditionExpression: 'attribute_exists(#dueShard) AND #timeZone = :timeZone AND #sendAt = :sendAt',
+        ConditionExpression:
+          'attribute_exists(#dueShard) AND #timeZone = :timeZone AND #sendAt = :sendAt AND ' + sameCadence,
         ExpressionAttributeNames: names(
           'email',
           'topics',
@@ -278,23 +291,29 @@ export function createDynamoDbSubscriberStore(
           DUE_SHARD,
           'timeZone',
           'sendAt',
+          'frequency',
+          'weekday',
         ),
         ExpressionAttributeValues: {
           ...profile,
+          ...cadence,
           ':timeZone': { S: subscriber.timeZone },
           ':sendAt': { S: subscriber.sendAt },
         },
       });
       if (kept) return;
-      // New, rescheduled or back: due at once, and the digest's rules decide which day (`latest` is kept).
+      // New, rescheduled or back: due at once, and the digest's rules decide which period (`latest` is kept).
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: key,
           UpdateExpression:
             'SET #id = :id, #email = :email, #timeZone = :timeZone, #sendAt = :sendAt, #topics = :topics,' +
-            ' #keywords = :keywords, #createdAt = if_not_exists(#createdAt, :at), #updatedAt = :at,' +
-            ' #dueShard = :dueShard, #dueAt = :at REMOVE #unsubscribedAt',
+            ' #keywords = :keywords, #frequency = :frequency,' +
+            (weekday !== undefined ? ' #weekday = :weekday,' : '') +
+            ' #createdAt = if_not_exists(#createdAt, :at), #updatedAt = :at,' +
+            ' #dueShard = :dueShard, #dueAt = :at REMOVE #unsubscribedAt' +
+            (weekday === undefined ? ', #weekday' : ''),
           ExpressionAttributeNames: names(
             'id',
             'email',
@@ -302,6 +321,8 @@ export function createDynamoDbSubscriberStore(
             'sendAt',
             'topics',
             'keywords',
+            'frequency',
+            'weekday',
             'createdAt',
             'updatedAt',
             DUE_SHARD,
@@ -310,6 +331,7 @@ export function createDynamoDbSubscriberStore(
           ),
           ExpressionAttributeValues: {
             ...profile,
+            ...cadence,
             ':id': { S: subscriber.id },
             ':timeZone': { S: subscriber.timeZone },
             ':sendAt': { S: subscriber.sendAt },
@@ -414,11 +436,20 @@ function readProfile(item: Item): StoredSubscriber {
     throw new InvalidStoredItemError(key, `its id ${parsed.data.id} does not match its key`);
   }
   const text = (name: string) => (typeof fields[name] === 'string' ? fields[name] : undefined);
-  const { id, email, timeZone, sendAt, topics, keywords } = parsed.data;
+  const { id, email, timeZone, sendAt, topics, keywords, frequency, weekday } = parsed.data;
   const unsubscribedAt = text('unsubscribedAt');
   const dueAt = text(DUE_AT);
   return {
-    subscriber: { id, email, timeZone, sendAt, topics, keywords },
+    subscriber: {
+      id,
+      email,
+      timeZone,
+      sendAt,
+      topics,
+      keywords,
+      // A daily subscriber reads back without the fields, as before weekly digests existed.
+      ...(frequency === 'weekly' && { frequency, weekday }),
+    },
     ...(unsubscribedAt !== undefined && { unsubscribedAt }),
     ...(dueAt !== undefined && { dueAt }),
     ...(fields.latest !== undefined && { latest: fields.latest }),

@@ -10,7 +10,14 @@
 import { itemHtml, moreTitleHtml, renderHtml } from './render-html.js';
 import { renderText } from './render-text.js';
 import { plainText, truncate } from './text.js';
-import { itemCount, MORE_TITLES_SHOWN, type DigestItemView, type DigestView } from './view.js';
+import {
+  itemCount,
+  moreItem,
+  MORE_TITLES_SHOWN,
+  type DigestItemView,
+  type DigestView,
+  type MoreItem,
+} from './view.js';
 
 /** Below Gmail's 102 KB with room for the transfer encoding of non-ASCII text. */
 export const HTML_BUDGET_BYTES = 90 * 1024;
@@ -25,10 +32,31 @@ export interface ComposedDigest {
   view: DigestView;
 }
 
-/** Plain text, one line, no entities: e.g. "Your digest for Tue 24 Nov: 12 articles". */
-export function digestSubject(dateLabel: string, count: number): string {
-  const what = count === 0 ? 'nothing new' : `${count} ${count === 1 ? 'article' : 'articles'}`;
-  return truncate(plainText(`Your digest for ${dateLabel}: ${what}`), SUBJECT_MAX);
+/** A title as subject text: one line, and no markup characters ("&" reads "and"). */
+const subjectText = (value: string) =>
+  plainText(value.replace(/&/g, ' and ').replace(/[<>]/g, ' ')).replace(/ {2,}/g, ' ');
+
+/** "Your digest", or "Your weekly digest" for one that covers a week (named for its send day). */
+const digestName = (period: DigestView['period']) =>
+  period === 'week' ? 'Your weekly digest' : 'Your digest';
+
+/**
+ * Plain text, one line, no entities: the day, the top story and how many others the digest holds, e.g.
+ * "Your digest for Tue 24 Nov: Quay widening approved, and 37 more". The title is shortened, never the rest.
+ */
+export function digestSubject(
+  dateLabel: string,
+  topTitle: string | undefined,
+  stories: number,
+  period?: DigestView['period'],
+): string {
+  const prefix = `${digestName(period)} for ${subjectText(dateLabel)}: `;
+  if (stories === 0 || topTitle === undefined || subjectText(topTitle) === '') {
+    return truncate(`${prefix}${stories === 0 ? 'nothing new' : `${stories} stories`}`, SUBJECT_MAX);
+  }
+  const rest = stories > 1 ? `, and ${stories - 1} more` : '';
+  const room = Math.max(12, SUBJECT_MAX - prefix.length - rest.length);
+  return `${prefix}${truncate(subjectText(topTitle), room)}${rest}`;
 }
 
 const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
@@ -41,11 +69,11 @@ interface PlacedItem {
 /** The view with only the kept items in full; the titles of the others lead `more`, in their order. */
 function keepOnly(view: DigestView, flat: PlacedItem[], kept: ReadonlySet<number>): DigestView {
   const groups: DigestView['groups'] = [];
-  const leftOut: string[] = [];
+  const leftOut: MoreItem[] = [];
   let current: { group: number; items: DigestItemView[] } | undefined;
   flat.forEach(({ group, item }, index) => {
     if (!kept.has(index)) {
-      leftOut.push(item.title);
+      leftOut.push(moreItem(item.title, item.link.url));
       return;
     }
     if (current?.group !== group) {
@@ -58,11 +86,11 @@ function keepOnly(view: DigestView, flat: PlacedItem[], kept: ReadonlySet<number
 }
 
 /** How many of the first titles of `more` the list can name within `allowance` bytes of HTML. */
-function titlesWithin(more: string[], allowance: number): number {
+function titlesWithin(more: MoreItem[], allowance: number): number {
   let used = 0;
   let count = 0;
-  for (const title of more.slice(0, MORE_TITLES_SHOWN)) {
-    used += utf8Bytes(moreTitleHtml(title));
+  for (const entry of more.slice(0, MORE_TITLES_SHOWN)) {
+    used += utf8Bytes(moreTitleHtml(entry));
     if (used > allowance) break;
     count++;
   }
@@ -117,13 +145,19 @@ export function fitToBudget(view: DigestView, heading: string, budgetBytes: numb
 
 export function composeDigest(view: DigestView, budgetBytes = HTML_BUDGET_BYTES): ComposedDigest {
   // A day caught up after the reader's midnight says so where they look first.
+  const name = digestName(view.period);
   const heading =
     view.sentLateOn === undefined
-      ? `Your digest for ${view.dateLabel}`
-      : `Your digest for ${view.dateLabel}, sent late on ${view.sentLateOn}`;
+      ? `${name} for ${view.dateLabel}`
+      : `${name} for ${view.dateLabel}, sent late on ${view.sentLateOn}`;
   const fitted = fitToBudget(view, heading, budgetBytes);
   return {
-    subject: digestSubject(view.dateLabel, itemCount(fitted)),
+    subject: digestSubject(
+      view.dateLabel,
+      fitted.groups[0]?.items[0]?.title ?? fitted.more[0]?.title,
+      itemCount(fitted),
+      view.period,
+    ),
     html: renderHtml(fitted, heading),
     text: renderText(fitted, heading),
     view: fitted,

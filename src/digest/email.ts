@@ -1,13 +1,15 @@
 /**
  * One subscriber's digest email, from the summaries selected for them and the links already resolved for
- * each: grouped, rendered to HTML and text within the size budget, with the one-click unsubscribe headers
+ * each: told as stories (uploads about one event become one, stories.ts), ranked (top-stories.ts), the top
+ * ones in full and the rest by linked title, rendered to HTML and text within the size budget, with the one-click unsubscribe headers
  * (RFC 8058) when there is an unsubscribe link. Pure: resolving links and sending are the use case's job.
  */
 import { composeDigest, HTML_BUDGET_BYTES } from './compose.js';
-import { groupItems } from './group.js';
 import { shortLocalDate } from './local-time.js';
+import { clusterStories } from './stories.js';
 import type { StoredSummary } from './stored-summary.js';
-import { digestView, type ItemLink } from './view.js';
+import { DEFAULT_TOP_STORIES, rankStories, type Interests } from './top-stories.js';
+import { storiesView, type ItemLink } from './view.js';
 
 export interface OutgoingEmail {
   from: string;
@@ -29,15 +31,27 @@ export interface DigestEmailInput {
   manageUrl?: string;
   /** The subscriber's local date the digest belongs to (`YYYY-MM-DD`), named in the subject. */
   localDate: string;
+  /**
+   * What the digest covers: a day (daily, the default) or a week (weekly: `localDate` is its send day, the
+   * window everything since the previous digest). For the subject and heading ("Your weekly digest for
+   * Fri 27 Nov").
+   */
+  period?: 'day' | 'week';
   /** Their local date when it is sent (`YYYY-MM-DD`); a later one is stated in the heading. */
   sentOnLocalDate?: string;
   htmlBudgetBytes?: number;
+  /** The subscriber's topics and keywords, which rank their stories; none: ranked without them. */
+  interests?: Interests;
+  /** How many stories are shown in full (DIGEST_TOP_STORIES); default DEFAULT_TOP_STORIES. */
+  topStories?: number;
 }
 
 export function digestEmail(input: DigestEmailInput): OutgoingEmail {
   const { links, unsubscribeUrl } = input;
-  const base = digestView(
-    groupItems(input.items),
+  const stories = rankStories(clusterStories(input.items), input.interests ?? { topics: [], keywords: [] });
+  const base = storiesView(
+    stories,
+    input.topStories ?? DEFAULT_TOP_STORIES,
     (item) => {
       const link = links.get(item.key);
       if (!link) throw new Error(`No link was resolved for ${item.key}`);
@@ -49,7 +63,11 @@ export function digestEmail(input: DigestEmailInput): OutgoingEmail {
       ? shortLocalDate(input.sentOnLocalDate)
       : undefined,
   );
-  const view = input.manageUrl === undefined ? base : { ...base, manageUrl: input.manageUrl };
+  const view = {
+    ...base,
+    ...(input.manageUrl !== undefined && { manageUrl: input.manageUrl }),
+    ...(input.period === 'week' && { period: 'week' as const }),
+  };
   const composed = composeDigest(view, input.htmlBudgetBytes ?? HTML_BUDGET_BYTES);
   return {
     from: input.sender,

@@ -4,6 +4,7 @@
  * questions a run asks: is this subscriber's day done, and where does the next digest's window start.
  */
 import * as z from 'zod';
+import { frequencyOf, type Subscriber } from './subscribers.js';
 
 export const ledgerEntrySchema = z.object({
   subscriberId: z.string().min(1),
@@ -38,13 +39,22 @@ export interface SendFailure {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The first digest looks back one day. */
+/** The first digest looks back one period: a day (daily) or a week (weekly). */
 export const FIRST_WINDOW_MS = DAY_MS;
+export const WEEKLY_FIRST_WINDOW_MS = 7 * DAY_MS;
 /**
  * A window never reaches back further than this: a subscriber who missed a week (failures, a long pause)
  * gets the last week, not an unbounded backlog. The ledger lookup only needs to go this far back too.
  */
 export const MAX_WINDOW_MS = 7 * DAY_MS;
+/**
+ * A weekly window is a week long (168 h, or 167/169 h across a DST change), plus an hour per missed run: a
+ * day of slack lets a weekly digest caught up the day after its send day still cover the whole week. Beyond
+ * that the same rule as daily: the last 8 days, not an unbounded backlog.
+ */
+export const WEEKLY_MAX_WINDOW_MS = 8 * DAY_MS;
+/** The longest window of any frequency: what a run that serves everyone must read. */
+export const LONGEST_WINDOW_MS = WEEKLY_MAX_WINDOW_MS;
 
 export interface Window {
   from: Date;
@@ -59,16 +69,21 @@ export interface Window {
  * a summary stored in the same second just after a run listed would fall before the next window's start and
  * be missed forever.
  */
-export function nextWindow(previous: LedgerEntry | undefined, now: Date): Window {
+export function nextWindow(
+  previous: LedgerEntry | undefined,
+  now: Date,
+  subscriber: Pick<Subscriber, 'frequency'> = {},
+): Window {
+  const weekly = frequencyOf(subscriber) === 'weekly';
   const end = Math.floor(now.getTime() / 1000) * 1000;
-  const earliest = end - MAX_WINDOW_MS;
+  const earliest = end - (weekly ? WEEKLY_MAX_WINDOW_MS : MAX_WINDOW_MS);
   const start = previous
     ? Date.parse(previous.status === 'rejected' ? previous.windowFrom : previous.windowTo)
-    : end - FIRST_WINDOW_MS;
+    : end - (weekly ? WEEKLY_FIRST_WINDOW_MS : FIRST_WINDOW_MS);
   return { from: new Date(Math.min(Math.max(start, earliest), end)), to: new Date(end) };
 }
 
 /** The oldest ledger date worth looking at (a little beyond the longest window, any zone). */
 export function ledgerLookbackDate(now: Date): string {
-  return new Date(now.getTime() - MAX_WINDOW_MS - 2 * DAY_MS).toISOString().slice(0, 10);
+  return new Date(now.getTime() - LONGEST_WINDOW_MS - 2 * DAY_MS).toISOString().slice(0, 10);
 }

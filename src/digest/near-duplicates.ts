@@ -271,3 +271,36 @@ export function dropNearDuplicates(items: StoredSummary[]): StoredSummary[] {
   });
   return kept.map((k) => k.item);
 }
+
+/** Each summary's shingle set, made once: a digest run compares the same summaries for every subscriber. */
+const shingleSets = new WeakMap<StoredSummary, Set<string>>();
+
+function shingleSet(item: StoredSummary): Set<string> {
+  let set = shingleSets.get(item);
+  if (!set) shingleSets.set(item, (set = makeShingleSet(item)));
+  return set;
+}
+
+/** The shingles of one text, as strings: for comparing a single pair (`isNearDuplicate`). */
+function makeShingleSet(item: StoredSummary): Set<string> {
+  const text = tokens(item);
+  if (text.length < SHINGLE) return new Set([text.join(' ')]);
+  const set = new Set<string>();
+  for (let i = 0; i + SHINGLE <= text.length; i++) set.add(text.slice(i, i + SHINGLE).join(' '));
+  return set;
+}
+
+/**
+ * The rule above for one pair, without the storage-order grouping: same id, same source URL, or shingle
+ * Jaccard similarity of at least DUPLICATE_SIMILARITY. The evaluation's baseline, and part of the same-event
+ * rule (stories.ts).
+ */
+export function isNearDuplicate(a: StoredSummary, b: StoredSummary): boolean {
+  if (a.summary.id === b.summary.id) return true;
+  if (a.summary.source.url !== undefined && a.summary.source.url === b.summary.source.url) return true;
+  const x = shingleSet(a);
+  const y = shingleSet(b);
+  let shared = 0;
+  for (const shingle of x) if (y.has(shingle)) shared++;
+  return shared / (x.size + y.size - shared) >= DUPLICATE_SIMILARITY;
+}

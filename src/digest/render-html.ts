@@ -5,7 +5,7 @@
  * Every piece of article text passes through `escapeHtml`; links are http(s) only.
  */
 import { escapeHtml } from './text.js';
-import { listedMore, type DigestItemView, type DigestView } from './view.js';
+import { listedMore, type DigestItemView, type DigestView, type MoreItem } from './view.js';
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
@@ -33,23 +33,39 @@ export function itemHtml(item: DigestItemView): string {
     ? ` <span class="muted" style="color:#5f6b76;">(link valid until ${escapeHtml(item.link.expires)})</span>`
     : '';
   return `<tr><td class="rule" style="padding:14px 0;border-top:1px solid #e3e7eb;">
-<div class="text" style="font-size:17px;line-height:1.35;font-weight:600;color:#16202a;">${escapeHtml(item.title)}</div>
+<div class="text" style="font-size:17px;line-height:1.35;font-weight:600;color:#16202a;">${escapeHtml(item.title)}</div>${alsoReportedHtml(item)}
 <div class="text" style="font-size:15px;line-height:1.5;color:#2b3640;margin-top:6px;">${escapeHtml(item.summary)}</div>
 <div class="muted" style="font-size:13px;line-height:1.5;color:#5f6b76;margin-top:6px;">${meta.join(' &middot; ')}</div>
 <div style="font-size:14px;margin-top:6px;"><a class="link" href="${escapeHtml(item.link.url)}" style="color:#0b5cad;text-decoration:underline;">${linkLabel} &rarr;</a>${expiry}</div>
 </td></tr>`;
 }
 
-/** One title of the "and N more" list; the list is these, joined with nothing between them. */
-export function moreTitleHtml(title: string): string {
-  return `<li style="margin:2px 0;">${escapeHtml(title)}</li>`;
+/** The other uploads of the same event, linked, under the title. */
+function alsoReportedHtml(item: DigestItemView): string {
+  if (item.alsoReportedCount === 0) return '';
+  const links = item.alsoReportedBy.map(
+    (other) =>
+      `<a class="link" href="${escapeHtml(other.link.url)}" style="color:#0b5cad;">${escapeHtml(other.label)}</a>`,
+  );
+  const unlisted = item.alsoReportedCount - item.alsoReportedBy.length;
+  if (unlisted > 0) links.push(`${unlisted} more`);
+  return `\n<div class="muted" style="font-size:13px;line-height:1.5;color:#5f6b76;margin-top:4px;">Also reported by ${links.join(', ')}</div>`;
+}
+
+/** One title of the "and N more" list, linked; the list is these, joined with nothing between them. */
+export function moreTitleHtml(entry: MoreItem): string {
+  const title = escapeHtml(entry.title);
+  return entry.url === undefined
+    ? `<li style="margin:2px 0;">${title}</li>`
+    : `<li style="margin:2px 0;"><a class="link" href="${escapeHtml(entry.url)}" style="color:#0b5cad;">${title}</a></li>`;
 }
 
 function moreHtml(view: DigestView): string {
   if (view.more.length === 0) return '';
   const titles = listedMore(view).map(moreTitleHtml).join('');
   return `<tr><td class="rule" style="padding:14px 0;border-top:1px solid #e3e7eb;">
-<div class="text" style="font-size:15px;font-weight:600;color:#16202a;">and ${view.more.length} more</div>
+<div class="muted" style="font-size:12px;letter-spacing:0.08em;text-transform:uppercase;font-weight:700;color:#5f6b76;">Also in this period</div>
+<div class="text" style="font-size:15px;font-weight:600;color:#16202a;margin-top:4px;">and ${view.more.length} more</div>
 <ul class="muted" style="font-size:14px;line-height:1.5;color:#5f6b76;margin:6px 0 0;padding-left:20px;">${titles}</ul>
 </td></tr>`;
 }

@@ -15,7 +15,23 @@ function itemText(item: DigestItemView): string {
     item.sources.length > 0 ? `Sources: ${item.sources.join(', ')}` : '',
   ].filter(Boolean);
   const expiry = item.link.expires ? ` (link valid until ${item.link.expires})` : '';
-  return [`* ${item.title}`, `  ${item.summary}`, `  ${meta.join(' | ')}`, `  ${item.link.url}${expiry}`]
+  const unlisted = item.alsoReportedCount - item.alsoReportedBy.length;
+  const also =
+    item.alsoReportedCount === 0
+      ? []
+      : [
+          `  Also reported by ${[
+            ...item.alsoReportedBy.map((other) => `${other.label} ${other.link.url}`),
+            ...(unlisted > 0 ? [`${unlisted} more`] : []),
+          ].join(', ')}`,
+        ];
+  return [
+    `* ${item.title}`,
+    ...also,
+    `  ${item.summary}`,
+    `  ${meta.join(' | ')}`,
+    `  ${item.link.url}${expiry}`,
+  ]
     .map(plainTextLine)
     .join('\n');
 }
@@ -32,7 +48,11 @@ export function renderText(view: DigestView, heading: string): string {
   );
   if (view.more.length > 0) {
     sections.push(
-      [`and ${view.more.length} more:`, ...listedMore(view).map((t) => `- ${plainText(t)}`)].join('\n'),
+      [
+        'Also in this period',
+        `and ${view.more.length} more:`,
+        ...listedMore(view).map((t) => `- ${plainText(t.title)}${t.url === undefined ? '' : ` ${t.url}`}`),
+      ].join('\n'),
     );
   }
   if (sections.length === 0) sections.push('Nothing new was published since your last digest.');

@@ -9,38 +9,83 @@
  * never exists is served by the 03:00 run, and on a fall-back day the repeated hour finds the day's entry
  * and skips. Zones with 30/45-minute offsets simply reach the send time at :30/:45 past a UTC hour. A send
  * time is a whole hour (subscribers.ts), so a run reaches every local HH:00 before its date ends.
+ *
+ * Daily and weekly are one schedule over "periods". A period is named by the local date of its send day
+ * (`periodDate`): every day for a daily digest, the subscriber's `weekday` for a weekly one, whose period runs
+ * from that weekday's send time to the next week's. The owed period is the latest one whose send time has
+ * been reached; on its send day it is due for anyone who has not had it, after that day (the "catch-up",
+ * after local midnight) only for a subscriber who had the period before. The same rules, with a period of
+ * one day, are the daily digest's.
  */
 import type { LedgerEntry } from './ledger.js';
 import { localTime, minuteOfDay, nextLocalDate, previousLocalDate, type LocalTime } from './local-time.js';
-import type { Subscriber } from './subscribers.js';
+import { frequencyOf, WEEKDAYS, type Subscriber } from './subscribers.js';
+
+type Schedule = Pick<Subscriber, 'timeZone' | 'sendAt' | 'frequency' | 'weekday'>;
 
 export type Dueness =
   { due: true; localDate: string } | { due: false; reason: 'already-sent' | 'not-yet'; localDate: string };
 
-/** The local day whose digest is owed at `now`: today once the send time has come, otherwise yesterday. */
-export function owedLocalDate(subscriber: Subscriber, now: Date): string {
+/** The period (the local date of its send day) whose digest is owed at `now`: the latest one reached. */
+export function owedLocalDate(subscriber: Schedule, now: Date): string {
   return owedOn(subscriber, localTime(now, subscriber.timeZone));
 }
 
-function owedOn(subscriber: Subscriber, local: LocalTime): string {
-  return local.minuteOfDay >= minuteOfDay(subscriber.sendAt) ? local.date : previousLocalDate(local.date);
+/** The weekday of a local date, as `WEEKDAYS` names it (0 = Monday). */
+function weekdayIndex(date: string): number {
+  return (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
 }
 
-export function dueness(subscriber: Subscriber, latest: LedgerEntry | undefined, now: Date): Dueness {
+/** The latest send day at or before the local date `date` (calendar arithmetic: DST plays no part). */
+export function periodDate(subscriber: Schedule, date: string): string {
+  if (frequencyOf(subscriber) === 'daily' || subscriber.weekday === undefined) return date;
+  const back = (weekdayIndex(date) - WEEKDAYS.indexOf(subscriber.weekday) + 7) % 7;
+  return addLocalDays(date, -back);
+}
+
+/** The period before the one named `period`: the day before, or the same weekday a week before. */
+export function previousPeriod(subscriber: Schedule, period: string): string {
+  return addLocalDays(period, frequencyOf(subscriber) === 'weekly' ? -7 : -1);
+}
+
+/** The first send day strictly after the local date `date`. */
+export function nextPeriodAfter(subscriber: Schedule, date: string): string {
+  return periodDate(subscriber, addLocalDays(date, frequencyOf(subscriber) === 'weekly' ? 7 : 1));
+}
+
+function addLocalDays(date: string, days: number): string {
+  let result = date;
+  const step = days < 0 ? previousLocalDate : nextLocalDate;
+  for (let i = 0; i < Math.abs(days); i++) result = step(result);
+  return result;
+}
+
+function owedOn(subscriber: Schedule, local: LocalTime): string {
+  const period = periodDate(subscriber, local.date);
+  return period === local.date && local.minuteOfDay < minuteOfDay(subscriber.sendAt)
+    ? previousPeriod(subscriber, period)
+    : period;
+}
+
+export function dueness(subscriber: Schedule, latest: LedgerEntry | undefined, now: Date): Dueness {
   const local = localTime(now, subscriber.timeZone);
   const today = local.date;
   const owed = owedOn(subscriber, local);
+  // On the send day itself, after the send time; later (after local midnight) it is a catch-up.
   const reached = owed === today;
-  // ">=": a zone change that moves the local date backwards must not produce a second digest.
+  // ">=": a zone change that moves the local date backwards, or a switch of frequency or weekday, must not
+  // produce a second digest for a period already served (a daily digest on or after the owed send day
+  // serves the weekly period too).
   if (latest && latest.localDate >= owed) {
     return reached
       ? { due: false, reason: 'already-sent', localDate: owed }
       : { due: false, reason: 'not-yet', localDate: today };
   }
-  // Yesterday is caught up only for a subscriber who had the day before's digest: one who is new, returns
-  // after unsubscribing or had an invalid entry fixed starts at the next send time, not with a digest for
-  // a day they were not subscribed (that next digest's window covers everything since their last anyway).
-  if (!reached && (latest === undefined || latest.localDate < previousLocalDate(owed))) {
+  // The owed period is caught up only for a subscriber who had the period before's digest: one who is new,
+  // returns after unsubscribing or had an invalid entry fixed starts at the next send time, not with a
+  // digest for a period they were not subscribed (that next digest's window covers everything since their
+  // last anyway).
+  if (!reached && (latest === undefined || latest.localDate < previousPeriod(subscriber, owed))) {
     return { due: false, reason: 'not-yet', localDate: today };
   }
   return { due: true, localDate: owed };
@@ -54,7 +99,7 @@ const HOUR_MS = 60 * 60 * 1000;
  * a fall-back day it is the first of the two. Offsets come from Intl (local-time.ts): the guess from the
  * offset at the same wall-clock time in UTC is checked and moved by whole offsets, at most a few times.
  */
-export function sendInstant(subscriber: Subscriber, localDate: string): Date {
+export function sendInstant(subscriber: Schedule, localDate: string): Date {
   const target = minuteOfDay(subscriber.sendAt);
   const wallClockAsUtc = Date.parse(`${localDate}T00:00:00Z`) + target * 60_000;
   let instant = wallClockAsUtc;
@@ -72,19 +117,20 @@ export function sendInstant(subscriber: Subscriber, localDate: string): Date {
   return new Date(instant);
 }
 
-function reachedOn(subscriber: Subscriber, localDate: string, instant: Date, target: number): boolean {
+function reachedOn(subscriber: Schedule, localDate: string, instant: Date, target: number): boolean {
   const local = localTime(instant, subscriber.timeZone);
   return local.date > localDate || (local.date === localDate && local.minuteOfDay >= target);
 }
 
-/** When a subscriber is next due after `now`: today's send time if it is still ahead, else tomorrow's. */
-export function nextDueAfter(subscriber: Subscriber, now: Date): Date {
+/** When a subscriber is next due after `now`: this period's send time if it is still ahead, else the next's. */
+export function nextDueAfter(subscriber: Schedule, now: Date): Date {
   const today = localTime(now, subscriber.timeZone).date;
-  const todays = sendInstant(subscriber, today);
-  return todays > now ? todays : sendInstant(subscriber, nextLocalDate(today));
+  const current = periodDate(subscriber, today);
+  const instant = sendInstant(subscriber, current);
+  return instant > now ? instant : sendInstant(subscriber, nextPeriodAfter(subscriber, current));
 }
 
-/** After the digest for `localDate` is done (sent, empty or given up): the next day's send time. */
-export function dueAfterDay(subscriber: Subscriber, localDate: string): Date {
-  return sendInstant(subscriber, nextLocalDate(localDate));
+/** After the digest for `localDate` is done (sent, empty or given up): the next period's send time. */
+export function dueAfterDay(subscriber: Schedule, localDate: string): Date {
+  return sendInstant(subscriber, nextPeriodAfter(subscriber, localDate));
 }

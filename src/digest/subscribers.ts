@@ -18,6 +18,58 @@ export interface Subscriber {
   topics: string[];
   /** Lowercased words or phrases matched in the title, summary and key points. */
   keywords: string[];
+  /**
+   * `daily` when absent. `weekly` sends once per local week, on `weekday` at `sendAt` (schedule.ts). Optional so
+   * that entries and items written before weekly digests existed still read as daily.
+   */
+  frequency?: Frequency;
+  /** The local weekday of a weekly digest; present iff `frequency` is `weekly`. */
+  weekday?: Weekday;
+}
+
+export const FREQUENCIES = ['daily', 'weekly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+/** In calendar order from Monday; index 0-6 is not `Date#getUTCDay` (Sunday 0): see `weekdayOf`. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A subscriber's frequency, `daily` when the entry predates the field. */
+export function frequencyOf(subscriber: Pick<Subscriber, 'frequency'>): Frequency {
+  return subscriber.frequency ?? 'daily';
+}
+
+const frequencySchema = z.enum(FREQUENCIES, { message: 'must be "daily" or "weekly"' });
+const weekdaySchema = z.enum(WEEKDAYS, {
+  message: 'must be a weekday: mon, tue, wed, thu, fri, sat or sun',
+});
+
+/** "fri", "Fri" or "Friday" -> "fri"; anything else is left for the schema to reject. */
+function weekdayName(value: string): string {
+  const lower = value.trim().toLowerCase();
+  const full = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+  const index = full.indexOf(lower);
+  return index === -1 ? lower : WEEKDAYS[index]!;
+}
+
+/** `weekday` is required for a weekly digest and meaningless for a daily one. */
+function checkWeekday(
+  value: { frequency?: Frequency | undefined; weekday?: Weekday | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (value.frequency === 'weekly' && value.weekday === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['weekday'],
+      message: 'is required for a weekly digest (mon..sun)',
+    });
+  }
+  if (value.frequency !== 'weekly' && value.weekday !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['weekday'],
+      message: 'is only for a weekly digest: set frequency to "weekly" or leave weekday out',
+    });
+  }
 }
 
 export interface InvalidSubscriber {
@@ -46,34 +98,45 @@ const WHOLE_HOUR = 'must be a whole hour such as 07:00: the digest runs hourly';
 
 const lowercased = z.array(z.string().trim().min(1).toLowerCase()).default([]);
 
-const entrySchema = z.strictObject({
-  email: z.string().trim().email('must be an email address'),
-  timeZone: timeZone.optional(),
-  sendAt: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
-      message: 'must be a local time "HH:MM" such as "07:00"',
-      abort: true,
-    })
-    .refine((hhmm) => hhmm.endsWith(':00'), WHOLE_HOUR)
-    .optional(),
-  topics: lowercased,
-  keywords: lowercased,
-});
+const entrySchema = z
+  .strictObject({
+    email: z.string().trim().email('must be an email address'),
+    timeZone: timeZone.optional(),
+    sendAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+        message: 'must be a local time "HH:MM" such as "07:00"',
+        abort: true,
+      })
+      .refine((hhmm) => hhmm.endsWith(':00'), WHOLE_HOUR)
+      .optional(),
+    topics: lowercased,
+    keywords: lowercased,
+    frequency: z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+      frequencySchema.optional(),
+    ),
+    weekday: z.preprocess((v) => (typeof v === 'string' ? weekdayName(v) : v), weekdaySchema.optional()),
+  })
+  .superRefine(checkWeekday);
 
 const documentSchema = z.object({ subscribers: z.array(z.unknown()) });
 
 const sendAtHour = z.string().regex(/^([01]\d|2[0-3]):00$/, WHOLE_HOUR);
 
 /** A subscriber as stored and as carried in a send batch: already validated once, checked again on read. */
-export const subscriberSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{32}$/, 'must be a subscriber id (32 hex digits)'),
-  email: z.string().email(),
-  timeZone,
-  sendAt: sendAtHour,
-  topics: z.array(z.string()),
-  keywords: z.array(z.string()),
-}) satisfies z.ZodType<Subscriber>;
+export const subscriberSchema = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{32}$/, 'must be a subscriber id (32 hex digits)'),
+    email: z.string().email(),
+    timeZone,
+    sendAt: sendAtHour,
+    topics: z.array(z.string()),
+    keywords: z.array(z.string()),
+    frequency: frequencySchema.optional(),
+    weekday: weekdaySchema.optional(),
+  })
+  .superRefine(checkWeekday) satisfies z.ZodType<Subscriber>;
 
 /** One entry as an operator writes it (the document, the CLI, an import file): a subscriber, or why not. */
 export function parseSubscriberEntry(
@@ -94,6 +157,8 @@ export function parseSubscriberEntry(
       sendAt: checked.data.sendAt ?? defaults.sendAt,
       topics: checked.data.topics,
       keywords: checked.data.keywords,
+      ...(checked.data.frequency !== undefined && { frequency: checked.data.frequency }),
+      ...(checked.data.weekday !== undefined && { weekday: checked.data.weekday }),
     },
   };
 }

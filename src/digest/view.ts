@@ -4,8 +4,8 @@
  * how many of the titles in `more` are listed.
  */
 import type { StoredSummary } from './stored-summary.js';
-import type { DigestGroup } from './group.js';
-import { plainText, truncate } from './text.js';
+import type { Story } from './stories.js';
+import { plainText, safeHttpUrl, truncate } from './text.js';
 
 export interface ItemLink {
   url: string;
@@ -21,6 +21,23 @@ export interface DigestItemView {
   readingMinutes: number;
   sources: string[];
   link: ItemLink;
+  /** The other uploads of the same event (stories.ts), each named and linked; at most ALSO_REPORTED_SHOWN. */
+  alsoReportedBy: { label: string; link: ItemLink }[];
+  /** How many other uploads report it, shown or not. */
+  alsoReportedCount: number;
+}
+
+/** One entry of the "also in this period" list: a title, linked when the story has a link. */
+export interface MoreItem {
+  title: string;
+  url?: string;
+}
+
+/** A longer link is not worth its share of the list's bytes: that title is listed without it. */
+export const MORE_URL_MAX = 2_048;
+
+export function moreItem(title: string, url: string): MoreItem {
+  return url.length <= MORE_URL_MAX ? { title, url } : { title };
 }
 
 export interface DigestView {
@@ -28,9 +45,14 @@ export interface DigestView {
   dateLabel: string;
   /** "Wed 25 Nov": set when it goes out on a later local date (a day caught up late), to say so. */
   sentLateOn?: string;
+  /** `week` for a weekly digest (`dateLabel` is its send day): named so in the subject and heading. */
+  period?: 'day' | 'week';
   groups: { label: string; items: DigestItemView[] }[];
-  /** Titles of the items that did not fit the size budget, listed as "and N more". */
-  more: string[];
+  /**
+   * The stories not shown in full (beyond the top stories, or moved out by the size budget), listed by
+   * linked title under "also in this period" and counted as "and N more".
+   */
+  more: MoreItem[];
   /**
    * How many of the first titles in `more` are listed; the others are only counted in N. Set by the size
    * budget; unset, up to MORE_TITLES_SHOWN are listed. Never more than MORE_TITLES_SHOWN.
@@ -50,7 +72,21 @@ const NAMES_MAX = 4;
 const names = (list: { name: string }[]) =>
   list.slice(0, NAMES_MAX).map((n) => truncate(plainText(n.name), 80));
 
-export function itemView(item: StoredSummary, link: ItemLink): DigestItemView {
+/** At most this many "also reported by" links per story; the count says how many there are. */
+export const ALSO_REPORTED_SHOWN = 5;
+
+/** What an "also reported by" link says: the outlet's host, or the stored original's file name. */
+export function reporterLabel(item: StoredSummary): string {
+  const own = safeHttpUrl(item.summary.source.url);
+  const label = own ? new URL(own).hostname.replace(/^www\./, '') : item.summary.source.key.split('/').pop();
+  return truncate(plainText(label ?? item.summary.source.key), 60);
+}
+
+export function itemView(
+  item: StoredSummary,
+  link: ItemLink,
+  others: { item: StoredSummary; link: ItemLink }[] = [],
+): DigestItemView {
   const { summary } = item;
   return {
     title: truncate(plainText(summary.title.text), TITLE_MAX),
@@ -60,30 +96,57 @@ export function itemView(item: StoredSummary, link: ItemLink): DigestItemView {
     readingMinutes: summary.readingTimeMinutes,
     sources: names(summary.sources),
     link,
+    alsoReportedBy: others
+      .slice(0, ALSO_REPORTED_SHOWN)
+      .map((other) => ({ label: reporterLabel(other.item), link: other.link })),
+    alsoReportedCount: others.length,
   };
 }
 
-export function digestView(
-  groups: DigestGroup[],
+/** The label of the top stories' section. */
+export const TOP_STORIES_LABEL = 'Top stories';
+
+/**
+ * The digest of ranked stories: the first `topStories` in full under "Top stories", each with its other
+ * reports; the rest by linked title in `more`. The size budget may move more of them to `more`.
+ */
+export function storiesView(
+  ranked: Story[],
+  topStories: number,
   linkFor: (item: StoredSummary) => ItemLink,
   dateLabel: string,
   unsubscribeUrl: string | undefined,
   sentLateOn?: string,
 ): DigestView {
+  const top = ranked.slice(0, Math.max(0, topStories));
+  const rest = ranked.slice(top.length);
   return {
     dateLabel,
     ...(sentLateOn !== undefined && { sentLateOn }),
-    groups: groups.map((g) => ({
-      label: truncate(plainText(g.label), 60),
-      items: g.items.map((item) => itemView(item, linkFor(item))),
-    })),
-    more: [],
+    groups:
+      top.length === 0
+        ? []
+        : [
+            {
+              label: TOP_STORIES_LABEL,
+              items: top.map((story) =>
+                itemView(
+                  story.lead,
+                  linkFor(story.lead),
+                  story.others.map((item) => ({ item, link: linkFor(item) })),
+                ),
+              ),
+            },
+          ],
+    more: rest.map((story) =>
+      moreItem(truncate(plainText(story.lead.summary.title.text), TITLE_MAX), linkFor(story.lead).url),
+    ),
     ...(unsubscribeUrl !== undefined && { unsubscribeUrl }),
   };
 }
 
-/** The titles the "and N more" list names, the same in HTML and text. */
-export function listedMore(view: DigestView): string[] {
+/** The entries the "and N more" list names, the same in HTML and text. */
+export function listedMore(view: DigestView): MoreItem[] {
   return view.more.slice(0, Math.min(view.moreShown ?? MORE_TITLES_SHOWN, MORE_TITLES_SHOWN));
 }
 

@@ -82,6 +82,7 @@ export function deliveryWiring(
     settings: {
       sender: config.SENDER_EMAIL,
       sendEmpty: config.SEND_EMPTY_DIGEST,
+      topStories: config.DIGEST_TOP_STORIES,
       linkExpirySeconds: config.LINK_EXPIRY_SECONDS,
       // Each kind of link is signed with its purpose's current secret. The config loader refuses
       // ARTICLE_LINK_URL without the article-link secrets.

@@ -4,7 +4,7 @@
  */
 import type { OutgoingEmail } from '../digest/email.js';
 import { escapeHtml } from '../digest/text.js';
-import { hourLabel } from './subscribe-pages.js';
+import { cadenceLabel, hourLabel } from './subscribe-pages.js';
 
 export const CONFIRMATION_SUBJECT = 'Confirm your subscription to the daily digest';
 
@@ -14,11 +14,16 @@ export interface ConfirmationEmailInput {
   confirmUrl: string;
   timeZone: string;
   hour: number;
+  /** A weekly digest's weekday (`mon`..`sun`); absent: daily. */
+  weekday?: string;
   confirmHours: number;
 }
 
 export function confirmationEmail(input: ConfirmationEmailInput): OutgoingEmail {
-  const schedule = `every day at ${hourLabel(input.hour)} (${input.timeZone})`;
+  const schedule =
+    input.weekday === undefined
+      ? `every day at ${hourLabel(input.hour)} (${input.timeZone})`
+      : `${cadenceLabel(input.hour, input.weekday)} (${input.timeZone})`;
   const text = `Please confirm your subscription to the daily digest.
 
 Someone, hopefully you, asked to receive the daily digest of newly summarised articles at this address, ${schedule}.

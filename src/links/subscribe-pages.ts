@@ -14,6 +14,10 @@ export interface FormValues {
   email: string;
   timeZone: string;
   hour: number;
+  /** `daily` or `weekly` (as submitted: anything else is an error). */
+  frequency: string;
+  /** `mon`..`sun`: the weekday of a weekly digest (the select always has one; a daily digest ignores it). */
+  weekday: string;
   topics: string;
   keywords: string;
 }
@@ -34,6 +38,9 @@ p{margin:.5rem 0 1rem}
 .muted,.hint{color:var(--muted)}
 .hint{display:block;font-size:.875rem;margin:.125rem 0 .375rem}
 label,legend{display:block;font-weight:600;margin-top:1rem}
+fieldset.choices{border:0;margin:0;padding:0}
+label.choice{display:flex;align-items:center;gap:.5rem;font-weight:400;margin-top:.25rem;min-height:2.75rem}
+label.choice input{display:inline-block;width:1.25rem;min-height:1.25rem;height:1.25rem;margin:0}
 input,select{display:block;width:100%;font:inherit;color:inherit;background:var(--card);border:1px solid var(--muted);
 border-radius:6px;padding:.6rem .7rem;min-height:2.75rem}
 input[aria-invalid=true],select[aria-invalid=true]{border:2px solid var(--error)}
@@ -82,7 +89,32 @@ export function messagePage(title: string, message: string, extra = ''): string 
 
 export const hourLabel = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
-const FIELD_ORDER: (keyof FormValues)[] = ['email', 'timeZone', 'hour', 'topics', 'keywords'];
+const FIELD_ORDER: (keyof FormValues)[] = [
+  'email',
+  'timeZone',
+  'hour',
+  'frequency',
+  'weekday',
+  'topics',
+  'keywords',
+];
+
+export const WEEKDAY_NAMES: Record<string, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
+
+/** "daily at 07:00" or "weekly on Friday at 07:00". */
+export function cadenceLabel(hour: number, weekday: string | undefined): string {
+  return weekday === undefined
+    ? `daily at ${hourLabel(hour)}`
+    : `weekly on ${WEEKDAY_NAMES[weekday] ?? weekday} at ${hourLabel(hour)}`;
+}
 
 function errorSummary(errors: FieldErrors): string {
   const listed = FIELD_ORDER.flatMap((field) => {
@@ -110,8 +142,12 @@ function scheduleFields(values: FormValues, errors: FieldErrors, prefillTimeZone
   const zones = TIME_ZONES.includes(values.timeZone) ? TIME_ZONES : [values.timeZone, ...TIME_ZONES];
   const zone = described('timeZone', errors);
   const hour = described('hour', errors);
+  const frequency = described('frequency', errors);
+  const weekday = described('weekday', errors);
   const topics = described('topics', errors);
   const keywords = described('keywords', errors);
+  const radio = (value: string, id: string, label: string) =>
+    `<label class="choice" for="${id}"><input type="radio" id="${id}" name="frequency" value="${value}"${values.frequency === value ? ' checked' : ''}${frequency.attributes}> ${label}</label>`;
   const option = (value: string, label: string, selected: boolean) =>
     `<option value="${escapeHtml(value)}"${selected ? ' selected' : ''}>${escapeHtml(label)}</option>`;
   return `<label for="timeZone">Time zone</label>
@@ -120,10 +156,22 @@ function scheduleFields(values: FormValues, errors: FieldErrors, prefillTimeZone
 ${zones.map((z) => option(z, z.replaceAll('_', ' '), z === values.timeZone)).join('')}
 </select>${zone.error}
 <label for="hour">Send hour</label>
-<span class="hint" id="hour-hint">Local time. The digest goes out at the first hourly run at or after it, once a day.</span>
+<span class="hint" id="hour-hint">Local time. The digest goes out at the first hourly run at or after it, once a day (or once a week, on the weekday you choose below).</span>
 <select id="hour" name="hour"${hour.attributes}>
 ${Array.from({ length: 24 }, (_, h) => option(String(h), hourLabel(h), h === values.hour)).join('')}
 </select>${hour.error}
+<fieldset class="choices"><legend>How often</legend>
+<span class="hint" id="frequency-hint">A weekly digest covers everything since the one before.</span>
+${radio('daily', 'frequency', 'Daily')}
+${radio('weekly', 'frequency-weekly', 'Weekly')}
+${frequency.error}</fieldset>
+<label for="weekday">Weekday <span class="muted">(weekly only)</span></label>
+<span class="hint" id="weekday-hint">The day your weekly digest goes out, at the send hour. Ignored for a daily digest.</span>
+<select id="weekday" name="weekday"${weekday.attributes}>
+${Object.entries(WEEKDAY_NAMES)
+  .map(([value, label]) => option(value, label, value === values.weekday))
+  .join('')}
+</select>${weekday.error}
 <label for="topics">Topics <span class="muted">(optional)</span></label>
 <span class="hint" id="topics-hint">Comma-separated, e.g. "climate, football". Only articles tagged with one of them are included; leave empty for everything.</span>
 <input id="topics" name="topics" type="text" maxlength="500" autocomplete="off" value="${escapeHtml(values.topics)}"${topics.attributes}>${topics.error}
@@ -147,7 +195,7 @@ export function signupPage({ values, errors, formToken, fresh, notice }: SignupP
   return layout(
     'Subscribe to the daily digest',
     `<h1>Subscribe to the daily digest</h1>
-<p class="muted">Short summaries of newly published articles, once a day, at the hour you choose. We send one email to confirm your address first, and nothing else until you confirm.</p>
+<p class="muted">Short summaries of newly published articles, once a day or once a week, at the hour you choose. We send one email to confirm your address first, and nothing else until you confirm.</p>
 ${notice === undefined ? '' : `<p class="status notice" role="status">${escapeHtml(notice)}</p>`}${errorSummary(errors)}
 <form method="post" action="./" novalidate>
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">
@@ -188,6 +236,8 @@ export interface ConfirmPageInput {
   hour: number;
   topics: string[];
   keywords: string[];
+  /** Weekly on this weekday; absent: daily. */
+  weekday?: string;
 }
 
 function settingsList(settings: ConfirmPageInput): string {
@@ -196,6 +246,7 @@ function settingsList(settings: ConfirmPageInput): string {
 <dt>Address</dt><dd>${escapeHtml(settings.email)}</dd>
 <dt>Time zone</dt><dd>${escapeHtml(settings.timeZone)}</dd>
 <dt>Send hour</dt><dd>${hourLabel(settings.hour)}</dd>
+<dt>How often</dt><dd>${settings.weekday === undefined ? 'Daily' : `Weekly, on ${escapeHtml(WEEKDAY_NAMES[settings.weekday] ?? settings.weekday)}`}</dd>
 <dt>Topics</dt><dd>${escapeHtml(list(settings.topics))}</dd>
 <dt>Keywords</dt><dd>${escapeHtml(settings.keywords.length === 0 ? 'none' : settings.keywords.join(', '))}</dd>
 </dl>`;
@@ -219,7 +270,7 @@ export function subscribedPage(settings: ConfirmPageInput, preferencesUrl: strin
   return layout(
     'You are subscribed',
     `<h1>You are subscribed</h1>
-<p class="status" role="status">Your digest goes out daily at ${hourLabel(settings.hour)} (${escapeHtml(settings.timeZone)}), the first one today if that time has passed and there are new articles for you.</p>
+<p class="status" role="status">Your digest goes out ${escapeHtml(cadenceLabel(settings.hour, settings.weekday))} (${escapeHtml(settings.timeZone)}), ${settings.weekday === undefined ? 'the first one today if that time has passed' : `the first one on the next ${escapeHtml(WEEKDAY_NAMES[settings.weekday] ?? settings.weekday)} (today, if it is one and that time has passed)`} and there are new articles for you.</p>
 ${settingsList(settings)}
 <p><a href="${escapeHtml(preferencesUrl)}">Change your preferences</a> at any time; every digest links there too.</p>`,
   );
@@ -254,7 +305,7 @@ export function preferencesPage(input: PreferencesPageInput): string {
   return layout(
     'Your digest preferences',
     `<h1>Your digest preferences</h1>
-<p class="muted">For ${escapeHtml(input.maskedEmail)}. Changes apply from the next hourly run; you never get more than one digest a day.</p>
+<p class="muted">For ${escapeHtml(input.maskedEmail)}. Changes apply from the next hourly run; you never get more than one digest a day (or a week, for a weekly digest).</p>
 ${status}${state}${errorSummary(errors)}
 <form method="post" action="${escapeHtml(action)}" novalidate>
 <input type="hidden" name="formToken" value="${escapeHtml(formToken)}">

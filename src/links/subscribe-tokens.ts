@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { WEEKDAYS, type Weekday } from '../digest/subscribers.js';
 import { verifyWith } from './link-secrets.js';
 import type { LinkSecretSource } from './ports.js';
 import { signToken, tokenUrl } from './signed-token.js';
@@ -66,6 +67,8 @@ export interface SignupRequest {
   hour: number;
   topics: string[];
   keywords: string[];
+  /** The weekday of a weekly digest; absent: daily. */
+  weekday?: Weekday;
 }
 
 export interface Confirmation extends SignupRequest {
@@ -82,6 +85,8 @@ const confirmPayload = z.object({
   h: z.number().int().min(0).max(23),
   t: z.array(z.string().max(100)).max(20),
   k: z.array(z.string().max(100)).max(20),
+  /** Weekly on this weekday; absent (and in links mailed before weekly digests existed): daily. */
+  w: z.enum(WEEKDAYS).optional(),
 });
 
 export function newTokenId(): string {
@@ -100,6 +105,7 @@ export function confirmationToken(secret: string, confirmation: Confirmation): s
       h: confirmation.hour,
       t: confirmation.topics,
       k: confirmation.keywords,
+      ...(confirmation.weekday !== undefined && { w: confirmation.weekday }),
     }),
   );
 }
@@ -119,6 +125,7 @@ export async function readConfirmationToken(
     hour: payload.h,
     topics: payload.t,
     keywords: payload.k,
+    ...(payload.w !== undefined && { weekday: payload.w }),
   };
 }
 

@@ -23,13 +23,20 @@
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import * as z from 'zod';
-import { sendAtFromHour, subscriberId, type Subscriber } from '../digest/subscribers.js';
+import {
+  frequencyOf,
+  sendAtFromHour,
+  subscriberId,
+  WEEKDAYS,
+  type Subscriber,
+} from '../digest/subscribers.js';
 import { timeZone as timeZoneSchema } from '../digest/time-zone.js';
 import type { StoredSubscriber } from '../use-cases/manage-subscribers/ports.js';
 import { confirmationEmail } from './confirmation-email.js';
 import type { LinkSecretSource } from './ports.js';
 import type { ConfirmationMailer, SignupLimits, Subscribers, UsedConfirmations } from './subscribe-ports.js';
 import {
+  cadenceLabel,
   checkInboxPage,
   confirmPage,
   hourLabel,
@@ -183,7 +190,15 @@ function showSignup(deps: SubscribeDeps, status = 200): SubscribeResponse {
   return {
     status,
     html: signupPage({
-      values: { email: '', timeZone: defaults.timeZone, hour: defaults.hour, topics: '', keywords: '' },
+      values: {
+        email: '',
+        timeZone: defaults.timeZone,
+        hour: defaults.hour,
+        frequency: 'daily',
+        weekday: 'mon',
+        topics: '',
+        keywords: '',
+      },
       errors: {},
       formToken: newFormToken(deps, 'signup'),
       fresh: true,
@@ -296,6 +311,7 @@ async function mailConfirmation(
     confirmUrl: confirmationUrl(request.baseUrl, currentSecret(deps), confirmation),
     timeZone: wanted.timeZone,
     hour: wanted.hour,
+    ...(wanted.weekday !== undefined && { weekday: wanted.weekday }),
     confirmHours: settings.confirmHours,
   });
   try {
@@ -474,7 +490,9 @@ async function preferences(
     stored,
     valuesOf(subscriber),
     {},
-    `Saved. Your digest goes out at ${hourLabel(wanted.hour)} (${wanted.timeZone}) from the next hourly run, at most once a day.`,
+    wanted.weekday === undefined
+      ? `Saved. Your digest goes out at ${hourLabel(wanted.hour)} (${wanted.timeZone}) from the next hourly run, at most once a day.`
+      : `Saved. Your digest goes out ${cadenceLabel(wanted.hour, wanted.weekday)} (${wanted.timeZone}) from the next hourly run, at most once a week.`,
   );
 }
 
@@ -538,6 +556,8 @@ function formValues(form: URLSearchParams, defaults: SubscribeSettings['defaults
     email: (form.get('email') ?? '').trim(),
     timeZone: (form.get('timeZone') ?? defaults.timeZone).trim(),
     hour: Number.isInteger(hour) ? hour : -1,
+    frequency: (form.get('frequency') ?? 'daily').trim(),
+    weekday: (form.get('weekday') ?? '').trim(),
     topics: form.get('topics') ?? '',
     keywords: form.get('keywords') ?? '',
   };
@@ -548,6 +568,8 @@ function valuesOf(subscriber: Subscriber): FormValues {
     email: subscriber.email,
     timeZone: subscriber.timeZone,
     hour: Number.parseInt(subscriber.sendAt.slice(0, 2), 10),
+    frequency: frequencyOf(subscriber),
+    weekday: subscriber.weekday ?? 'mon',
     topics: subscriber.topics.join(', '),
     keywords: subscriber.keywords.join(', '),
   };
@@ -565,6 +587,13 @@ function validate(values: FormValues, withEmail: boolean): { errors: FieldErrors
     errors.timeZone = 'Choose a time zone from the list';
   }
   if (!(values.hour >= 0 && values.hour <= 23)) errors.hour = 'Choose a send hour from the list';
+  if (values.frequency !== 'daily' && values.frequency !== 'weekly')
+    errors.frequency = 'Choose daily or weekly';
+  const weekday = WEEKDAYS.find((day) => day === values.weekday);
+  // The weekday select always sends a value; it counts only for a weekly digest.
+  if (values.frequency === 'weekly' && weekday === undefined) {
+    errors.weekday = 'Choose the weekday of your weekly digest from the list';
+  }
   const topics = filterList(values.topics);
   if (typeof topics === 'string') errors.topics = topics;
   const keywords = filterList(values.keywords);
@@ -574,7 +603,14 @@ function validate(values: FormValues, withEmail: boolean): { errors: FieldErrors
   }
   return {
     errors,
-    signup: { email: values.email, timeZone: values.timeZone, hour: values.hour, topics, keywords },
+    signup: {
+      email: values.email,
+      timeZone: values.timeZone,
+      hour: values.hour,
+      topics,
+      keywords,
+      ...(values.frequency === 'weekly' && weekday !== undefined && { weekday }),
+    },
   };
 }
 
@@ -603,6 +639,7 @@ function subscriberOf(id: string, wanted: SignupRequest): Subscriber {
     sendAt: sendAtFromHour(wanted.hour),
     topics: wanted.topics,
     keywords: wanted.keywords,
+    ...(wanted.weekday !== undefined && { frequency: 'weekly' as const, weekday: wanted.weekday }),
   };
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient } from '../../src/aws/clients.js';
-import { createDigestTable, dayKey, dueShardOf, failureKey } from '../../src/aws/digest-table.js';
+import { createDigestTable, dayKey, dueShardOf, failureKey, profileKey } from '../../src/aws/digest-table.js';
 import {
   createDynamoDbSubscriberStore,
   fromAttribute,
@@ -294,6 +294,36 @@ describe('the DynamoDB subscriber store', () => {
       dueAt: at(120).toISOString(),
       latest: { localDate: DATE },
     });
+  });
+
+  it('stores a weekly frequency and weekday, returns them from get and the due index, and reschedules when they change', async () => {
+    const { table, store } = await newStore();
+    const s = subscriber('wes@example.com', { frequency: 'weekly', weekday: 'fri' });
+    await store.put(s, T0);
+    expect((await store.get(s.id))?.subscriber).toEqual(s);
+    const [page] = await allDue(store, at(1), 10);
+    expect(page?.map((r) => r.subscriber)).toEqual([s]); // projected by the index, not read again
+    await store.record(entry(s, DATE, at(61)), new Date('2026-12-04T07:00:00.000Z'));
+
+    await store.put({ ...s, topics: ['energy'] }, at(90)); // same schedule: dueAt kept
+    expect(await store.get(s.id)).toMatchObject({ dueAt: '2026-12-04T07:00:00.000Z' });
+    await store.put({ ...s, weekday: 'mon' }, at(100)); // another weekday: due at once
+    expect(await store.get(s.id)).toMatchObject({
+      subscriber: { frequency: 'weekly', weekday: 'mon' },
+      dueAt: at(100).toISOString(),
+      latest: { localDate: DATE },
+    });
+    await store.record(entry(s, DATE, at(101)), new Date('2026-12-07T07:00:00.000Z'));
+    const daily = subscriber('wes@example.com');
+    await store.put(daily, at(110)); // back to daily: due at once, weekday gone
+    const back = await store.get(s.id);
+    expect(back).toMatchObject({ dueAt: at(110).toISOString() });
+    expect(back?.subscriber).toEqual(daily);
+    const raw = await rawItem(table, profileKey(s.id));
+    expect(raw).toMatchObject({ frequency: 'daily' });
+    expect(raw).not.toHaveProperty('weekday');
+    await store.put(daily, at(120)); // daily again: unchanged schedule, dueAt kept
+    expect(await store.get(s.id)).toMatchObject({ dueAt: at(110).toISOString() });
   });
 
   it('re-subscribes with a put: due at once, the ledger kept', async () => {

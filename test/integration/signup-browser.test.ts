@@ -140,14 +140,24 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
       expect(await plain.getByLabel('Time zone').inputValue()).toBe('UTC');
       await plain.getByLabel('Email address').focus();
       await plain.keyboard.type('keyboard.reader@example.org');
-      // Email, time zone, send hour, topics, keywords, then the button: the hidden bot trap is not in the way.
-      for (let i = 0; i < 5; i += 1) await plain.keyboard.press('Tab');
+      // Email, time zone, send hour, how often (one stop for the radio group, whose arrow keys choose),
+      // weekday, topics, keywords, then the button: the hidden bot trap is not in the way.
+      for (let i = 0; i < 3; i += 1) await plain.keyboard.press('Tab');
+      expect(await plain.locator(':focus').getAttribute('value')).toBe('daily');
+      await plain.keyboard.press('ArrowDown');
+      expect(await plain.getByLabel('Weekly', { exact: true }).isChecked()).toBe(true);
+      await plain.keyboard.press('Tab');
+      expect(await plain.locator(':focus').getAttribute('id')).toBe('weekday');
+      await plain.getByLabel(/^Weekday/).selectOption('thu');
+      for (let i = 0; i < 3; i += 1) await plain.keyboard.press('Tab');
       expect(await plain.locator(':focus').innerText()).toBe('Subscribe');
       await submitted(plain, () => plain.keyboard.press('Enter'));
       expect(await plain.locator('h1').innerText()).toBe('Check your inbox');
-      expect((await mailsTo('keyboard.reader@example.org')).map((m) => m.subject)).toEqual([
-        CONFIRMATION_SUBJECT,
-      ]);
+      const mails = await mailsTo('keyboard.reader@example.org');
+      expect(mails.map((m) => m.subject)).toEqual([CONFIRMATION_SUBJECT]);
+      const link = /^(http\S+\/confirm\?token=\S+)$/m.exec(mails[0]?.body.text ?? '')?.[1] ?? '';
+      await plain.goto(link);
+      expect(await plain.locator('dl').innerText()).toMatch(/How often\s+Weekly, on Thursday/);
     } finally {
       await noScript.close();
     }

@@ -120,6 +120,25 @@ describe('double opt-in', () => {
     expect(digests[0]?.body.text).toMatch(/^Manage preferences: http\S+\/preferences\?token=\S+$/m);
   });
 
+  it('subscribes a weekly reader on the weekday they chose, once they confirm, and stores it as weekly', async () => {
+    const weekly = 'weekly.reader@example.net';
+    const answer = await submit({ email: weekly, frequency: 'weekly', weekday: 'wed', hour: '9' });
+    expect(heading(answer.html)).toBe('Check your inbox');
+    const [mail] = await mailsTo(weekly);
+    expect(mail?.body.text).toContain('weekly on Wednesday at 09:00 (UTC)');
+    const link = confirmLinkIn(mail?.body.text);
+    const confirmPage = await (await fetch(link)).text();
+    expect(confirmPage).toContain('<dt>How often</dt><dd>Weekly, on Wednesday</dd>');
+    const confirmed = await fetch(link, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(await confirmed.text()).toContain('weekly on Wednesday at 09:00');
+    expect(await store.get(subscriberId(weekly))).toMatchObject({
+      subscriber: { email: weekly, sendAt: '09:00', frequency: 'weekly', weekday: 'wed' },
+    });
+    const missing = await submit({ email: 'no.day@example.net', frequency: 'weekly', weekday: '' });
+    expect(missing.status).toBe(400);
+    expect(missing.html).toContain('Choose the weekday of your weekly digest from the list');
+  });
+
   it('refuses a replayed confirmation link with a clear page, also after the subscriber left', async () => {
     const link = confirmLinkIn((await mailsTo(address))[0]?.body.text);
     const id = subscriberId(address);

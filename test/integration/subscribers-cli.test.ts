@@ -117,6 +117,40 @@ describe('npm run subscribers', () => {
     });
   }, 60_000);
 
+  it('adds and imports weekly subscribers (--frequency weekly --weekday fri, CSV frequency,weekday) and lists them', async () => {
+    const table = await newTable();
+    const added = await subscribers(
+      table,
+      'add',
+      'wes@example.com',
+      '--frequency',
+      'weekly',
+      '--weekday',
+      'fri',
+    );
+    const noDay = await subscribers(table, 'add', 'nod@example.com', '--frequency', 'weekly');
+    const file = join(directory, 'weekly.csv');
+    await writeFile(
+      file,
+      ['email,frequency,weekday', 'sun@example.com,weekly,sun', 'day@example.com,daily,', ''].join('\n'),
+    );
+    const imported = await subscribers(table, 'import', file);
+    const listed = await subscribers(table, 'list');
+
+    expect(added).toMatchObject({ code: 0, summary: { outcome: 'added' } });
+    expect(added.stdout).toContain('added wes@example.com (Europe/Lisbon, 06:00 weekly fri)');
+    expect(noDay.code).toBe(1);
+    expect(noDay.stdout).toContain('weekday: is required for a weekly digest (mon..sun)');
+    expect(imported.summary).toEqual({ added: 2, updated: 0, unchanged: 0, skipped: 0, rejected: 0 });
+    expect(listed.stdout).toMatch(/wes@example\.com\tEurope\/Lisbon\t06:00 weekly fri\tsubscribed/);
+    expect(listed.stdout).toMatch(/sun@example\.com\tEurope\/Lisbon\t06:00 weekly sun\tsubscribed/);
+    expect(listed.stdout).toMatch(/day@example\.com\tEurope\/Lisbon\t06:00\tsubscribed/);
+    const store = createDynamoDbSubscriberStore(client, table);
+    expect(await store.get(subscriberId('wes@example.com'))).toMatchObject({
+      subscriber: { frequency: 'weekly', weekday: 'fri' },
+    });
+  }, 60_000);
+
   it('says what is wrong and what to do, with exit status 2 for a wrong command line', async () => {
     const table = await newTable();
 

@@ -62,7 +62,17 @@ describe('the digest table', () => {
         ],
         Projection: {
           ProjectionType: 'INCLUDE',
-          NonKeyAttributes: ['id', 'email', 'timeZone', 'sendAt', 'topics', 'keywords', 'latest'],
+          NonKeyAttributes: [
+            'id',
+            'email',
+            'timeZone',
+            'sendAt',
+            'topics',
+            'keywords',
+            'frequency',
+            'weekday',
+            'latest',
+          ],
         },
       },
     ]);

@@ -7,6 +7,7 @@ import type { LedgerEntry, SendFailure } from '../../src/digest/ledger.js';
 import type { DigestDeps, DigestSettings } from '../../src/use-cases/run-digest/run-digest.js';
 import type { OutgoingEmail } from '../../src/digest/email.js';
 import type { StoredSummary } from '../../src/digest/stored-summary.js';
+import type { Story } from '../../src/digest/stories.js';
 import {
   claimExpired,
   type Ledger,
@@ -128,6 +129,9 @@ export const stored = (summary: Summary, storedAt: Date): StoredObject => ({
   storedAt,
   body: summary,
 });
+
+/** Each summary a story of its own, in the order given: for tests of the view and its rendering alone. */
+export const alone = (items: StoredSummary[]): Story[] => items.map((lead) => ({ lead, others: [] }));
 
 /** The same, validated: what the core works on after reading. */
 export const storedSummary = (summary: Summary, storedAt: Date): StoredSummary => {

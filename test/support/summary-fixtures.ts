@@ -11,8 +11,11 @@ export interface SummaryFixture {
   people?: string[];
   places?: string[];
   sources?: string[];
+  organizations?: string[];
   keyPoints?: string[];
   wordCount?: number;
+  numbers?: { value: number; unit?: string; text: string }[];
+  dates?: { text: string; iso?: string }[];
 }
 
 export function buildSummary(fixture: SummaryFixture): Summary {
@@ -34,9 +37,13 @@ export function buildSummary(fixture: SummaryFixture): Summary {
     language: 'en',
     summary: fixture.summary ?? [`${fixture.title} was announced on Monday.`],
     keyPoints: fixture.keyPoints ?? [],
-    entities: { people: named(fixture.people), organizations: [], places: named(fixture.places) },
-    dates: [],
-    numbers: [],
+    entities: {
+      people: named(fixture.people),
+      organizations: named(fixture.organizations),
+      places: named(fixture.places),
+    },
+    dates: fixture.dates ?? [],
+    numbers: (fixture.numbers ?? []).map((n) => ({ context: n.text, ...n })),
     quotes: [],
     sources: named(fixture.sources),
     keywords: fixture.keywords ?? [],

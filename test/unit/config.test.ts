@@ -98,6 +98,17 @@ describe('config', () => {
     });
   });
 
+  it('shows 10 top stories in full by default, or DIGEST_TOP_STORIES (1 to 50)', () => {
+    expect(loadDigestConfig(DIGEST).DIGEST_TOP_STORIES).toBe(10);
+    expect(loadDigestConfig({ ...DIGEST, DIGEST_TOP_STORIES: '5' }).DIGEST_TOP_STORIES).toBe(5);
+    expect(() => loadDigestConfig({ ...DIGEST, DIGEST_TOP_STORIES: '0' })).toThrow(
+      /DIGEST_TOP_STORIES .*got "0"/,
+    );
+    expect(() => loadDigestConfig({ ...DIGEST, DIGEST_TOP_STORIES: '51' })).toThrow(
+      /DIGEST_TOP_STORIES .*got "51"/,
+    );
+  });
+
   it('names each malformed DIGEST_ variable with the value it got', () => {
     const attempt = () =>
       loadDigestConfig({

@@ -8,7 +8,12 @@
  * file may well predate that: only `add` re-subscribes.
  */
 import { mapConcurrent } from '../../concurrency.js';
-import { parseSubscriberEntry, type Subscriber, type SubscriberDefaults } from '../../digest/subscribers.js';
+import {
+  frequencyOf,
+  parseSubscriberEntry,
+  type Subscriber,
+  type SubscriberDefaults,
+} from '../../digest/subscribers.js';
 import type { StoredSubscriber, SubscriberAdmin } from './ports.js';
 
 /** Larger files are refused before they are read: about 150,000 lines of CSV. Split a larger list. */
@@ -17,7 +22,16 @@ export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 /** Store requests in flight during an import (a read, and a write when something changed, per line). */
 const IMPORT_CONCURRENCY = 8;
 
-export const CSV_COLUMNS = ['email', 'timeZone', 'sendAt', 'topics', 'keywords'] as const;
+/** `frequency` (`daily` or `weekly`) and `weekday` (`mon`..`sun`, only and always for weekly) are optional. */
+export const CSV_COLUMNS = [
+  'email',
+  'timeZone',
+  'sendAt',
+  'topics',
+  'keywords',
+  'frequency',
+  'weekday',
+] as const;
 
 /** One entry of the file and where it is: `line 4` (CSV) or `subscribers[3]` (JSON). */
 export interface ImportEntry {
@@ -275,11 +289,17 @@ export async function addSubscriber(
   defaults: SubscriberDefaults,
   at: Date,
 ): Promise<{ outcome: AddOutcome; subscriber: Subscriber } | { reason: string }> {
-  const checked = parseSubscriberEntry(entry, defaults);
+  // The address first: for someone stored, the rest is checked merged with what they have (a lone
+  // `--weekday` is valid for a weekly subscriber).
+  const address = parseSubscriberEntry({ email: entry.email }, defaults);
+  if ('reason' in address) return address;
+  const stored = await admin.get(address.subscriber.id);
+  const checked =
+    stored === undefined
+      ? parseSubscriberEntry(entry, defaults)
+      : withStoredDefaults(entry, stored, defaults);
   if ('reason' in checked) return checked;
-  const stored = await admin.get(checked.subscriber.id);
-  const subscriber = stored === undefined ? checked.subscriber : withStoredDefaults(entry, stored, defaults);
-  if ('reason' in subscriber) return subscriber;
+  const { subscriber } = checked;
   if (
     stored?.unsubscribedAt === undefined &&
     stored !== undefined &&
@@ -297,17 +317,21 @@ function withStoredDefaults(
   entry: Record<string, unknown>,
   stored: StoredSubscriber,
   defaults: SubscriberDefaults,
-): Subscriber | { reason: string } {
+): { subscriber: Subscriber } | { reason: string } {
   const current = stored.subscriber;
+  // The stored weekday is kept only while the digest stays weekly: `--frequency daily` drops it.
+  const frequency = entry.frequency ?? current.frequency;
+  const weeklyAfter = typeof frequency === 'string' && frequency.trim().toLowerCase() === 'weekly';
   const merged = {
     timeZone: current.timeZone,
     sendAt: current.sendAt,
     topics: current.topics,
     keywords: current.keywords,
+    ...(current.frequency !== undefined && { frequency: current.frequency }),
+    ...(weeklyAfter && current.weekday !== undefined && { weekday: current.weekday }),
     ...entry,
   };
-  const checked = parseSubscriberEntry(merged, defaults);
-  return 'reason' in checked ? checked : checked.subscriber;
+  return parseSubscriberEntry(merged, defaults);
 }
 
 export function sameProfile(a: Subscriber, b: Subscriber): boolean {
@@ -315,6 +339,8 @@ export function sameProfile(a: Subscriber, b: Subscriber): boolean {
     a.email === b.email &&
     a.timeZone === b.timeZone &&
     a.sendAt === b.sendAt &&
+    frequencyOf(a) === frequencyOf(b) &&
+    (frequencyOf(a) === 'daily' || a.weekday === b.weekday) &&
     sameList(a.topics, b.topics) &&
     sameList(a.keywords, b.keywords)
   );

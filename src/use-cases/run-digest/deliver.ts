@@ -19,6 +19,7 @@ import type { HeldClaim, MailerError } from './ports.js';
 import { asMailerError, NO_TIME_LEFT, sendWithRetry, type SendPace } from './send.js';
 import { dueAfterDay } from '../../digest/schedule.js';
 import { localTime } from '../../digest/local-time.js';
+import { frequencyOf } from '../../digest/subscribers.js';
 
 /** `deferred`: stopped for lack of time before anything was sent; a later try sends it. */
 export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'claimedElsewhere' | 'deferred';
@@ -88,8 +89,11 @@ export async function deliver(
         manageUrl: preferencesUrl(settings.preferences.url, settings.preferences.secret, subscriber.id),
       }),
       localDate,
+      period: frequencyOf(subscriber) === 'weekly' ? 'week' : 'day',
       sentOnLocalDate: localTime(sentAt(now, deps.clock()), subscriber.timeZone).date,
       ...(settings.htmlBudgetBytes !== undefined && { htmlBudgetBytes: settings.htmlBudgetBytes }),
+      interests: { topics: subscriber.topics, keywords: subscriber.keywords },
+      ...(settings.topStories !== undefined && { topStories: settings.topStories }),
     });
     const claim = await claimDay(deps, target);
     if (!claim) return 'claimedElsewhere';

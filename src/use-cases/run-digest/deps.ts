@@ -30,6 +30,8 @@ export interface DigestSettings {
   /** The subscribe function: every digest links to the subscriber's preferences page there. */
   preferences?: { url: string; secret: string };
   htmlBudgetBytes?: number;
+  /** Stories shown in full (DIGEST_TOP_STORIES); the rest are listed by title. Default 10. */
+  topStories?: number;
   retry?: RetryPolicy;
   /** SendEmail calls per second, all senders together; undefined: the account's MaxSendRate. */
   maxSendRate?: number;

@@ -16,7 +16,7 @@ import type { StoredSummary } from '../../digest/stored-summary.js';
 import type { SenderIdentity, SendingAccount, SubscriberRecord } from './ports.js';
 import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
 import { deliverAll, type DeliveryTally } from './deliver-all.js';
-import { ledgerEntrySchema, MAX_WINDOW_MS, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
+import { ledgerEntrySchema, LONGEST_WINDOW_MS, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
 import { mapConcurrent } from '../../concurrency.js';
 import { dueness, nextDueAfter } from '../../digest/schedule.js';
 import { SEND_BATCH_VERSION, type SendBatch } from './send-batch.js';
@@ -157,7 +157,11 @@ async function planPage(
       const latest = validLedgerEntry(subscriber.id, record.latest);
       const state = dueness(subscriber, latest, now);
       if (state.due) {
-        const target = { subscriber, localDate: state.localDate, window: nextWindow(latest, now) };
+        const target = {
+          subscriber,
+          localDate: state.localDate,
+          window: nextWindow(latest, now, subscriber),
+        };
         owed.push({ target, seenDueAt: record.dueAt });
         return;
       }
@@ -264,7 +268,7 @@ async function flushQueue(
 /** Queued batches can be for any window up to the longest: the sender reads one saved copy of them all. */
 async function saveSnapshot(deps: DigestDeps, now: Date): Promise<string> {
   if (!deps.queue) throw new Error('no queue configured');
-  const stored = await readSummaries(deps, new Date(now.getTime() - MAX_WINDOW_MS), now);
+  const stored = await readSummaries(deps, new Date(now.getTime() - LONGEST_WINDOW_MS), now);
   return deps.queue.snapshots.save(now, stored);
 }
 

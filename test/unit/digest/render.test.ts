@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { composeDigest, digestSubject, HTML_BUDGET_BYTES } from '../../../src/digest/compose.js';
-import { groupItems } from '../../../src/digest/group.js';
 import { escapeHtml, plainText, safeHttpUrl, truncate } from '../../../src/digest/text.js';
-import { digestView, MORE_TITLES_SHOWN } from '../../../src/digest/view.js';
-import { storedSummary } from '../../support/digest-memory.js';
-import { buildSummary, SAMPLE_DAY } from '../../support/summary-fixtures.js';
+import { storiesView, MORE_TITLES_SHOWN } from '../../../src/digest/view.js';
+import { alone, storedSummary } from '../../support/digest-memory.js';
+import { buildSummary } from '../../support/summary-fixtures.js';
 
 const at = new Date('2026-11-24T06:00:00Z');
 
 function view(titles: string[], extra: Partial<Parameters<typeof buildSummary>[0]> = {}) {
   const items = titles.map((title) => storedSummary(buildSummary({ title, ...extra }), at));
-  return digestView(
-    groupItems(items),
+  return storiesView(
+    alone(items),
+    items.length,
     () => ({ url: 'https://news.example.com/a?x=1&y=2' }),
     'Tue 24 Nov',
     undefined,
@@ -43,11 +43,25 @@ describe('article text in the email', () => {
     expect(digest.html).toContain('href="https://news.example.com/a?x=1&amp;y=2"');
   });
 
-  it('has a plain one-line subject with the local date and the count', () => {
-    expect(digestSubject('Tue 24 Nov', 12)).toBe('Your digest for Tue 24 Nov: 12 articles');
-    expect(digestSubject('Tue 24 Nov', 1)).toBe('Your digest for Tue 24 Nov: 1 article');
-    expect(digestSubject('Tue 24 Nov', 0)).toBe('Your digest for Tue 24 Nov: nothing new');
-    expect(digestSubject('Tue\r\n24 &amp; Nov', 3)).not.toMatch(/[\r\n]/);
+  it('has a plain one-line subject with the local date, the top story and how many others', () => {
+    expect(digestSubject('Tue 24 Nov', 'Quay widening approved', 38)).toBe(
+      'Your digest for Tue 24 Nov: Quay widening approved, and 37 more',
+    );
+    expect(digestSubject('Tue 24 Nov', 'Quay widening approved', 1)).toBe(
+      'Your digest for Tue 24 Nov: Quay widening approved',
+    );
+    expect(digestSubject('Tue 24 Nov', undefined, 0)).toBe('Your digest for Tue 24 Nov: nothing new');
+    expect(digestSubject('Fri 27 Nov', 'Quay widening approved', 38, 'week')).toBe(
+      'Your weekly digest for Fri 27 Nov: Quay widening approved, and 37 more',
+    );
+    expect(digestSubject('Tue\r\n24 &amp; Nov', 'A\r\nBcc: x@example.com <b>', 3)).not.toMatch(/[\r\n&<>]/);
+  });
+
+  it('shortens a long top story, never the day or the count', () => {
+    const subject = digestSubject('Tue 24 Nov', 'A very long headline '.repeat(10), 1234);
+
+    expect(subject.length).toBeLessThanOrEqual(78);
+    expect(subject).toMatch(/^Your digest for Tue 24 Nov: A very long headline .*…, and 1233 more$/);
   });
 
   it('stays under the Gmail clipping budget by listing the rest as "and N more" with titles', () => {
@@ -61,9 +75,9 @@ describe('article text in the email', () => {
     expect(shown).toBeGreaterThan(20);
     expect(shown + digest.view.more.length).toBe(400);
     expect(digest.html).toContain(`and ${400 - shown} more`);
-    expect(digest.html).toContain(digest.view.more[0]);
+    expect(digest.html).toContain(digest.view.more[0]?.title);
     expect(digest.text).toContain(`and ${400 - shown} more:`);
-    expect(digest.subject).toBe('Your digest for Tue 24 Nov: 400 articles');
+    expect(digest.subject).toBe('Your digest for Tue 24 Nov: Story number 0 about something, and 399 more');
     expect(digest.view.more.length).toBeGreaterThan(MORE_TITLES_SHOWN);
   });
 
@@ -72,29 +86,5 @@ describe('article text in the email', () => {
 
     expect(digest.subject).toBe('Your digest for Tue 24 Nov: nothing new');
     expect(digest.text).toContain('Nothing new was published since your last digest.');
-  });
-});
-
-describe('grouping', () => {
-  it('clusters by shared keyword, most important group and story first, loners last', () => {
-    const items = SAMPLE_DAY.map((f) => storedSummary(buildSummary(f), at));
-
-    const groups = groupItems(items);
-
-    expect(groups.map((g) => g.label)).toEqual(['Transport', 'Climate', 'More stories']);
-    expect(groups[0]?.items.map((i) => i.summary.title.text)).toEqual([
-      'City council approves the new riverside tram line',
-      'Bus fares frozen for another year',
-    ]);
-  });
-
-  it('labels a group with the key phrase as the stories write it, matched case-insensitively', () => {
-    const story = (title: string, keywords: string[]) => storedSummary(buildSummary({ title, keywords }), at);
-    const items = [
-      story('Launch delayed', ['NASA', 'launch window']),
-      story('Probe reaches orbit', ['nasa', 'Mars']),
-    ];
-
-    expect(groupItems(items).map((g) => g.label)).toEqual(['NASA']);
   });
 });

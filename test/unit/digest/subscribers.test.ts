@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseSubscriberEntry,
   parseSubscribers,
   sendAtFromHour,
+  subscriberSchema,
   subscriberId,
   subscribersFromRecipients,
 } from '../../../src/digest/subscribers.js';
@@ -91,5 +93,56 @@ describe('the subscribers list', () => {
   it('derives a stable id from the lowercased address that does not contain it', () => {
     expect(subscriberId(' Ana@Example.COM ')).toBe(subscriberId('ana@example.com'));
     expect(subscriberId('ana@example.com')).toMatch(/^[a-f0-9]{32}$/);
+  });
+});
+
+describe('the frequency of a subscriber', () => {
+  const parse = (entry: Record<string, unknown>) =>
+    parseSubscriberEntry({ email: 'w@example.com', ...entry }, defaults);
+
+  it('is daily by default, with no weekday', () => {
+    const parsed = parse({});
+    expect(parsed).toEqual({ subscriber: expect.not.objectContaining({ weekday: expect.anything() }) });
+    expect('subscriber' in parsed && parsed.subscriber.frequency).toBeFalsy();
+    expect(parse({ frequency: 'daily' })).toMatchObject({ subscriber: { frequency: 'daily' } });
+  });
+
+  it('is weekly with a weekday, written as mon..sun, any case, or the full name', () => {
+    expect(parse({ frequency: 'weekly', weekday: 'fri' })).toMatchObject({
+      subscriber: { frequency: 'weekly', weekday: 'fri' },
+    });
+    expect(parse({ frequency: ' Weekly ', weekday: 'Friday' })).toMatchObject({
+      subscriber: { frequency: 'weekly', weekday: 'fri' },
+    });
+  });
+
+  it('rejects a weekly digest without a weekday, a weekday without weekly, and unknown values, saying why', () => {
+    expect(parse({ frequency: 'weekly' })).toEqual({
+      reason: 'weekday: is required for a weekly digest (mon..sun)',
+    });
+    expect(parse({ weekday: 'fri' })).toEqual({
+      reason: 'weekday: is only for a weekly digest: set frequency to "weekly" or leave weekday out',
+    });
+    expect(parse({ frequency: 'daily', weekday: 'fri' })).toHaveProperty('reason');
+    expect(parse({ frequency: 'fortnightly' })).toEqual({ reason: 'frequency: must be "daily" or "weekly"' });
+    expect(parse({ frequency: 'weekly', weekday: 'fry' })).toEqual({
+      reason: 'weekday: must be a weekday: mon, tue, wed, thu, fri, sat or sun',
+    });
+    expect(parse({ frequency: 'weekly', weekday: 'monkey' })).toHaveProperty('reason');
+  });
+
+  it('is checked again as stored: weekday iff weekly', () => {
+    const base = {
+      id: subscriberId('w@example.com'),
+      email: 'w@example.com',
+      timeZone: 'UTC',
+      sendAt: '07:00',
+      topics: [],
+      keywords: [],
+    };
+    expect(subscriberSchema.safeParse({ ...base, frequency: 'weekly', weekday: 'sun' }).success).toBe(true);
+    expect(subscriberSchema.safeParse(base).success).toBe(true);
+    expect(subscriberSchema.safeParse({ ...base, frequency: 'weekly' }).success).toBe(false);
+    expect(subscriberSchema.safeParse({ ...base, weekday: 'sun' }).success).toBe(false);
   });
 });

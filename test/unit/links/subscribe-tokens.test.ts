@@ -55,6 +55,14 @@ describe('confirmation tokens', () => {
     );
   });
 
+  it('carry a weekly weekday, and read a token without one as daily', async () => {
+    const weekly = { ...confirmation, weekday: 'fri' as const };
+    expect(await readConfirmationToken(secrets, confirmationToken(SECRET, weekly))).toEqual(weekly);
+    expect(await readConfirmationToken(secrets, confirmationToken(SECRET, confirmation))).not.toHaveProperty(
+      'weekday',
+    );
+  });
+
   it('are refused when any part is changed, and are no form, preferences or unsubscribe token', async () => {
     const token = confirmationToken(SECRET, confirmation);
     const [payload = '', rest = ''] = token.split(/\.(.*)/s);

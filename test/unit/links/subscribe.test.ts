@@ -133,6 +133,73 @@ describe('the preferences page', () => {
     });
   });
 
+  it('offers daily or weekly with a weekday, without script, labelled, and saves a weekly digest or says what is missing', async () => {
+    const { memory, id, request } = await memoryWithReader();
+    const page = await handleSubscribe(request('GET'), memory.deps);
+    expect(page.html).toContain('<legend>How often</legend>');
+    expect(page.html).toMatch(/<input type="radio" id="frequency" name="frequency" value="daily" checked/);
+    expect(page.html).toContain('<label for="weekday">Weekday');
+    expect(page.html).toMatch(/<select id="weekday" name="weekday" aria-describedby="weekday-hint">/);
+    const formToken = /name="formToken" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+
+    const bad = await handleSubscribe(
+      request('POST', {
+        formToken,
+        action: 'save',
+        timeZone: 'UTC',
+        hour: '7',
+        frequency: 'weekly',
+        weekday: 'someday',
+      }),
+      memory.deps,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain(
+      '<a href="#weekday">Choose the weekday of your weekly digest from the list</a>',
+    );
+    expect(bad.html).toMatch(
+      /<select id="weekday" name="weekday" aria-describedby="weekday-hint weekday-error" aria-invalid="true">/,
+    );
+    const odd = await handleSubscribe(
+      request('POST', { formToken, action: 'save', timeZone: 'UTC', hour: '7', frequency: 'hourly' }),
+      memory.deps,
+    );
+    expect(odd.html).toContain('Choose daily or weekly');
+    expect(memory.profiles.get(id)?.subscriber.frequency).toBeUndefined();
+
+    const saved = await handleSubscribe(
+      request('POST', {
+        formToken,
+        action: 'save',
+        timeZone: 'UTC',
+        hour: '7',
+        frequency: 'weekly',
+        weekday: 'fri',
+      }),
+      memory.deps,
+    );
+    expect(saved.outcome).toBe('preferences-saved');
+    expect(saved.html).toContain('weekly on Friday at 07:00');
+    expect(saved.html).toMatch(/value="weekly" checked/);
+    expect(saved.html).toMatch(/<option value="fri" selected>Friday<\/option>/);
+    expect(memory.profiles.get(id)?.subscriber).toMatchObject({ frequency: 'weekly', weekday: 'fri' });
+
+    // Back to daily: the weekday the select still sends is ignored.
+    await handleSubscribe(
+      request('POST', {
+        formToken,
+        action: 'save',
+        timeZone: 'UTC',
+        hour: '7',
+        frequency: 'daily',
+        weekday: 'fri',
+      }),
+      memory.deps,
+    );
+    expect(memory.profiles.get(id)?.subscriber).not.toHaveProperty('weekday');
+    expect(memory.profiles.get(id)?.subscriber.frequency ?? 'daily').toBe('daily');
+  });
+
   it('subscribes someone who left again only once they confirm by mail (the link may have been forwarded)', async () => {
     const { memory, id, request } = await memoryWithReader();
     await memory.deps.subscribers.remove(id, memory.clock.now);

@@ -248,3 +248,65 @@ describe('importing subscribers', () => {
     expect(rejected).toEqual({ reason: expect.stringContaining('sendAt') });
   });
 });
+
+describe('daily or weekly, in a file and with add', () => {
+  it('reads the frequency and weekday columns, rejects a weekly line without a weekday, and re-imports as unchanged', async () => {
+    const file = parseImportFile(
+      csv(
+        'email,sendAt,frequency,weekday',
+        'wes@example.com,08:00,weekly,fri',
+        'dee@example.com,,,',
+        'nod@example.com,,weekly,',
+        'bad@example.com,,daily,mon',
+      ),
+      'csv',
+    );
+    const { admin, rows } = memoryAdmin();
+    const report = await importSubscribers(admin, file, defaults, AT);
+    expect(report).toMatchObject({ added: 2 });
+    expect(report.rejected).toEqual([
+      { location: 'line 4', reason: 'weekday: is required for a weekly digest (mon..sun)' },
+      {
+        location: 'line 5',
+        reason: 'weekday: is only for a weekly digest: set frequency to "weekly" or leave weekday out',
+      },
+    ]);
+    expect(rows.get(subscriberId('wes@example.com'))?.subscriber).toMatchObject({
+      sendAt: '08:00',
+      frequency: 'weekly',
+      weekday: 'fri',
+    });
+    expect(rows.get(subscriberId('dee@example.com'))?.subscriber.frequency).toBeUndefined();
+    expect(await importSubscribers(admin, file, defaults, AT)).toMatchObject({
+      added: 0,
+      updated: 0,
+      unchanged: 2,
+    });
+  });
+
+  it('add switches to weekly, changes only the weekday, and back to daily dropping the weekday', async () => {
+    const { admin, rows } = memoryAdmin();
+    const id = subscriberId('wes@example.com');
+    await addSubscriber(admin, { email: 'wes@example.com', sendAt: '06:00' }, defaults, AT);
+    expect(
+      await addSubscriber(admin, { email: 'wes@example.com', frequency: 'weekly' }, defaults, AT),
+    ).toEqual({
+      reason: 'weekday: is required for a weekly digest (mon..sun)',
+    });
+    await addSubscriber(
+      admin,
+      { email: 'wes@example.com', frequency: 'weekly', weekday: 'fri' },
+      defaults,
+      AT,
+    );
+    expect(rows.get(id)?.subscriber).toMatchObject({ sendAt: '06:00', frequency: 'weekly', weekday: 'fri' });
+    await addSubscriber(admin, { email: 'wes@example.com', weekday: 'mon' }, defaults, AT);
+    expect(rows.get(id)?.subscriber).toMatchObject({ frequency: 'weekly', weekday: 'mon' });
+    expect(await addSubscriber(admin, { email: 'wes@example.com', topics: [] }, defaults, AT)).toMatchObject({
+      outcome: 'unchanged',
+    });
+    await addSubscriber(admin, { email: 'wes@example.com', frequency: 'daily' }, defaults, AT);
+    expect(rows.get(id)?.subscriber).toMatchObject({ frequency: 'daily', sendAt: '06:00' });
+    expect(rows.get(id)?.subscriber).not.toHaveProperty('weekday');
+  });
+});

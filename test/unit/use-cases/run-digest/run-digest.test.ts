@@ -115,7 +115,7 @@ describe('a digest run', () => {
     await runDigest(deps, new Date(SEVEN.getTime() + 2 * DAY_MS));
 
     expect(mailer.sent.filter((m) => m.text.includes('Stored at 09:00'))).toHaveLength(1);
-    expect(mailer.sent[0]?.subject).toBe('Your digest for Wed 25 Nov: 1 article');
+    expect(mailer.sent[0]?.subject).toBe('Your digest for Wed 25 Nov: Stored at 09:00');
   });
 
   it('keeps going when one address fails for now, records it, and sends only that one on the next run', async () => {
@@ -175,8 +175,8 @@ describe('a digest run', () => {
     expect(toBo[0]?.text).toContain('Refused story');
     expect(toBo[0]?.text).toContain('Next day story');
     expect(mailer.sent.filter((m) => m.to === 'ana@example.com').map((m) => m.subject)).toEqual([
-      'Your digest for Tue 24 Nov: 1 article',
-      'Your digest for Wed 25 Nov: 1 article',
+      'Your digest for Tue 24 Nov: Refused story',
+      'Your digest for Wed 25 Nov: Next day story',
     ]);
     expect(ledger.entries.filter((e) => e.subscriberId === subscriberId('bo@example.org'))).toEqual([
       expect.objectContaining({
@@ -258,7 +258,7 @@ describe('a digest run', () => {
 
     await runDigest(deps, SEVEN);
 
-    expect(mailer.sent[0]?.subject).toBe('Your digest for Tue 24 Nov: 1 article');
+    expect(mailer.sent[0]?.subject).toBe('Your digest for Tue 24 Nov: Good one');
     expect(log.logged).toContainEqual(
       expect.objectContaining({
         level: 'warn',
@@ -815,7 +815,7 @@ describe('the planner over the subscriber store', () => {
     expect(held.claim).toBeUndefined(); // released: SES answered, nothing was sent
     expect(laterThisHour).toMatchObject({ due: 0, sent: 0 });
     expect(nextHour).toMatchObject({ due: 1, sent: 1 });
-    expect(mailer.sent.map((m) => m.subject)).toEqual(['Your digest for Tue 24 Nov: 1 article']);
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['Your digest for Tue 24 Nov: Story']);
     expect(profileOf(store, 'ana@example.com')?.dueAt).toBe('2026-11-25T07:00:00.000Z');
   });
 

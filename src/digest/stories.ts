@@ -1,0 +1,201 @@
+/**
+ * One story, many sources: uploads about the same event become one story, told once by its best summary,
+ * with the others as "also reported by". Sameness is decided from what summaries already hold.
+ *
+ * The rule. Two summaries report the same event when either
+ * - they are near-duplicates (`isNearDuplicate`: same id, same source URL, or word 3-gram Jaccard ≥ 0.5), or
+ * - they name at least one of the same people, organisations or places (names compared case- and
+ *   punctuation-insensitively), and the Dice similarity of their content-word stems (title, summary, key
+ *   points and key phrases; no stopwords, no bare numbers, none of the words of the names they hold) is
+ *   - at least SAME_EVENT_SIMILARITY (0.3) when they have two or more things in common: names, or specific
+ *     figures (a number that is not a year and not below 10, such as "31 to 12" or "4.2 million", or a
+ *     resolved calendar date);
+ *   - at least SAME_EVENT_ONE_NAME (0.5) when one name is all they have in common.
+ *
+ * A shared name alone never merges: two council stories on the same day name the same council. The word
+ * similarity is what tells "council approves the quay widening" from "council rejects the bus lane".
+ *
+ * Grouping. Summaries are taken best first (`importance`, then earliest stored); each joins the first story
+ * whose lead (its first, so best, summary) it matches, or leads a new one. Only leads are compared, so a
+ * story cannot drift by chaining (A like B, B like C, A unlike C). Candidates are found through the leads'
+ * names, so the work grows with the summaries that share a name, not with the square of the window.
+ */
+import { contentStems } from '../summary/tokens.js';
+import { importance } from './importance.js';
+import { isNearDuplicate } from './near-duplicates.js';
+import type { StoredSummary } from './stored-summary.js';
+
+/** Dice similarity of content-word stems needed with two or more names or figures in common. */
+export const SAME_EVENT_SIMILARITY = 0.3;
+/** Dice similarity needed when a single name is all they have in common. */
+export const SAME_EVENT_ONE_NAME = 0.5;
+
+/** One event: the summary that tells it, and the other uploads that report it too, best first. */
+export interface Story {
+  lead: StoredSummary;
+  others: StoredSummary[];
+}
+
+/** What sameness is decided from, worked out once per summary. */
+export interface EventFeatures {
+  names: Set<string>;
+  stems: Set<string>;
+  figures: Set<string>;
+}
+
+/** "Mayor Ana Lopes", "mayor ana lopes." and "MAYOR ANA LOPES" are one name. */
+export function normalizedName(name: string): string {
+  return (
+    name
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.join(' ') ?? ''
+  );
+}
+
+const isYear = (value: number) => Number.isInteger(value) && value >= 1800 && value <= 2100;
+
+/**
+ * Worked out once per stored summary: a run clusters the same summaries for every subscriber, and stemming
+ * is most of the work.
+ */
+const featuresOf = new WeakMap<StoredSummary, EventFeatures>();
+
+export function eventFeatures(item: StoredSummary): EventFeatures {
+  let features = featuresOf.get(item);
+  if (!features) featuresOf.set(item, (features = computeFeatures(item)));
+  return features;
+}
+
+function computeFeatures(item: StoredSummary): EventFeatures {
+  const { summary } = item;
+  const { people, organizations, places } = summary.entities;
+  const names = new Set(
+    [...people, ...organizations, ...places].map((n) => normalizedName(n.name)).filter(Boolean),
+  );
+  // The names' own words are left out: a shared name is already required, and counting its words again
+  // would make any two stories about one board or one town look alike.
+  const nameStems = new Set(
+    contentStems([...people, ...organizations, ...places].map((n) => n.name).join(' \n ')),
+  );
+  const stems = new Set(
+    contentStems(
+      [summary.title.text, ...summary.summary, ...summary.keyPoints, ...summary.keywords].join(' \n '),
+    ).filter((stem) => !nameStems.has(stem)),
+  );
+  const figures = new Set<string>();
+  for (const { value, unit } of summary.numbers) {
+    if (Math.abs(value) >= 10 && !isYear(value))
+      figures.add(`${value}${unit ? ` ${unit.toLowerCase()}` : ''}`);
+  }
+  for (const { iso } of summary.dates)
+    if (iso && /^\d{4}-\d{2}-\d{2}/.test(iso)) figures.add(iso.slice(0, 10));
+  return { names, stems, figures };
+}
+
+/** How many values the two sets share, counting no further than `enough`. */
+function shared(a: Set<string>, b: Set<string>, enough: number): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let count = 0;
+  for (const value of small) if (large.has(value) && ++count >= enough) break;
+  return count;
+}
+
+/** 2|A ∩ B| / (|A| + |B|); 0 for two empty sets. */
+export function dice(a: Set<string>, b: Set<string>): number {
+  if (a.size + b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const value of small) if (large.has(value)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
+
+/** The two thresholds of the rule; other values only for measuring them (scripts/eval-clusters.ts). */
+export interface EventThresholds {
+  similarity: number;
+  oneName: number;
+}
+
+export const EVENT_THRESHOLDS: EventThresholds = {
+  similarity: SAME_EVENT_SIMILARITY,
+  oneName: SAME_EVENT_ONE_NAME,
+};
+
+/** The second half of the rule: a shared name, and similar enough words (more so with one thing in common). */
+export function sameEventFeatures(
+  a: EventFeatures,
+  b: EventFeatures,
+  thresholds: EventThresholds = EVENT_THRESHOLDS,
+): boolean {
+  const names = shared(a.names, b.names, 2);
+  if (names === 0) return false;
+  const inCommon = names + shared(a.figures, b.figures, 2 - names);
+  return dice(a.stems, b.stems) >= (inCommon >= 2 ? thresholds.similarity : thresholds.oneName);
+}
+
+/** The whole rule for one pair. */
+export function sameEvent(a: StoredSummary, b: StoredSummary): boolean {
+  return isNearDuplicate(a, b) || sameEventFeatures(eventFeatures(a), eventFeatures(b));
+}
+
+/** Best first: the most substantive summary leads its story; of equals, the one stored first, then by key. */
+function bestFirst(items: StoredSummary[]): StoredSummary[] {
+  const scored = items.map((item) => ({ item, score: importance(item) }));
+  scored.sort(
+    (a, b) =>
+      b.score - a.score ||
+      a.item.storedAt.getTime() - b.item.storedAt.getTime() ||
+      (a.item.key < b.item.key ? -1 : a.item.key > b.item.key ? 1 : 0),
+  );
+  return scored.map((s) => s.item);
+}
+
+/**
+ * The window's summaries as stories (see the rule above). Every summary is in exactly one story. Meant for
+ * summaries whose near-duplicates are already dropped (`dropNearDuplicates`), though near-duplicates that
+ * share a name with a lead are merged here too.
+ */
+export function clusterStories(
+  items: StoredSummary[],
+  thresholds: EventThresholds = EVENT_THRESHOLDS,
+): Story[] {
+  const stories: { story: Story; features: EventFeatures }[] = [];
+  /** For each name, the stories whose lead holds it, in the order made. */
+  const byName = new Map<string, number[]>();
+  /** Stories whose lead names nobody: only near-duplicates can join them. */
+  const unnamed: number[] = [];
+  for (const item of bestFirst(items)) {
+    const features = eventFeatures(item);
+    const candidates = new Set<number>();
+    for (const name of features.names) for (const place of byName.get(name) ?? []) candidates.add(place);
+    if (features.names.size === 0) for (const place of unnamed) candidates.add(place);
+    let match: number | undefined;
+    for (const place of [...candidates].sort((a, b) => a - b)) {
+      const candidate = stories[place];
+      if (!candidate) continue;
+      if (
+        sameEventFeatures(features, candidate.features, thresholds) ||
+        isNearDuplicate(item, candidate.story.lead)
+      ) {
+        match = place;
+        break;
+      }
+    }
+    if (match !== undefined) {
+      stories[match]?.story.others.push(item);
+      continue;
+    }
+    const place = stories.push({ story: { lead: item, others: [] }, features }) - 1;
+    if (features.names.size === 0) unnamed.push(place);
+    for (const name of features.names) {
+      const places = byName.get(name);
+      if (places) places.push(place);
+      else byName.set(name, [place]);
+    }
+  }
+  return stories.map((s) => s.story);
+}
+
+/** How many uploads report the story. */
+export const reports = (story: Story): number => 1 + story.others.length;

@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { HTML_BUDGET_BYTES } from '../../../src/digest/compose.js';
+import { importance } from '../../../src/digest/importance.js';
+import { digestEmail } from '../../../src/digest/email.js';
+import { dropNearDuplicates } from '../../../src/digest/near-duplicates.js';
+import {
+  clusterStories,
+  dice,
+  eventFeatures,
+  sameEvent,
+  SAME_EVENT_ONE_NAME,
+  SAME_EVENT_SIMILARITY,
+  type Story,
+} from '../../../src/digest/stories.js';
+import { rankStories } from '../../../src/digest/top-stories.js';
+import type { StoredSummary } from '../../../src/digest/stored-summary.js';
+import { storedSummary } from '../../support/digest-memory.js';
+import { newsDay } from '../../support/news-day.js';
+import { buildSummary, type SummaryFixture } from '../../support/summary-fixtures.js';
+
+const at = new Date('2026-11-24T06:00:00Z');
+const item = (fixture: SummaryFixture, storedAt = at): StoredSummary =>
+  storedSummary(buildSummary(fixture), storedAt);
+
+const quayA = item({
+  key: 'articles/a.txt',
+  title: 'Harbour board approves quay widening',
+  summary: [
+    'The Leith Harbour Board voted on Tuesday to widen the North Quay by 12 metres, at a cost of 4.2 million.',
+    'Work on the quay starts in March so that larger ferries can berth.',
+  ],
+  organizations: ['Leith Harbour Board'],
+  places: ['North Quay', 'Leith'],
+  numbers: [{ value: 4_200_000, text: '4.2 million' }],
+  url: 'https://harbour-times.example/quay',
+});
+const quayB = item({
+  key: 'articles/b.txt',
+  title: 'North Quay to be widened after harbour board vote',
+  summary: [
+    'Larger ferries will be able to berth at the North Quay once it is widened by 12 metres.',
+    'The harbour board put the cost at 4.2 million; work starts in March.',
+  ],
+  organizations: ['Leith Harbour Board'],
+  places: ['North Quay'],
+  numbers: [{ value: 4_200_000, text: '4.2 million' }],
+  url: 'https://dailycoast.example/north-quay',
+});
+/** The same board and quay, another decision. */
+const ferryTerminal = item({
+  key: 'articles/c.txt',
+  title: 'Harbour board rejects ferry terminal expansion',
+  summary: [
+    'The Leith Harbour Board turned down plans for a larger ferry terminal at the North Quay.',
+    'Residents had complained about noise and traffic from night crossings.',
+  ],
+  organizations: ['Leith Harbour Board'],
+  places: ['North Quay', 'Leith'],
+  url: 'https://harbour-times.example/terminal',
+});
+/** Close in wording, but no name in common. */
+const otherTown = item({
+  key: 'articles/d.txt',
+  title: 'Harbour board approves quay widening',
+  summary: [
+    'The Ghent port authority voted to widen a quay so that larger ferries can berth, starting in March.',
+  ],
+  organizations: ['Ghent Port Authority'],
+  places: ['Ghent'],
+  url: 'https://metro-wire.example/ghent',
+});
+
+describe('the same-event rule', () => {
+  it('merges two outlets reporting the same event in their own words', () => {
+    expect(sameEvent(quayA, quayB)).toBe(true);
+    const stories = clusterStories([quayB, quayA]);
+
+    expect(stories).toHaveLength(1);
+    const members = stories[0] ? [stories[0].lead, ...stories[0].others] : [];
+    expect(members.map((m) => m.summary.source.key).sort()).toEqual(['articles/a.txt', 'articles/b.txt']);
+  });
+
+  it('keeps apart different events that name the same board and the same quay', () => {
+    expect(sameEvent(quayA, ferryTerminal)).toBe(false);
+    expect(sameEvent(quayB, ferryTerminal)).toBe(false);
+    expect(dice(eventFeatures(quayA).stems, eventFeatures(ferryTerminal).stems)).toBeLessThan(
+      SAME_EVENT_SIMILARITY,
+    );
+    expect(clusterStories([quayA, quayB, ferryTerminal])).toHaveLength(2);
+  });
+
+  it('asks for more alike words when one name is all two stories share', () => {
+    const boilerplate = 'Independent auditors will review the figures every quarter.';
+    const trains = item({
+      key: 'articles/trains.txt',
+      title: 'New night trains link Kiel to the capital',
+      summary: [
+        'Kiel Rail will run sleeper trains to the capital from December, cutting the journey by an hour.',
+        'Kasia Weiss welcomed the plan.',
+        boilerplate,
+      ],
+      people: ['Kasia Weiss'],
+      places: ['Kiel'],
+    });
+    const school = item({
+      key: 'articles/school.txt',
+      title: 'Ghent opens its first bilingual school',
+      summary: [
+        'The primary school teaches pupils half in Dutch and half in French from this week.',
+        'Kasia Weiss welcomed the plan.',
+        boilerplate,
+      ],
+      people: ['Kasia Weiss'],
+      places: ['Ghent'],
+    });
+    const similarity = dice(eventFeatures(trains).stems, eventFeatures(school).stems);
+
+    expect(similarity).toBeGreaterThanOrEqual(SAME_EVENT_SIMILARITY);
+    expect(similarity).toBeLessThan(SAME_EVENT_ONE_NAME);
+    expect(sameEvent(trains, school)).toBe(false);
+  });
+
+  it('keeps apart similar wording with no name in common', () => {
+    expect(sameEvent(quayA, otherTown)).toBe(false);
+  });
+
+  it('still merges near-identical copies, with or without names', () => {
+    const copy = item({ ...{ key: 'articles/copy.txt' }, title: 'Harbour board approves quay widening' });
+    const original = item({ key: 'articles/orig.txt', title: 'Harbour board approves quay widening' });
+
+    expect(clusterStories([original, copy])).toHaveLength(1);
+  });
+
+  it('leads each story with its most substantive summary, and puts every upload in exactly one story', () => {
+    const day = newsDay(300).map((f, i) => item(f, new Date(at.getTime() + i * 1000)));
+
+    const stories = clusterStories(day);
+
+    const keys = stories.flatMap((s) => [s.lead, ...s.others].map((i) => i.key));
+    expect(keys.sort()).toEqual(day.map((i) => i.key).sort());
+    /** The fixture's event: its upload is `articles/<event>-<report>.txt`. */
+    const eventOf = (i: StoredSummary) => /(\d+)-\d+\.txt$/.exec(i.summary.source.key)?.[1];
+    for (const story of stories) {
+      expect(new Set([story.lead, ...story.others].map(eventOf)).size).toBe(1);
+      const best = Math.max(...story.others.map(importance), importance(story.lead));
+      expect(importance(story.lead)).toBe(best);
+    }
+    expect(stories.length).toBe(new Set(day.map(eventOf)).size);
+  });
+});
+
+describe('ranking', () => {
+  const story = (title: string, fixture: Partial<SummaryFixture> = {}, storedAt = at): Story => ({
+    lead: item({ title, key: `articles/${title}.txt`, ...fixture }, storedAt),
+    others: [],
+  });
+  const withReports = (s: Story, n: number): Story => ({
+    ...s,
+    others: Array.from({ length: n - 1 }, (_, i) => item({ title: `${i}`, key: `articles/r-${i}.txt` })),
+  });
+  const titles = (stories: Story[]) => stories.map((s) => s.lead.summary.title.text);
+  const none = { topics: [], keywords: [] };
+
+  it('puts the events most uploads report first, whatever their substance', () => {
+    const big = withReports(story('Covered three times', { wordCount: 100 }), 3);
+    const rich = story('Substantive', { wordCount: 3000, sources: ['A', 'B'], keyPoints: ['x', 'y'] });
+
+    expect(titles(rankStories([rich, big], none))).toEqual(['Covered three times', 'Substantive']);
+  });
+
+  it('then the subscriber’s topics and keywords, then substance, then recency', () => {
+    const interesting = story('Ferry news', { keywords: ['ferries'], wordCount: 200 });
+    const rich = story('Rich', { wordCount: 3000, sources: ['A', 'B'] });
+    const older = story('Older', {}, new Date(at.getTime() - 3_600_000));
+    const newer = story('Newer', {}, at);
+
+    expect(
+      titles(rankStories([rich, older, newer, interesting], { topics: ['ferries'], keywords: [] })),
+    ).toEqual(['Ferry news', 'Rich', 'Newer', 'Older']);
+    expect(titles(rankStories([rich, older, newer, interesting], none))[0]).toBe('Rich');
+  });
+});
+
+describe('a digest of 1,000 summaries', () => {
+  const day = newsDay(1_000).map((f, i) => item(f, new Date(at.getTime() + i * 1000)));
+  const items = dropNearDuplicates(day);
+  const links = new Map(items.map((i) => [i.key, { url: i.summary.source.url ?? 'https://x.example/' }]));
+  const email = digestEmail({
+    sender: 'digest@example.com',
+    to: 'reader@example.com',
+    items,
+    links,
+    unsubscribeUrl: 'https://unsubscribe.example/u?t=1',
+    localDate: '2026-11-24',
+  });
+  const stories = clusterStories(items).length;
+
+  it('stays under the clip budget with 10 full stories and a correct "and N more"', () => {
+    expect(day).toHaveLength(1_000);
+    expect(Buffer.byteLength(email.html, 'utf8')).toBeLessThanOrEqual(HTML_BUDGET_BYTES);
+    expect(email.html.split('Read the article &rarr;</a>').length - 1).toBe(10);
+    expect(email.text.split('\n').filter((line) => line.startsWith('* '))).toHaveLength(10);
+    expect(email.html).toContain(`>and ${stories - 10} more</div>`);
+    expect(email.text).toContain(`\nand ${stories - 10} more:\n`);
+    expect(email.html).toContain('>Also in this period</div>');
+    expect(email.html.split('<li style=').length - 1).toBeGreaterThan(0);
+  });
+
+  it('names the top story, the biggest event, with its other reports, in the subject and first', () => {
+    expect(email.subject).toMatch(new RegExp(`^Your digest for Tue 24 Nov: .+, and ${stories - 1} more$`));
+    expect(email.subject).toContain('Porto');
+    const first = email.html.indexOf('Also reported by');
+    expect(first).toBeGreaterThan(0);
+    expect(email.html.indexOf('Read the article')).toBeGreaterThan(first);
+    expect(email.text).toMatch(/\n {2}Also reported by [^\n]*https:\/\//);
+  });
+});
+
+describe('DIGEST_TOP_STORIES', () => {
+  it('shows that many stories in full, the subscriber’s interests first among equally covered ones', () => {
+    const items = [
+      item({ key: 'articles/rich.txt', title: 'Rich story', wordCount: 3000, sources: ['A', 'B'] }),
+      item({ key: 'articles/rail.txt', title: 'Night trains return', keywords: ['rail'], wordCount: 200 }),
+      item({ key: 'articles/plain.txt', title: 'Plain story', wordCount: 300 }),
+    ];
+    const links = new Map(items.map((i) => [i.key, { url: `https://news.example/${i.key}` }]));
+
+    const email = digestEmail({
+      sender: 'digest@example.com',
+      to: 'reader@example.com',
+      items,
+      links,
+      localDate: '2026-11-24',
+      topStories: 2,
+      interests: { topics: ['rail'], keywords: [] },
+    });
+
+    expect(email.html.split('Read the article &rarr;</a>').length - 1).toBe(2);
+    expect(email.subject).toBe('Your digest for Tue 24 Nov: Night trains return, and 2 more');
+    expect(email.html).toContain('>and 1 more</div>');
+    expect(email.html).toContain('>Plain story</a></li>');
+  });
+});
