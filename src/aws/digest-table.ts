@@ -59,7 +59,8 @@ export const DIGEST_TABLE_SCHEMA = {
         { AttributeName: DUE_AT, KeyType: 'RANGE' },
       ],
       // What `due` reads: the profile and `latest`. A claim, written just before each send, is not
-      // projected, so it costs no index write.
+      // projected, so it costs no index write. CloudFormation cannot change a projection in place: a
+      // new field the planner reads needs a new index (deploy it, switch DUE_INDEX, then drop this one).
       Projection: {
         ProjectionType: 'INCLUDE',
         NonKeyAttributes: [

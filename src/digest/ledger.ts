@@ -48,11 +48,11 @@ export const WEEKLY_FIRST_WINDOW_MS = 7 * DAY_MS;
  */
 export const MAX_WINDOW_MS = 7 * DAY_MS;
 /**
- * A weekly window is a week long (168 h, or 167/169 h across a DST change), plus an hour per missed run: a
- * day of slack lets a weekly digest caught up the day after its send day still cover the whole week. Beyond
- * that the same rule as daily: the last 8 days, not an unbounded backlog.
+ * A weekly digest may be caught up any day of its period, up to the next week's send time, so its window
+ * must reach back two weeks (plus a day for DST and slack) to still start where the previous one ended.
+ * Beyond that the same rule as daily: a bounded window, not an unbounded backlog.
  */
-export const WEEKLY_MAX_WINDOW_MS = 8 * DAY_MS;
+export const WEEKLY_MAX_WINDOW_MS = 15 * DAY_MS;
 /** The longest window of any frequency: what a run that serves everyone must read. */
 export const LONGEST_WINDOW_MS = WEEKLY_MAX_WINDOW_MS;
 

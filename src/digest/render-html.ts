@@ -106,7 +106,7 @@ ${moreHtml(view)}
 ${empty}
 </table></td></tr>
 <tr><td class="muted rule" style="padding:14px 24px 20px;border-top:1px solid #e3e7eb;font-size:12px;line-height:1.5;color:#5f6b76;">
-You receive this daily digest of newly summarised articles${manage}${unsubscribe}
+You receive this ${view.period === 'week' ? 'weekly' : 'daily'} digest of newly summarised articles${manage}${unsubscribe}
 </td></tr>
 </table></td></tr></table></body></html>`;
 }

@@ -57,7 +57,7 @@ export function renderText(view: DigestView, heading: string): string {
   }
   if (sections.length === 0) sections.push('Nothing new was published since your last digest.');
   const footer = [
-    'You receive this daily digest of newly summarised articles.',
+    `You receive this ${view.period === 'week' ? 'weekly' : 'daily'} digest of newly summarised articles.`,
     ...(view.manageUrl ? [`Manage preferences: ${view.manageUrl}`] : []),
     ...(view.unsubscribeUrl ? [`Unsubscribe: ${view.unsubscribeUrl}`] : []),
   ].join('\n');

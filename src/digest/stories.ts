@@ -82,17 +82,25 @@ function computeFeatures(item: StoredSummary): EventFeatures {
   const stems = new Set(
     contentStems(
       [summary.title.text, ...summary.summary, ...summary.keyPoints, ...summary.keywords].join(' \n '),
-    ).filter((stem) => !nameStems.has(stem)),
+    ).filter((stem) => !nameStems.has(stem) && !CALENDAR_STEMS.has(stem)),
   );
+  // Only figures specific to one event: a unit, or 100 and over. Dates and the day or hour numbers they
+  // hold ("November 26", "19:40") are shared by everything reported that day, so they count for nothing.
   const figures = new Set<string>();
   for (const { value, unit } of summary.numbers) {
-    if (Math.abs(value) >= 10 && !isYear(value))
+    if ((unit || Math.abs(value) >= 100) && !isYear(value))
       figures.add(`${value}${unit ? ` ${unit.toLowerCase()}` : ''}`);
   }
-  for (const { iso } of summary.dates)
-    if (iso && /^\d{4}-\d{2}-\d{2}/.test(iso)) figures.add(iso.slice(0, 10));
   return { names, stems, figures };
 }
+
+/** Months and weekdays: every story of a day holds them. */
+const CALENDAR_STEMS = new Set(
+  contentStems(
+    'january february march april may june july august september october november december ' +
+      'monday tuesday wednesday thursday friday saturday sunday',
+  ),
+);
 
 /** How many values the two sets share, counting no further than `enough`. */
 function shared(a: Set<string>, b: Set<string>, enough: number): number {

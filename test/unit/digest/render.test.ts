@@ -51,6 +51,10 @@ describe('article text in the email', () => {
       'Your digest for Tue 24 Nov: Quay widening approved',
     );
     expect(digestSubject('Tue 24 Nov', undefined, 0)).toBe('Your digest for Tue 24 Nov: nothing new');
+    const weekly = composeDigest({ ...view(['Ferry goes electric']), period: 'week' });
+    expect(weekly.text).toContain('You receive this weekly digest');
+    expect(weekly.html).toContain('You receive this weekly digest');
+    expect(composeDigest(view(['Ferry goes electric'])).text).toContain('You receive this daily digest');
     expect(digestSubject('Fri 27 Nov', 'Quay widening approved', 38, 'week')).toBe(
       'Your weekly digest for Fri 27 Nov: Quay widening approved, and 37 more',
     );

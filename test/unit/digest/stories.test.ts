@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { summarizeDocument } from '../../../src/summary/summarize.js';
+import { summarySchema } from '../../../src/summary/schema.js';
 import { HTML_BUDGET_BYTES } from '../../../src/digest/compose.js';
 import { importance } from '../../../src/digest/importance.js';
 import { digestEmail } from '../../../src/digest/email.js';
@@ -239,5 +242,39 @@ describe('DIGEST_TOP_STORIES', () => {
     expect(email.subject).toBe('Your digest for Tue 24 Nov: Night trains return, and 2 more');
     expect(email.html).toContain('>and 1 more</div>');
     expect(email.html).toContain('>Plain story</a></li>');
+  });
+});
+
+describe('two events of one town and one day (found in review)', () => {
+  // One shared organisation, the same date and the same hour-of-day numbers once lowered the bar to 0.3.
+  it('two different crimes in one town on one day are two stories', () => {
+    const stored = (title: string, text: string, key: string) => ({
+      key,
+      storedAt: new Date('2026-11-27T09:00:00Z'),
+      summary: summarySchema.parse({
+        schemaVersion: 1,
+        id: createHash('sha256').update(key).digest('hex').slice(0, 32),
+        source: { bucket: 'b', key, size: 100, format: 'text', charset: 'utf-8' },
+        ...summarizeDocument({
+          format: 'text',
+          charset: 'utf-8',
+          title,
+          text,
+          publishedAt: '2026-11-27T08:00:00Z',
+        }),
+        createdAt: '2026-11-27T09:00:00.000Z',
+      }),
+    });
+    const stabbing = stored(
+      'Man arrested after stabbing near Croydon station',
+      'A 24-year-old man has been arrested after a stabbing near East Croydon station on Thursday evening, the Metropolitan Police said.\n\nOfficers were called at about 19:40 on November 26 to reports of a man injured outside a shop. A 31-year-old man was taken to hospital with stab wounds; his injuries are not thought to be life-threatening.\n\nDetective Inspector Sarah Moore said officers were keen to hear from anyone who witnessed the attack. A cordon remained in place overnight.',
+      'articles/a.txt',
+    );
+    const robbery = stored(
+      'Teenager arrested after phone shop robbery in Croydon',
+      'A 17-year-old boy has been arrested after a robbery at a phone shop in Croydon on Thursday, the Metropolitan Police said.\n\nOfficers were called at about 14:10 on November 26 to reports that a group had threatened staff and taken phones worth 12,000 pounds. No one was injured.\n\nPolice said enquiries were continuing and appealed for witnesses who saw the group leave the shop to come forward.',
+      'articles/b.txt',
+    );
+    expect(sameEvent(stabbing, robbery)).toBe(false);
   });
 });

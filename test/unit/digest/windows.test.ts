@@ -50,14 +50,18 @@ describe('digest windows', () => {
   it('cover the last 24 hours for a first digest and at most 7 days after a long gap', () => {
     expect(nextWindow(undefined, now).from).toEqual(new Date('2026-11-23T07:00:00Z'));
     expect(nextWindow(entry('2026-10-01T07:00:00.000Z'), now).from).toEqual(new Date('2026-11-17T07:00:00Z'));
-    expect(ledgerLookbackDate(now)).toBe('2026-11-14');
+    expect(ledgerLookbackDate(now)).toBe('2026-11-07');
   });
 
-  it('for a weekly digest: the first covers the last 7 days, a long gap at most 8 (a week and a day of slack)', () => {
+  it('for a weekly digest: the first covers the last 7 days, a long gap at most 15 (two weeks and a day)', () => {
     const weekly = { frequency: 'weekly' as const };
     expect(nextWindow(undefined, now, weekly).from).toEqual(new Date('2026-11-17T07:00:00Z'));
     expect(nextWindow(entry('2026-10-01T07:00:00.000Z'), now, weekly).from).toEqual(
-      new Date('2026-11-16T07:00:00Z'),
+      new Date('2026-11-09T07:00:00Z'),
+    );
+    // A digest caught up late in its week (the previous one ended 13 days ago): all of it.
+    expect(nextWindow(entry('2026-11-11T07:00:00.000Z'), now, weekly).from).toEqual(
+      new Date('2026-11-11T07:00:00Z'),
     );
     // A week and some missed hours: all of it.
     expect(nextWindow(entry('2026-11-16T09:00:00.000Z'), now, weekly).from).toEqual(
