@@ -50,10 +50,10 @@ import { localTime } from '../src/digest/local-time.js';
 import { createDigestHandler, digestDeps, type DigestEvent } from '../src/handlers/digest-handler.js';
 import { createDigestSenderHandler, senderDeps } from '../src/handlers/digest-sender-handler.js';
 import {
-  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   sesEmulatorAccount,
   startS3Emulator,
+  LOCAL_CLIENT_CREDENTIALS,
 } from '../src/local/emulators.js';
 import { lambdaContext } from '../src/local/lambda-runtime.js';
 import { startSqsEmulator } from '../src/local/sqs-emulator.js';
@@ -191,10 +191,7 @@ async function proxyControl<T>(endpoint: string, path: string, body?: unknown): 
   return (await response.json()) as T;
 }
 
-const credentials = {
-  accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-  secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-};
+const credentials = LOCAL_CLIENT_CREDENTIALS;
 
 interface Stack {
   s3Endpoint: string;

@@ -10,28 +10,40 @@ export interface LocalTime {
   minuteOfDay: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
+/**
+ * One formatter per zone in each cache (one cache per use): building one costs far more than formatting
+ * with it.
+ */
+function formatterIn(
+  cache: Map<string, Intl.DateTimeFormat>,
+  locale: string,
+  timeZone: string,
+  options: Omit<Intl.DateTimeFormatOptions, 'timeZone'>,
+): Intl.DateTimeFormat {
+  let formatter = cache.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
+    formatter = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    cache.set(timeZone, formatter);
   }
   return formatter;
 }
 
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+const dateTimeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+const PARTS: Omit<Intl.DateTimeFormatOptions, 'timeZone'> = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+
 export function localTime(instant: Date, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  for (const part of formatterIn(partsFormatters, 'en-US', timeZone, PARTS).formatToParts(instant))
+    parts[part.type] = part.value;
   const { year, month, day, hour, minute } = parts;
   return {
     date: `${year}-${month}-${day}`,
@@ -72,24 +84,16 @@ export function shortLocalDate(date: string): string {
   return `${parts.weekday} ${parts.day} ${parts.month}`;
 }
 
-const dateTimeFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** "Tue 1 Dec, 07:00 Europe/London" for stating when a presigned link expires. */
 export function localDateTime(instant: Date, timeZone: string): string {
-  // One formatter per zone: building one costs more than formatting, and a digest formats one per link.
-  let formatter = dateTimeFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    dateTimeFormatters.set(timeZone, formatter);
-  }
+  const formatter = formatterIn(dateTimeFormatters, 'en-GB', timeZone, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   return `${formatter.format(instant)} ${timeZone}`;
 }
 

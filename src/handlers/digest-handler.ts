@@ -62,16 +62,31 @@ export interface DigestClients {
 }
 
 /** What the planner and the sender both deliver with: the ledger, SES, link signing and the settings. */
+/**
+ * The digest table's store, one per wiring (it is the planner's store and both functions' ledger). One
+ * profile that does not read back (edited by hand) is reported and skipped, never the whole run.
+ */
+function subscriberStore(config: DigestConfig, dynamodb: DynamoDBClient) {
+  return createDynamoDbSubscriberStore(dynamodb, config.DIGEST_TABLE, {
+    onInvalidItem: (error) =>
+      defaultLogger.error('Skipping a stored subscriber that is not valid; fix or remove the item', {
+        key: error.key,
+        error: error.message,
+      }),
+  });
+}
+
 export function deliveryWiring(
   config: DigestConfig,
   clients: DigestClients,
+  ledger: DeliveryDeps['ledger'] = subscriberStore(config, clients.dynamodb),
 ): Omit<DeliveryDeps, 'hasTimeLeft' | 'log'> {
-  const { s3, ses, dynamodb } = clients;
+  const { s3, ses } = clients;
   const articleLinkSecrets = linkSecretsFor(config, 'articleLink');
   const unsubscribeSecrets = linkSecretsFor(config, 'unsubscribe');
   const preferencesSecrets = linkSecretsFor(config, 'preferences');
   return {
-    ledger: createDynamoDbSubscriberStore(dynamodb, config.DIGEST_TABLE),
+    ledger,
     mailer: createSesMailer(
       ses,
       config.SES_CONFIGURATION_SET === undefined ? {} : { configurationSet: config.SES_CONFIGURATION_SET },
@@ -108,21 +123,15 @@ export function deliveryWiring(
 
 export function digestDeps(config: DigestConfig, clients: DigestClients): DigestWiring {
   const { s3, sqs } = clients;
-  const delivery = deliveryWiring(config, clients);
+  const store = subscriberStore(config, clients.dynamodb);
+  const delivery = deliveryWiring(config, clients, store);
   const queueUrl = config.DIGEST_SEND_QUEUE_URL;
   if (queueUrl !== undefined && sqs === undefined) {
     throw new Error('DIGEST_SEND_QUEUE_URL is set but no SQS client was given to the digest wiring');
   }
   return {
     ...delivery,
-    // One profile that does not read back (edited by hand) is reported and skipped, never the whole run.
-    store: createDynamoDbSubscriberStore(clients.dynamodb, config.DIGEST_TABLE, {
-      onInvalidItem: (error) =>
-        defaultLogger.error('Skipping a stored subscriber that is not valid; fix or remove the item', {
-          key: error.key,
-          error: error.message,
-        }),
-    }),
+    store,
     summaries: createS3SummaryReader(s3, config.BUCKET, config.SUMMARIES_PREFIX),
     ...(queueUrl !== undefined &&
       sqs !== undefined && {

@@ -11,7 +11,7 @@ import { createDigestTable } from '../../src/aws/digest-table.js';
 import { createDynamoDbSignupState } from '../../src/aws/dynamodb-signup-state.js';
 import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { startDynamoDbEmulator, type DynamoDbEmulator } from '../../src/local/dynamodb-emulator.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 
 let emulator: DynamoDbEmulator;
 let client: DynamoDBClient;
@@ -23,12 +23,7 @@ beforeAll(async () => {
   emulator = await startDynamoDbEmulator();
   client = createDynamoDbClient(
     { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: emulator.endpoint },
-    {
-      credentials: {
-        accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-        secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-      },
-    },
+    { credentials: LOCAL_CLIENT_CREDENTIALS },
   );
 });
 afterAll(async () => {

@@ -19,7 +19,7 @@ import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { CONFIRMATION_SUBJECT } from '../../src/links/confirmation-email.js';
 import { confirmationUrl, newTokenId } from '../../src/links/subscribe-tokens.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type ReceivedEmail } from '../../src/local/emulators.js';
+import { LOCAL_REGION, type ReceivedEmail, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
 import { REPO_ROOT } from '../support/deploy-template.js';
 import { SEED_ARTICLE_PATH } from '../support/samples.js';
@@ -68,12 +68,7 @@ describe('signing up, confirming, managing and leaving in a real browser (issue 
     store = createDynamoDbSubscriberStore(
       createDynamoDbClient(
         { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint },
-        {
-          credentials: {
-            accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-            secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-          },
-        },
+        { credentials: LOCAL_CLIENT_CREDENTIALS },
       ),
       stack.table,
     );

@@ -21,7 +21,7 @@ import {
 } from '../../src/handlers/subscribe-handler.js';
 import { CONFIRMATION_SUBJECT } from '../../src/links/confirmation-email.js';
 import { confirmationUrl, formToken, newTokenId } from '../../src/links/subscribe-tokens.js';
-import { LOCAL_CLIENT_CREDENTIALS, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_CLIENT_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
 import {
   startFunctionUrl,
   type FunctionUrlHandler,
@@ -47,12 +47,7 @@ beforeAll(async () => {
   store = createDynamoDbSubscriberStore(
     createDynamoDbClient(
       { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint },
-      {
-        credentials: {
-          accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
-          secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-        },
-      },
+      { credentials: LOCAL_CLIENT_CREDENTIALS },
     ),
     stack.table,
   );
