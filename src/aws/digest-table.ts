@@ -17,6 +17,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { Subscriber } from '../digest/subscribers.js';
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
@@ -35,6 +36,18 @@ export const DUE_SHARDS = 16;
 
 export const HISTORY_TTL_DAYS = 400;
 export const FAILURE_TTL_DAYS = 30;
+
+/** A subscriber's fields, each an attribute of their profile item (and projected into the due index). */
+export const SUBSCRIBER_ATTRIBUTES = [
+  'id',
+  'email',
+  'timeZone',
+  'sendAt',
+  'topics',
+  'keywords',
+  'frequency',
+  'weekday',
+] as const satisfies readonly (keyof Subscriber)[];
 
 /**
  * The key and index definition, in the shape both CreateTable and CloudFormation's AWS::DynamoDB::Table
@@ -63,17 +76,7 @@ export const DIGEST_TABLE_SCHEMA = {
       // new field the planner reads needs a new index (deploy it, switch DUE_INDEX, then drop this one).
       Projection: {
         ProjectionType: 'INCLUDE',
-        NonKeyAttributes: [
-          'id',
-          'email',
-          'timeZone',
-          'sendAt',
-          'topics',
-          'keywords',
-          'frequency',
-          'weekday',
-          'latest',
-        ],
+        NonKeyAttributes: [...SUBSCRIBER_ATTRIBUTES, 'latest'],
       },
     },
   ],

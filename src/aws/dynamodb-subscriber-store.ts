@@ -49,6 +49,7 @@ import {
   PARTITION_KEY,
   PROFILE_SK,
   SORT_KEY,
+  SUBSCRIBER_ATTRIBUTES,
   TTL_ATTRIBUTE,
   dayKey,
   dueShardOf,
@@ -191,25 +192,28 @@ export function createDynamoDbSubscriberStore(
       // undone (the same day again is a retried write, and harmless).
       const notOlder = '(attribute_not_exists(#latest) OR #latest.#localDate <= :localDate)';
       const localDate = { S: entry.localDate };
+      // `dueAt` moves on only while the run's hold is on it (a lease, ahead of now). A put that changed the
+      // schedule meanwhile made them due at once; the next run then applies the new schedule.
       // `latest` is what refuses a second digest for the day: it is written even when the subscriber left
-      // meanwhile (then without `dueAt`, which would put them back in the index).
+      // meanwhile (then without `dueAt`, which would put them back in the index) or was rescheduled.
       const recorded =
         (await update({
           Key: key,
           UpdateExpression: 'SET #latest = :latest, #dueAt = :dueAt REMOVE #claim',
-          ConditionExpression: `attribute_exists(#dueShard) AND ${notOlder}`,
+          ConditionExpression: `attribute_exists(#dueShard) AND #dueAt > :recordedAt AND ${notOlder}`,
           ExpressionAttributeNames: names('latest', 'claim', 'localDate', DUE_SHARD, DUE_AT),
           ExpressionAttributeValues: {
             ':latest': latest,
             ':dueAt': { S: nextDueAt.toISOString() },
+            ':recordedAt': { S: entry.recordedAt },
             ':localDate': localDate,
           },
         })) ||
         (await update({
           Key: key,
           UpdateExpression: 'SET #latest = :latest REMOVE #claim',
-          ConditionExpression: `attribute_exists(#pk) AND attribute_not_exists(#dueShard) AND ${notOlder}`,
-          ExpressionAttributeNames: names('pk', 'latest', 'claim', 'localDate', DUE_SHARD),
+          ConditionExpression: `attribute_exists(#pk) AND ${notOlder}`,
+          ExpressionAttributeNames: names('pk', 'latest', 'claim', 'localDate'),
           ExpressionAttributeValues: { ':latest': latest, ':localDate': localDate },
         }));
       if (!recorded) {
@@ -315,14 +319,7 @@ export function createDynamoDbSubscriberStore(
             ' #dueShard = :dueShard, #dueAt = :at REMOVE #unsubscribedAt' +
             (weekday === undefined ? ', #weekday' : ''),
           ExpressionAttributeNames: names(
-            'id',
-            'email',
-            'timeZone',
-            'sendAt',
-            'topics',
-            'keywords',
-            'frequency',
-            'weekday',
+            ...SUBSCRIBER_ATTRIBUTES,
             'createdAt',
             'updatedAt',
             DUE_SHARD,

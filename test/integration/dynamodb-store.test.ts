@@ -67,6 +67,11 @@ const entry = (s: Subscriber, localDate: string, recordedAt: Date): LedgerEntry 
   recordedAt: recordedAt.toISOString(),
 });
 
+/** What a run does before it sends: holds the subscriber by moving `dueAt` a lease ahead. */
+async function hold(store: DynamoDbSubscriberStore, s: Subscriber, seen: Date, leaseUntil: Date) {
+  expect(await store.moveDue(s.id, seen.toISOString(), leaseUntil)).toBe(true);
+}
+
 async function allDue(store: DynamoDbSubscriberStore, now: Date, pageSize: number) {
   const pages = [];
   for await (const page of store.due(now, pageSize)) pages.push(page);
@@ -178,6 +183,7 @@ describe('the DynamoDB subscriber store', () => {
     const { store, table } = await newStore();
     const s = subscriber('ana@example.com');
     await store.put(s, T0);
+    await hold(store, s, T0, at(120));
     await store.claim(s.id, DATE, at(60));
     const next = new Date('2026-12-01T07:00:00.000Z');
 
@@ -196,6 +202,7 @@ describe('the DynamoDB subscriber store', () => {
     const { store, table } = await newStore();
     const s = subscriber('ana@example.com');
     await store.put(s, T0);
+    await hold(store, s, T0, at(120));
     const next = new Date('2026-12-01T07:00:00.000Z');
     await store.record(entry(s, DATE, at(61)), next);
 
@@ -275,6 +282,7 @@ describe('the DynamoDB subscriber store', () => {
     const { store } = await newStore();
     const s = subscriber('ana@example.com');
     await store.put(s, T0);
+    await hold(store, s, T0, at(120));
     await store.record(entry(s, DATE, at(61)), new Date('2026-12-01T07:00:00.000Z'));
 
     await store.put({ ...s, topics: ['energy'] }, at(90));
@@ -303,6 +311,7 @@ describe('the DynamoDB subscriber store', () => {
     expect((await store.get(s.id))?.subscriber).toEqual(s);
     const [page] = await allDue(store, at(1), 10);
     expect(page?.map((r) => r.subscriber)).toEqual([s]); // projected by the index, not read again
+    await hold(store, s, T0, at(120));
     await store.record(entry(s, DATE, at(61)), new Date('2026-12-04T07:00:00.000Z'));
 
     await store.put({ ...s, topics: ['energy'] }, at(90)); // same schedule: dueAt kept
@@ -313,6 +322,7 @@ describe('the DynamoDB subscriber store', () => {
       dueAt: at(100).toISOString(),
       latest: { localDate: DATE },
     });
+    await hold(store, s, at(100), at(160));
     await store.record(entry(s, DATE, at(101)), new Date('2026-12-07T07:00:00.000Z'));
     const daily = subscriber('wes@example.com');
     await store.put(daily, at(110)); // back to daily: due at once, weekday gone
@@ -324,6 +334,25 @@ describe('the DynamoDB subscriber store', () => {
     expect(raw).not.toHaveProperty('weekday');
     await store.put(daily, at(120)); // daily again: unchanged schedule, dueAt kept
     expect(await store.get(s.id)).toMatchObject({ dueAt: at(110).toISOString() });
+  });
+
+  it('keeps a reschedule made while the digest was being sent: the record leaves dueAt as the put set it', async () => {
+    const { store } = await newStore();
+    const s = subscriber('ana@example.com');
+    await store.put(s, T0);
+    await hold(store, s, T0, at(120));
+    await store.claim(s.id, DATE, at(60));
+    await store.put({ ...s, sendAt: '06:00' }, at(61)); // the preferences page, mid-send
+
+    await store.record(entry(s, DATE, at(62)), new Date('2026-12-01T07:00:00.000Z'));
+
+    // Due at once: the next run reads the new schedule (already sent today, so on to tomorrow 06:00).
+    expect(await store.get(s.id)).toMatchObject({
+      subscriber: { sendAt: '06:00' },
+      dueAt: at(61).toISOString(),
+      latest: { localDate: DATE },
+    });
+    expect(await store.claim(s.id, DATE, at(63))).toBeUndefined();
   });
 
   it('re-subscribes with a put: due at once, the ledger kept', async () => {

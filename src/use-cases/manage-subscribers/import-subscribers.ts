@@ -4,7 +4,9 @@
  * once lived in the bucket. Each rejected line is reported with where it is and why; the rest are written.
  *
  * Re-importing the same file changes nothing: a subscriber whose profile is already as the file says is not
- * written again. Someone who unsubscribed (by their link, or by `remove`) is not re-added by an import, whose
+ * written again. For someone already stored, a field the file leaves out (no such column, or an empty field)
+ * keeps its stored value, as with `add`: a list of addresses alone re-imported does not reset anyone's
+ * schedule. Someone who unsubscribed (by their link, or by `remove`) is not re-added by an import, whose
  * file may well predate that: only `add` re-subscribes.
  */
 import { mapConcurrent } from '../../concurrency.js';
@@ -239,14 +241,19 @@ export async function importSubscribers(
     rejected: [...file.rejected],
   };
   const firstSeen = new Map<string, string>();
-  const valid: { location: string; subscriber: Subscriber }[] = [];
+  const listed: { location: string; entry: Record<string, unknown>; id: string }[] = [];
   for (const { location, entry } of file.entries) {
-    const checked = parseSubscriberEntry(entry, defaults);
-    if ('reason' in checked) {
-      report.rejected.push({ location, reason: checked.reason });
+    // The address first: the rest is checked against what the subscriber has, once they are read.
+    const address = parseSubscriberEntry(isObject(entry) ? { email: entry.email } : entry, defaults);
+    if ('reason' in address || !isObject(entry)) {
+      report.rejected.push({
+        location,
+        reason: 'reason' in address ? address.reason : 'entry: not an object',
+      });
       continue;
     }
-    const first = firstSeen.get(checked.subscriber.id);
+    const { id } = address.subscriber;
+    const first = firstSeen.get(id);
     if (first !== undefined) {
       report.rejected.push({
         location,
@@ -254,20 +261,25 @@ export async function importSubscribers(
       });
       continue;
     }
-    firstSeen.set(checked.subscriber.id, location);
-    valid.push({ location, subscriber: checked.subscriber });
+    firstSeen.set(id, location);
+    listed.push({ location, entry, id });
   }
-  await mapConcurrent(valid, IMPORT_CONCURRENCY, async ({ location, subscriber }) => {
-    const stored = await admin.get(subscriber.id);
+  await mapConcurrent(listed, IMPORT_CONCURRENCY, async ({ location, entry, id }) => {
+    const stored = await admin.get(id);
     if (stored?.unsubscribedAt !== undefined) {
       report.skipped.push({
         location,
         reason: `unsubscribed themselves on ${stored.unsubscribedAt}; not re-added, use add to re-subscribe`,
       });
-    } else if (stored !== undefined && sameProfile(stored.subscriber, subscriber)) {
+      return;
+    }
+    const checked = profileFrom(entry, stored, defaults);
+    if ('reason' in checked) {
+      report.rejected.push({ location, reason: checked.reason });
+    } else if (stored !== undefined && sameProfile(stored.subscriber, checked.subscriber)) {
       report.unchanged++;
     } else {
-      await admin.put(subscriber, at);
+      await admin.put(checked.subscriber, at);
       if (stored === undefined) report.added++;
       else report.updated++;
     }
@@ -289,15 +301,11 @@ export async function addSubscriber(
   defaults: SubscriberDefaults,
   at: Date,
 ): Promise<{ outcome: AddOutcome; subscriber: Subscriber } | { reason: string }> {
-  // The address first: for someone stored, the rest is checked merged with what they have (a lone
-  // `--weekday` is valid for a weekly subscriber).
+  // The address first: it says who is stored, and the rest is checked against them.
   const address = parseSubscriberEntry({ email: entry.email }, defaults);
   if ('reason' in address) return address;
   const stored = await admin.get(address.subscriber.id);
-  const checked =
-    stored === undefined
-      ? parseSubscriberEntry(entry, defaults)
-      : withStoredDefaults(entry, stored, defaults);
+  const checked = profileFrom(entry, stored, defaults);
   if ('reason' in checked) return checked;
   const { subscriber } = checked;
   if (
@@ -313,11 +321,19 @@ export async function addSubscriber(
   return { outcome, subscriber };
 }
 
-function withStoredDefaults(
+const isObject = (entry: unknown): entry is Record<string, unknown> =>
+  typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+
+/**
+ * The profile an entry asks for, checked with the digest's rules: for someone new, what it leaves out takes
+ * the default; for someone stored, it keeps their value (a lone `weekday` is valid for a weekly subscriber).
+ */
+function profileFrom(
   entry: Record<string, unknown>,
-  stored: StoredSubscriber,
+  stored: StoredSubscriber | undefined,
   defaults: SubscriberDefaults,
 ): { subscriber: Subscriber } | { reason: string } {
+  if (stored === undefined) return parseSubscriberEntry(entry, defaults);
   const current = stored.subscriber;
   // The stored weekday is kept only while the digest stays weekly: `--frequency daily` drops it.
   const frequency = entry.frequency ?? current.frequency;

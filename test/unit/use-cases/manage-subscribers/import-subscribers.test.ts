@@ -284,6 +284,53 @@ describe('daily or weekly, in a file and with add', () => {
     });
   });
 
+  it('a re-import without some columns, or with empty fields, keeps what existing subscribers have', async () => {
+    const { admin, rows, puts } = memoryAdmin();
+    const full = csv(
+      'email,timeZone,sendAt,topics,frequency,weekday',
+      'wes@example.com,Europe/Lisbon,08:00,climate,weekly,fri',
+    );
+    await importSubscribers(admin, parseImportFile(full, 'csv'), defaults, AT);
+    puts.length = 0;
+
+    const addresses = await importSubscribers(
+      admin,
+      parseImportFile(csv('email', 'wes@example.com', 'new@example.com'), 'csv'),
+      defaults,
+      AT,
+    );
+    const emptyFields = await importSubscribers(
+      admin,
+      parseImportFile(csv('email,sendAt,topics', 'wes@example.com,,'), 'csv'),
+      defaults,
+      AT,
+    );
+    const oneChange = await importSubscribers(
+      admin,
+      parseImportFile(csv('email,weekday', 'wes@example.com,mon'), 'csv'),
+      defaults,
+      AT,
+    );
+
+    expect(addresses).toMatchObject({ added: 1, updated: 0, unchanged: 1, rejected: [] });
+    expect(emptyFields).toMatchObject({ added: 0, updated: 0, unchanged: 1, rejected: [] });
+    expect(oneChange).toMatchObject({ added: 0, updated: 1, unchanged: 0, rejected: [] });
+    expect(rows.get(subscriberId('wes@example.com'))?.subscriber).toMatchObject({
+      timeZone: 'Europe/Lisbon',
+      sendAt: '08:00',
+      topics: ['climate'],
+      frequency: 'weekly',
+      weekday: 'mon',
+    });
+    // Someone new still gets the defaults.
+    expect(rows.get(subscriberId('new@example.com'))?.subscriber).toMatchObject({
+      timeZone: 'UTC',
+      sendAt: '07:00',
+      topics: [],
+    });
+    expect(puts.map((s) => s.email)).toEqual(['new@example.com', 'wes@example.com']);
+  });
+
   it('add switches to weekly, changes only the weekday, and back to daily dropping the weekday', async () => {
     const { admin, rows } = memoryAdmin();
     const id = subscriberId('wes@example.com');
