@@ -1,7 +1,8 @@
 /**
  * `npm run digest:screenshot`: writes the preview (see digest-preview.ts) and renders its HTML in headless
  * Chromium to out/digest-preview.png (light) and out/digest-preview-dark.png (prefers-color-scheme: dark),
- * the first screenful of each, and out/digest-preview-full.png (light, the whole digest down to the footer).
+ * the first screenful of each, out/digest-preview-full.png (light, the whole digest down to the footer), and
+ * out/digest-preview-weekly.png (the weekly preview's first screenful).
  * Needs the Debian package `chromium`; deliberately not part of `npm test`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   screenshot(chromium, html, resolve(outDir, 'digest-preview.png'), false);
   screenshot(chromium, html, resolve(outDir, 'digest-preview-dark.png'), true);
   screenshot(chromium, html, resolve(outDir, 'digest-preview-full.png'), false, WHOLE);
+  const weekly = resolve(outDir, 'digest-preview-weekly.html');
+  screenshot(chromium, weekly, resolve(outDir, 'digest-preview-weekly.png'), false);
 }
 
 main().catch((error: unknown) => {
