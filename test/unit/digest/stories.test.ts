@@ -13,6 +13,7 @@ import {
   sameEvent,
   SAME_EVENT_ONE_NAME,
   SAME_EVENT_SIMILARITY,
+  SAME_EVENT_WORDS_AND_NAMES,
   type Story,
 } from '../../../src/digest/stories.js';
 import { rankStories } from '../../../src/digest/top-stories.js';
@@ -121,6 +122,38 @@ describe('the same-event rule', () => {
     expect(similarity).toBeGreaterThanOrEqual(SAME_EVENT_SIMILARITY);
     expect(similarity).toBeLessThan(SAME_EVENT_ONE_NAME);
     expect(sameEvent(trains, school)).toBe(false);
+  });
+
+  it('keeps apart two events of one kind that share some names but not the main ones', () => {
+    // After the ECB+ pairs that merged before the rule was measured: one team, one charge, two players.
+    const jackson = item({
+      key: 'articles/jackson.txt',
+      title: 'Chargers receiver Vincent Jackson arrested on suspicion of drunk driving',
+      summary: [
+        'San Diego Chargers receiver Vincent Jackson was arrested on suspicion of drunk driving early on Tuesday.',
+        'Officers stopped his car after it was seen weaving between lanes.',
+      ],
+      people: ['Vincent Jackson', 'Brad Baehr'],
+      organizations: ['San Diego Chargers', 'California Highway Patrol'],
+      places: ['San Diego'],
+    });
+    const williams = item({
+      key: 'articles/williams.txt',
+      title: 'Chargers lineman Jamal Williams arrested on suspicion of drunk driving',
+      summary: [
+        'San Diego Chargers nose tackle Jamal Williams was arrested on suspicion of drunk driving on Sunday.',
+        'He was released on bail and the team said it was aware of the arrest.',
+      ],
+      people: ['Jamal Williams', 'Brian Pennings'],
+      organizations: ['San Diego Chargers'],
+      places: ['San Diego', 'Interstate 805'],
+    });
+    const words = dice(eventFeatures(jackson).stems, eventFeatures(williams).stems);
+    const names = dice(eventFeatures(jackson).names, eventFeatures(williams).names);
+
+    expect(words).toBeGreaterThanOrEqual(SAME_EVENT_SIMILARITY);
+    expect(words + names).toBeLessThan(SAME_EVENT_WORDS_AND_NAMES);
+    expect(sameEvent(jackson, williams)).toBe(false);
   });
 
   it('keeps apart similar wording with no name in common', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateClusters, pairScores } from '../../../scripts/eval-clusters.js';
+import { detokenize, ecbRow, half } from '../../../scripts/eval-clusters-data.js';
 
 describe('pairwise scores of same-event clustering', () => {
   it('counts pairs put together against pairs that belong together', () => {
@@ -57,8 +58,72 @@ describe('pairwise scores of same-event clustering', () => {
     if (!result.blocked) {
       expect(result.table).toContain('| near-duplicate rule (baseline, today) | 1 | 1 | 100.00 | 100.00 |');
       expect(result.table).toMatch(
-        /\| same-event rule \(0\.3; 0\.5 on one name\) \| 1 \| 1 \| 100\.00 \| 100\.00 \|/,
+        /\| same-event rule \(0\.2; 0\.5 on one name; 0\.75 words\+names\) \| 1 \| 1 \| 100\.00 \| 100\.00 \|/,
       );
     }
+  });
+});
+
+describe('the ECB+ converter (scripts/eval-clusters-data.ts)', () => {
+  const xml = (name: string, sentences: string[][]) =>
+    `<Document doc_name="${name}.xml">\n` +
+    sentences
+      .flatMap((tokens, sentence) =>
+        tokens.map((t, number) => `<token t_id="1" sentence="${sentence}" number="${number}">${t}</token>`),
+      )
+      .join('\n') +
+    '\n<Markables></Markables>\n</Document>';
+
+  it('puts tokenized sentences back together', () => {
+    expect(
+      detokenize([
+        'The',
+        'board',
+        "'s",
+        'vote',
+        ',',
+        'at',
+        '4',
+        ':',
+        '59',
+        'p',
+        '.',
+        'm',
+        '.',
+        ',',
+        'ended',
+        '.',
+      ]),
+    ).toBe("The board's vote, at 4:59 p.m., ended.");
+    expect(
+      detokenize(['``', 'We', 'won', "''", ',', 'a', '90', '-', 'day', 'plan', '(', 'so', 'far', ')', '.']),
+    ).toBe('"We won", a 90-day plan (so far).');
+    expect(detokenize(['Lohan', '’', 's', 'fans', 'paid', '$', '2', '.', '6', 'million', '.'])).toBe(
+      'Lohan’s fans paid $2.6 million.',
+    );
+  });
+
+  it('labels each file with its topic and half, and keeps the URL and headline of an ECB+ file', () => {
+    const plus = ecbRow({
+      name: '3_2ecbplus',
+      xml: xml('3_2ecbplus', [
+        ['http', ':', '/', '/', 'news', '.', 'example', '/', 'a', '?', 'id=1&amp;b=2'],
+        ['Ferry', 'strike', 'ends', 'in', 'Kiel'],
+        ['Nov', '.', '30', ',', '2009'],
+        ['The', 'strike', 'ended', 'on', 'Monday', '.'],
+      ]),
+    });
+    const ecb = ecbRow({ name: '3_7ecb', xml: xml('3_7ecb', [['The', 'strike', 'is', 'over', '.']]) });
+
+    expect(plus).toEqual({
+      id: 'ecbplus-3_2ecbplus',
+      event: '3-ecbplus',
+      title: 'Ferry strike ends in Kiel',
+      url: 'http://news.example/a?id=1&b=2',
+      article: 'Nov. 30, 2009\n\nThe strike ended on Monday.',
+    });
+    expect(ecb).toEqual({ id: 'ecbplus-3_7ecb', event: '3-ecb', article: 'The strike is over.' });
+    // Both events of a topic go to the same half, so each keeps its confusable sibling.
+    if (plus && ecb) expect(half(plus)).toBe(half(ecb));
   });
 });
