@@ -132,7 +132,7 @@ export function evaluateClusters(file = process.env.EVAL_CLUSTER_FILE): ClusterE
   if (!file || !existsSync(resolve(file))) {
     const reason = file
       ? `EVAL_CLUSTER_FILE ${resolve(file)} does not exist`
-      : 'no public labelled same-event set is reachable from this machine; EVAL_CLUSTER_FILE is not set';
+      : 'EVAL_CLUSTER_FILE is not set; build the ECB+ set with scripts/eval-clusters-data.ts, see docs/digest.md#same-event-grouping-measured';
     return {
       blocked: true,
       line: `Same-event clustering: BLOCKED ON DATA (${reason}). Set EVAL_CLUSTER_FILE to a JSONL of {id, event, article, title?} with public provenance.`,
