@@ -142,8 +142,11 @@ describe('a claim left by a run that died mid-send', () => {
     const dying = sesFreezingOn(victim);
     const deadRun = runDigest({ ...stack().deps(RATE, { ses: dying.ses }), clock: () => T }, T);
     await dying.frozen;
-    await expect.poll(async () => (await copiesPerRecipient())['cy@example.com']).toBe(1);
-    await expect.poll(async () => (await copiesPerRecipient())['bo@example.com']).toBe(1);
+    // The others' sends are under way beside the frozen one: wait for them as long as a busy machine needs
+    // (expect.poll gives up after 1 s by default), not for a fixed time.
+    const sentTo = async (email: string) => (await copiesPerRecipient())[email];
+    await expect.poll(() => sentTo('cy@example.com'), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => sentTo('bo@example.com'), { timeout: 20_000 }).toBe(1);
     expect(await claimOf(victim)).toEqual(
       expect.objectContaining({ localDate: '2026-11-24', claimedAt: T.toISOString() }),
     );

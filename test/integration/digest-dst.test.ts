@@ -8,6 +8,12 @@ import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { useDigestStack } from '../support/digest-stack.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+/**
+ * Each test makes a few hundred runs over the emulators: over 15 s for the longer one even on an idle
+ * two-core machine, over 20 s on a busy one. What is checked is which digests went out, not how fast, so the
+ * default 30 s is no limit for them.
+ */
+const SWEEP_TIMEOUT_MS = 180_000;
 
 const stack = useDigestStack();
 
@@ -46,7 +52,7 @@ function daily(first: string, last: string, hourFor: (date: string) => number): 
   return out;
 }
 
-describe('hourly digest runs across daylight-saving changes', () => {
+describe('hourly digest runs across daylight-saving changes', { timeout: SWEEP_TIMEOUT_MS }, () => {
   it('autumn: London (25 Oct) and New York (1 Nov) fall back; Kathmandu (+05:45) is steady', async () => {
     const received = await hourlyRuns(
       [

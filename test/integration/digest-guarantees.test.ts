@@ -83,7 +83,14 @@ function hourly(from: string, to: string): string[] {
   return runs;
 }
 
-describe('the guarantee table, row by row, over hourly runs', () => {
+/**
+ * A sweep is a few days of hourly runs over the emulators (up to three sweeps a test): a few seconds idle,
+ * over 12 s on a busy two-core machine. The rows are about what each reader receives, not about speed, so
+ * the default 30 s is no limit for them.
+ */
+const SWEEPS_TIMEOUT_MS = 180_000;
+
+describe('the guarantee table, row by row, over hourly runs', { timeout: SWEEPS_TIMEOUT_MS }, () => {
   let stack: DigestStack;
   let proxy: FaultProxy;
   let ses: SESv2Client;

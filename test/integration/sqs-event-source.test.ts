@@ -96,6 +96,8 @@ describe('the local SQS event source', () => {
     const events = await start({
       queueUrl,
       remainingTimeMs: 60_000,
+      // No message may come back here (five invocations for five messages), however slow the machine.
+      visibilityTimeoutSeconds: 30,
       handler: async (event: SQSEvent, context: Context) => {
         seen.push(
           ...event.Records.map((record) => ({ record, remaining: context.getRemainingTimeInMillis() })),
@@ -224,19 +226,33 @@ describe('the local SQS event source', () => {
     let running = 0;
     let most = 0;
     const handled: string[] = [];
+    // Every invocation waits until three run at once: that the source does run that many is then decided by
+    // whether it gets there (drained() settles), not by whether 40 ms sleeps happen to overlap on a busy
+    // machine. From then on each invocation still takes a while, so a fourth at once would be seen.
+    let allThreeRunning: () => void = () => undefined;
+    const threeAtOnce = new Promise<void>((resolve) => (allThreeRunning = resolve));
     const events = await start({
       queueUrl,
       maxConcurrency: 3,
+      // Long enough that no message comes back while the first ones wait for the third.
+      visibilityTimeoutSeconds: 30,
       handler: async (event) => {
         running++;
         most = Math.max(most, running);
+        if (running === 3) allThreeRunning();
+        await threeAtOnce;
         await new Promise((resolve) => setTimeout(resolve, 40));
         handled.push(...event.Records.map((r) => r.body));
         running--;
       },
     });
 
-    await within(events.drained());
+    try {
+      await within(events.drained());
+    } finally {
+      // Should it never get there, let the waiting invocations end so that stop() can finish.
+      allThreeRunning();
+    }
 
     expect(most).toBe(3);
     expect(handled).toHaveLength(24);
