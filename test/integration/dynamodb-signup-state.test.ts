@@ -4,37 +4,21 @@
  * deletes lazily), and a confirmation link is taken once, used once, and retakeable only after a failure.
  */
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient } from '../../src/aws/clients.js';
+import { describe, expect, it } from 'vitest';
 import { createDigestTable } from '../../src/aws/digest-table.js';
 import { createDynamoDbSignupState } from '../../src/aws/dynamodb-signup-state.js';
 import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
-import { startDynamoDbEmulator, type DynamoDbEmulator } from '../../src/local/dynamodb-emulator.js';
-import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
+import { localDynamoDbForTests } from '../support/local-dynamodb.js';
 
-let emulator: DynamoDbEmulator;
-let client: DynamoDBClient;
+const dynamoDb = localDynamoDbForTests();
 const ID = '0123456789abcdef0123456789abcdef';
 const T0 = new Date('2026-11-30T10:05:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
-beforeAll(async () => {
-  emulator = await startDynamoDbEmulator();
-  client = createDynamoDbClient(
-    { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: emulator.endpoint },
-    { credentials: LOCAL_CLIENT_CREDENTIALS },
-  );
-});
-afterAll(async () => {
-  client.destroy();
-  await emulator.close();
-});
-
 async function newState() {
   const table = `digest-${randomUUID()}`;
-  await createDigestTable(client, table);
-  return { table, state: createDynamoDbSignupState(client, table) };
+  await createDigestTable(dynamoDb.client, table);
+  return { table, state: createDynamoDbSignupState(dynamoDb.client, table) };
 }
 
 describe('signup limits on the digest table', () => {
@@ -78,7 +62,7 @@ describe('signup limits on the digest table', () => {
     await state.takeAny(T0, 5);
     await state.takeAddress(ID, T0);
     await state.take('jti-1', T0, minutes(10));
-    const store = createDynamoDbSubscriberStore(client, table);
+    const store = createDynamoDbSubscriberStore(dynamoDb.client, table);
     const listed = [];
     for await (const page of store.list()) listed.push(...page);
     expect(listed).toEqual([]);

@@ -4,9 +4,8 @@
  * recording a day makes a second digest for it impossible.
  */
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient } from '../../src/aws/clients.js';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { createDigestTable, dayKey, dueShardOf, failureKey, profileKey } from '../../src/aws/digest-table.js';
 import {
   createDynamoDbSubscriberStore,
@@ -16,30 +15,16 @@ import {
 } from '../../src/aws/dynamodb-subscriber-store.js';
 import type { LedgerEntry } from '../../src/digest/ledger.js';
 import { subscriberId, type Subscriber } from '../../src/digest/subscribers.js';
-import { startDynamoDbEmulator, type DynamoDbEmulator } from '../../src/local/dynamodb-emulator.js';
-import { LOCAL_REGION, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import { CLAIM_LEASE_MS } from '../../src/use-cases/run-digest/ports.js';
+import { localDynamoDbForTests } from '../support/local-dynamodb.js';
 
-let emulator: DynamoDbEmulator;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  emulator = await startDynamoDbEmulator();
-  client = createDynamoDbClient(
-    { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: emulator.endpoint },
-    { credentials: LOCAL_CLIENT_CREDENTIALS },
-  );
-});
-afterAll(async () => {
-  client.destroy();
-  await emulator.close();
-});
+const dynamoDb = localDynamoDbForTests();
 
 /** A table of its own for each test: nothing one test writes is seen by another. */
 async function newStore(options: Parameters<typeof createDynamoDbSubscriberStore>[2] = {}) {
   const table = `digest-${randomUUID()}`;
-  await createDigestTable(client, table);
-  return { table, store: createDynamoDbSubscriberStore(client, table, options) };
+  await createDigestTable(dynamoDb.client, table);
+  return { table, store: createDynamoDbSubscriberStore(dynamoDb.client, table, options) };
 }
 
 const subscriber = (email: string, overrides: Partial<Subscriber> = {}): Subscriber => ({
@@ -79,7 +64,7 @@ async function allDue(store: DynamoDbSubscriberStore, now: Date, pageSize: numbe
 }
 
 async function rawItem(table: string, key: ReturnType<typeof dayKey>) {
-  const { Item } = await client.send(
+  const { Item } = await dynamoDb.client.send(
     new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
   );
   return Item === undefined
@@ -376,7 +361,7 @@ describe('the DynamoDB subscriber store', () => {
     const good = subscriber('ana@example.com');
     await store.put(good, T0);
     const brokenId = subscriberId('bo@example.com');
-    await client.send(
+    await dynamoDb.client.send(
       new PutItemCommand({
         TableName: table,
         Item: {
@@ -398,7 +383,7 @@ describe('the DynamoDB subscriber store', () => {
     expect(listed.map((r) => r.subscriber.id)).toEqual([good.id]);
     expect(reported.map((e) => e.key)).toEqual([`SUB#${brokenId}/PROFILE`, `SUB#${brokenId}/PROFILE`]);
     expect(reported[0]?.message).not.toContain('not an address');
-    const strict = createDynamoDbSubscriberStore(client, table);
+    const strict = createDynamoDbSubscriberStore(dynamoDb.client, table);
     await expect(strict.get(brokenId)).rejects.toThrow(InvalidStoredItemError);
   });
 
