@@ -82,6 +82,18 @@ export function reporterLabel(item: StoredSummary): string {
   return truncate(plainText(label ?? item.summary.source.key), 60);
 }
 
+/**
+ * The title as the digest shows it. A headline the product derived is a span from inside a sentence
+ * ("profits at US media giant TimeWarner"): it is shown with a capital, as a headline is; a stored title
+ * stays the verbatim span. A first word with a capital inside ("iPhone", "eBay") is left as written.
+ */
+export function headlineText(title: StoredSummary['summary']['title']): string {
+  const text = truncate(plainText(title.text), TITLE_MAX);
+  if (title.origin !== 'first-sentence' || !/^\p{Ll}+(?![\p{L}\p{N}])/u.test(text)) return text;
+  const [first = ''] = text;
+  return first.toLocaleUpperCase() + text.slice(first.length);
+}
+
 export function itemView(
   item: StoredSummary,
   link: ItemLink,
@@ -89,7 +101,7 @@ export function itemView(
 ): DigestItemView {
   const { summary } = item;
   return {
-    title: truncate(plainText(summary.title.text), TITLE_MAX),
+    title: headlineText(summary.title),
     summary: truncate(plainText(summary.summary.join(' ')), SENTENCES_MAX),
     people: names(summary.entities.people),
     places: names(summary.entities.places),
@@ -138,9 +150,7 @@ export function storiesView(
               ),
             },
           ],
-    more: rest.map((story) =>
-      moreItem(truncate(plainText(story.lead.summary.title.text), TITLE_MAX), linkFor(story.lead).url),
-    ),
+    more: rest.map((story) => moreItem(headlineText(story.lead.summary.title), linkFor(story.lead).url)),
     ...(unsubscribeUrl !== undefined && { unsubscribeUrl }),
   };
 }

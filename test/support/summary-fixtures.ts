@@ -4,6 +4,7 @@ import { summarySchema, type Summary } from '../../src/summary/schema.js';
 
 export interface SummaryFixture {
   title: string;
+  titleOrigin?: Summary['title']['origin'];
   summary?: string[];
   keywords?: string[];
   url?: string;
@@ -33,7 +34,7 @@ export function buildSummary(fixture: SummaryFixture): Summary {
       charset: 'utf-8',
       ...(fixture.url !== undefined && { url: fixture.url }),
     },
-    title: { text: fixture.title, origin: 'document' },
+    title: { text: fixture.title, origin: fixture.titleOrigin ?? 'document' },
     language: 'en',
     summary: fixture.summary ?? [`${fixture.title} was announced on Monday.`],
     keyPoints: fixture.keyPoints ?? [],

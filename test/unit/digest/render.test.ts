@@ -61,6 +61,22 @@ describe('article text in the email', () => {
     expect(digestSubject('Tue\r\n24 &amp; Nov', 'A\r\nBcc: x@example.com <b>', 3)).not.toMatch(/[\r\n&<>]/);
   });
 
+  it('shows a headline derived from inside a sentence with a capital, and a given title as written', () => {
+    const derived = (title: string) => view([title], { titleOrigin: 'first-sentence' });
+    const digest = composeDigest(derived('profits at US media giant TimeWarner'));
+    expect(digest.subject).toContain(': Profits at US media giant TimeWarner');
+    expect(digest.html).toContain('>Profits at US media giant TimeWarner<');
+    expect(digest.text).toContain('* Profits at US media giant TimeWarner');
+    // The "and N more" list shows the same form.
+    const item = storedSummary(buildSummary({ title: 'one story', titleOrigin: 'first-sentence' }), at);
+    const listed = storiesView(alone([item]), 0, () => ({ url: 'https://x.test/' }), 'd', undefined);
+    expect(listed.more.map((entry) => entry.title)).toEqual(['One story']);
+    expect(composeDigest(derived('iPhone sales doubled')).text).toContain('* iPhone sales doubled');
+    expect(composeDigest(view(['profits at US media giant TimeWarner'])).text).toContain(
+      '* profits at US media giant TimeWarner',
+    );
+  });
+
   it('shortens a long top story, never the day or the count', () => {
     const subject = digestSubject('Tue 24 Nov', 'A very long headline '.repeat(10), 1234);
 
