@@ -96,6 +96,16 @@ export const PERSON_NOUNS_BEFORE = set(
     'sprinter swimmer runner',
 );
 
+/**
+ * Lowercase nouns after which a capitalized name is a business, with or without the apposition comma:
+ * "the quarry's owner, Ardley Aggregates,", "carmaker Nissan". A first name still makes it a person.
+ */
+export const ORGANIZATION_NOUNS_BEFORE = set(
+  'firm company companies owner owners operator developer developers maker carmaker drugmaker chipmaker ' +
+    'supplier retailer contractor builder housebuilder sponsor publisher broadcaster carrier airline lender ' +
+    'insurer bank brewer manufacturer distributor subsidiary conglomerate',
+);
+
 /** A run ending in one of these is an organization: "Labour Party", "Acme Corp", "Leeds United". */
 const ORGANIZATION_WORDS = set(
   'Inc Inc. Corp Corp. Corporation Co Co. Ltd Ltd. Plc PLC LLC AG SA NV GmbH Group Holdings Company Bank ' +

@@ -18,6 +18,7 @@ import {
   isPersonTitle,
   isPlaceWord,
   NEWS_AGENCIES,
+  ORGANIZATION_NOUNS_BEFORE,
   PERSON_NOUNS_BEFORE,
   PLACE_PREPOSITIONS,
   SPORTS_VERBS_AFTER,
@@ -353,6 +354,11 @@ function typedRun(
       : '';
   const after = next && !next.sentenceStart && /^,? $/.test(text.slice(nameEnd, next.start)) ? next.text : '';
   const following = text.slice(nameEnd, nameEnd + 40);
+  // "the quarry's owner, Ardley Aggregates,": the noun the name is in apposition to.
+  const appositive =
+    previous && !tokens[from]?.sentenceStart && text.slice(previous.end, nameStart) === ', '
+      ? previous.text
+      : '';
   // A lone word opening a sentence ("Eyewitnesses said") is no person for its frame alone.
   const framedAsPerson = words.length > 1 || !tokens[start]?.sentenceStart;
 
@@ -380,6 +386,7 @@ function typedRun(
     if (before === 'said') addVote(votes, 'people', 2);
   }
   if (PLACE_PREPOSITIONS.has(before)) addVote(votes, 'places', 1.5);
+  if (ORGANIZATION_NOUNS_BEFORE.has(before || appositive)) addVote(votes, 'organizations', 2);
   // A club plays: "X beat Y", "against Y", "X captain". A country in a fixture is its team, a place.
   const personLike = titled || opensWithFirstName;
   const plays =

@@ -57,6 +57,20 @@ describe('English entities', () => {
     expect(people).toEqual([]);
   });
 
+  it('reads a business from the noun it stands in apposition to, and a first name still makes a person', () => {
+    // Prepare
+    const text =
+      "The quarry's owner, Ardley Aggregates, has agreed to lease the site. Haulage firm Brackwell Sands " +
+      "will move the spoil. The club's owner, Graham Pell, welcomed the deal.";
+
+    // Act
+    const { organizations, people } = entitiesOf(text);
+
+    // Assess
+    expect(names(organizations)).toEqual(['Ardley Aggregates', 'Brackwell Sands']);
+    expect(names(people)).toEqual(['Graham Pell']);
+  });
+
   it('reads places from gazetteers, datelines, "-based" and "in"', () => {
     // Prepare
     const text =
