@@ -272,6 +272,9 @@ function datelinePlace(
 const WORD_INITIAL = /(^|[\s-])\p{Ll}/gu;
 /** "Lockerbie, Scotland", "Irvine, Calif.": the region after a place's name. */
 const REGION_AFTER = /^, (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*)?)/u;
+/** "Vilayat KBK, a militant Islamic group": the description after the name says it is a body. */
+const DESCRIBED_AS_BODY =
+  /^, (?:a|an) (?:[\p{L}'’-]+ ){0,3}(?:group|company|firm|party|organi[sz]ation|charity|network|movement|militia|agency|band|bank|airline|coalition|alliance|faction)\b/u;
 const PLAIN_NAME_WORD = /^\p{Lu}[\p{Ll}'’-]+$/u;
 
 /**
@@ -387,6 +390,7 @@ function typedRun(
   }
   if (PLACE_PREPOSITIONS.has(before)) addVote(votes, 'places', 1.5);
   if (ORGANIZATION_NOUNS_BEFORE.has(before || appositive)) addVote(votes, 'organizations', 2);
+  if (framedAsPerson && DESCRIBED_AS_BODY.test(following)) addVote(votes, 'organizations', 3);
   // A club plays: "X beat Y", "against Y", "X captain". A country in a fixture is its team, a place.
   const personLike = titled || opensWithFirstName;
   const plays =

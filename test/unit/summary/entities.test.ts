@@ -57,17 +57,18 @@ describe('English entities', () => {
     expect(people).toEqual([]);
   });
 
-  it('reads a business from the noun it stands in apposition to, and a first name still makes a person', () => {
+  it('reads a body from the noun in apposition either side of it, and a first name still makes a person', () => {
     // Prepare
     const text =
       "The quarry's owner, Ardley Aggregates, has agreed to lease the site. Haulage firm Brackwell Sands " +
-      "will move the spoil. The club's owner, Graham Pell, welcomed the deal.";
+      "will move the spoil. The club's owner, Graham Pell, welcomed the deal. Police blamed Vilayat KBK, " +
+      'a militant Islamic group, for the attack. Instead, a local group will run it.';
 
     // Act
     const { organizations, people } = entitiesOf(text);
 
     // Assess
-    expect(names(organizations)).toEqual(['Ardley Aggregates', 'Brackwell Sands']);
+    expect(names(organizations)).toEqual(['Ardley Aggregates', 'Brackwell Sands', 'Vilayat KBK']);
     expect(names(people)).toEqual(['Graham Pell']);
   });
 
