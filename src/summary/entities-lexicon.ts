@@ -153,6 +153,12 @@ export const PLACE_PREPOSITIONS = set(
   'in at from near outside inside across throughout toward towards via into',
 );
 
+/** Lowercase words before "of" that make the name after it a place: "the village of X", "north of X". */
+export const PLACE_NOUNS_BEFORE_OF = set(
+  'village town city region province county district suburb island state capital outskirts north south ' +
+    'east west northeast northwest southeast southwest',
+);
+
 /** A club, not a place, when the name plays: "X beat Y", "against Y", "X captain". */
 export const SPORTS_VERBS_AFTER = set(
   'beat beats drew draw defeated edged thrashed routed crushed overcame v vs',

@@ -20,6 +20,7 @@ import {
   NEWS_AGENCIES,
   ORGANIZATION_NOUNS_BEFORE,
   PERSON_NOUNS_BEFORE,
+  PLACE_NOUNS_BEFORE_OF,
   PLACE_PREPOSITIONS,
   SPORTS_VERBS_AFTER,
   SPORTS_WORDS_BEFORE,
@@ -389,6 +390,7 @@ function typedRun(
     if (before === 'said') addVote(votes, 'people', 2);
   }
   if (PLACE_PREPOSITIONS.has(before)) addVote(votes, 'places', 1.5);
+  if (before === 'of' && PLACE_NOUNS_BEFORE_OF.has(tokens[from - 2]?.text ?? '')) addVote(votes, 'places', 3);
   if (ORGANIZATION_NOUNS_BEFORE.has(before || appositive)) addVote(votes, 'organizations', 2);
   if (framedAsPerson && DESCRIBED_AS_BODY.test(following)) addVote(votes, 'organizations', 3);
   // A club plays: "X beat Y", "against Y", "X captain". A country in a fixture is its team, a place.

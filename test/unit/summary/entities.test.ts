@@ -86,6 +86,20 @@ describe('English entities', () => {
     expect(organizations).toEqual([]);
   });
 
+  it('reads a place from "the village of", "the town of" and "north of" before it', () => {
+    // Prepare
+    const text =
+      "Pickers in the village of Saint-Félix-d'Orbelle, in the hills north of Béziers, started at dawn. " +
+      'The town of Orvenne followed.';
+
+    // Act
+    const { places, people } = entitiesOf(text);
+
+    // Assess
+    expect(names(places)).toEqual(['Béziers', 'Orvenne', "Saint-Félix-d'Orbelle"]);
+    expect(people).toEqual([]);
+  });
+
   it('takes a county or city in a fixture as its club, and a country as a place', () => {
     // Prepare
     const text =
