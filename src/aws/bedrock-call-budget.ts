@@ -3,7 +3,8 @@
  * `{ "day", "calls" }`, changed only by conditional writes, so concurrent invocations never both take the
  * last call: the day's first call creates it (If-None-Match: *), each later one writes calls + 1 only while
  * the object is still the one it read (If-Match with its ETag), and reads again when another got there first.
- * No new infrastructure: the bucket's state/ prefix already holds the digest's ledger, written the same way.
+ * No new infrastructure: the summarize function already works in this bucket, and S3's conditional writes
+ * make one small object a day a safe counter, so it needs no table of its own.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';

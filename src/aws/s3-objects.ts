@@ -4,7 +4,6 @@
  * some prefixes gets 403, not 404, for a missing key.
  */
 import {
-  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -46,9 +45,10 @@ function conditionFailed(error: unknown, ifMatch: boolean): boolean {
 }
 
 /**
- * S3 answered 409 because another conditional request on the same key was in progress (two runs claiming,
- * an unsubscribe racing a re-subscribe's delete): nothing was written and the outcome is undecided, so S3
- * asks for the write to be tried again. Not retried by the SDK (it retries 5xx and throttling only).
+ * S3 answered 409 because another conditional request on the same key was in progress (two invocations
+ * creating the same summary, or the same day's LLM call counter): nothing was written and the outcome is
+ * undecided, so S3 asks for the write to be tried again. Not retried by the SDK (it retries 5xx and
+ * throttling only).
  */
 function concurrentConflict(error: unknown): boolean {
   return (
@@ -107,22 +107,6 @@ export async function putJsonIfAbsent(
   value: unknown,
 ): Promise<boolean> {
   return (await putJsonIf(s3, bucket, key, value, { ifNoneMatch: '*' })) !== undefined;
-}
-
-/** Deletes the object only while it still has `etag` (If-Match); returns whether it did. */
-export async function deleteIfMatch(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  etag: string,
-): Promise<boolean> {
-  try {
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
-    return true;
-  } catch (error: unknown) {
-    if (conditionFailed(error, true)) return false;
-    throw error;
-  }
 }
 
 export async function listAll(

@@ -44,7 +44,7 @@ export const FIRST_WINDOW_MS = DAY_MS;
 export const WEEKLY_FIRST_WINDOW_MS = 7 * DAY_MS;
 /**
  * A window never reaches back further than this: a subscriber who missed a week (failures, a long pause)
- * gets the last week, not an unbounded backlog. The ledger lookup only needs to go this far back too.
+ * gets the last week, not an unbounded backlog.
  */
 export const MAX_WINDOW_MS = 7 * DAY_MS;
 /**
@@ -81,9 +81,4 @@ export function nextWindow(
     ? Date.parse(previous.status === 'rejected' ? previous.windowFrom : previous.windowTo)
     : end - (weekly ? WEEKLY_FIRST_WINDOW_MS : FIRST_WINDOW_MS);
   return { from: new Date(Math.min(Math.max(start, earliest), end)), to: new Date(end) };
-}
-
-/** The oldest ledger date worth looking at (a little beyond the longest window, any zone). */
-export function ledgerLookbackDate(now: Date): string {
-  return new Date(now.getTime() - LONGEST_WINDOW_MS - 2 * DAY_MS).toISOString().slice(0, 10);
 }

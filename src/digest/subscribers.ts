@@ -1,7 +1,7 @@
 /**
- * Subscribers: one validated list. The JSON document in the bucket wins; without it the environment's
- * RECIPIENTS + DIGEST_TIME_ZONE + DIGEST_SEND_HOUR describe everyone. A bad entry is reported with its
- * reason and skipped, so one typo never stops everybody else's digest.
+ * Subscribers: the profile and how an entry is validated. Profiles live in the DynamoDB table
+ * (src/aws/dynamodb-subscriber-store.ts); entries read from a file or the old bucket document are checked
+ * one by one here, and a bad entry is reported with its reason and skipped.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
@@ -192,14 +192,6 @@ export function parseSubscribers(document: unknown, defaults: SubscriberDefaults
     result.subscribers.push(checked.subscriber);
   });
   return result;
-}
-
-/** The environment fallback: every address gets the same zone and hour and no filters. */
-export function subscribersFromRecipients(
-  recipients: string[],
-  defaults: SubscriberDefaults,
-): SubscriberList {
-  return parseSubscribers({ subscribers: recipients.map((email) => ({ email })) }, defaults);
 }
 
 export function sendAtFromHour(hour: number): string {

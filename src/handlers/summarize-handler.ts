@@ -18,8 +18,6 @@ import { logger as defaultLogger, metrics as defaultMetrics } from '../observabi
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 
-export type { S3Notification } from './s3-notification.js';
-
 export interface SummarizeReport {
   outcomes: UploadOutcome[];
 }

@@ -91,7 +91,6 @@ export async function deliver(
       localDate,
       period: frequencyOf(subscriber) === 'weekly' ? 'week' : 'day',
       sentOnLocalDate: localTime(sentAt(now, deps.clock()), subscriber.timeZone).date,
-      ...(settings.htmlBudgetBytes !== undefined && { htmlBudgetBytes: settings.htmlBudgetBytes }),
       interests: { topics: subscriber.topics, keywords: subscriber.keywords },
       ...(settings.topStories !== undefined && { topStories: settings.topStories }),
     });

@@ -29,7 +29,6 @@ export interface DigestSettings {
   unsubscribe?: { url: string; secret: string };
   /** The subscribe function: every digest links to the subscriber's preferences page there. */
   preferences?: { url: string; secret: string };
-  htmlBudgetBytes?: number;
   /** Stories shown in full (DIGEST_TOP_STORIES); the rest are listed by title. Default 10. */
   topStories?: number;
   retry?: RetryPolicy;

@@ -1,8 +1,7 @@
 /**
- * What the digest use case needs from the outside world. Adapters in `src/aws/` implement these on S3 and
- * SES; tests pass emulator-backed adapters or adapters over a mocked SDK client.
+ * What the digest use case needs from the outside world. Adapters in `src/aws/` implement these on DynamoDB,
+ * SQS, S3 and SES; tests pass emulator-backed adapters or adapters over a mocked SDK client.
  */
-import * as z from 'zod';
 import type { LedgerEntry, SendFailure } from '../../digest/ledger.js';
 import type { OutgoingEmail } from '../../digest/email.js';
 import type { OriginalRef, PresignedLink } from '../../links/ports.js';
@@ -77,7 +76,7 @@ export interface Ledger {
   recordFailure(failure: SendFailure): Promise<void>;
 }
 
-/** A claim a run holds; `token` names this claim alone (on S3, the ETag of the claim object it wrote). */
+/** A claim a run holds; `token` names this claim alone (a random UUID the store writes with the claim). */
 export interface HeldClaim {
   subscriberId: string;
   localDate: string;
@@ -85,11 +84,10 @@ export interface HeldClaim {
 }
 
 /**
- * A claim taken just before sending. It outlives any one invocation (Lambda stops at 15 minutes and the
- * digest stops starting sends well before its timeout), so an expired claim means its run is gone and a
- * ledger may let the next run take it over.
+ * How long a claim taken just before sending holds. It outlives any one invocation (Lambda stops at 15 minutes
+ * and the digest stops starting sends well before its timeout), so an expired claim means its run is gone and
+ * a ledger may let the next run take it over.
  */
-export const claimSchema = z.object({ claimedAt: z.string().datetime() });
 export const CLAIM_LEASE_MS = 20 * 60 * 1000;
 
 export function claimExpired(claimedAt: string, at: Date): boolean {

@@ -169,6 +169,15 @@ async function planPage(
       report.rescheduled++;
     } catch (error: unknown) {
       report.failed++;
+      if (error instanceof LedgerEntryError) {
+        // Every run reads the same entry and fails the same way: only a fix to the stored item ends it.
+        deps.log.error(
+          `Skipping subscriber ${subscriber.id}: their stored latest digest entry is not valid (see "error"); ` +
+            'every run skips them until `latest` on their item in the digest table is fixed or removed',
+          { subscriberId: subscriber.id, error: error.message },
+        );
+        return;
+      }
       deps.log.error('Could not plan this subscriber; they are tried again next run', {
         subscriberId: subscriber.id,
         error: errorMessage(error),
@@ -468,7 +477,7 @@ export class LedgerEntryError extends Error {
   override readonly name = 'LedgerEntryError';
 }
 
-/** A stored entry that fails the schema cannot place the window: the subscriber waits, with the reason logged. */
+/** A stored entry that fails the schema cannot place the window: every run skips the subscriber and says why. */
 function validLedgerEntry(subscriberId: string, stored: unknown): LedgerEntry | undefined {
   if (stored === undefined) return undefined;
   const parsed = ledgerEntrySchema.safeParse(stored);

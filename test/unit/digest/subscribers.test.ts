@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   parseSubscriberEntry,
   parseSubscribers,
-  sendAtFromHour,
   subscriberSchema,
   subscriberId,
-  subscribersFromRecipients,
 } from '../../../src/digest/subscribers.js';
 
 const defaults = { timeZone: 'Europe/Lisbon', sendAt: '07:00' };
@@ -76,18 +74,6 @@ describe('the subscribers list', () => {
 
     expect(list.subscribers).toEqual([]);
     expect(list.invalid[0]?.reason).toContain('{"subscribers": [ ... ]}');
-  });
-
-  it('falls back to the environment recipients with the environment zone and hour', () => {
-    const list = subscribersFromRecipients(['a@example.com', 'b@example.com'], {
-      timeZone: 'UTC',
-      sendAt: sendAtFromHour(0),
-    });
-
-    expect(list.subscribers.map((s) => [s.email, s.timeZone, s.sendAt])).toEqual([
-      ['a@example.com', 'UTC', '00:00'],
-      ['b@example.com', 'UTC', '00:00'],
-    ]);
   });
 
   it('derives a stable id from the lowercased address that does not contain it', () => {

@@ -640,6 +640,28 @@ describe('a digest run', () => {
     );
   });
 
+  it('skips a subscriber whose stored latest entry is invalid, every run, and says what to fix', async () => {
+    const { deps, mailer, store, log } = memoryDeps({
+      document: everyone(['ana@example.com', 'bo@example.org']),
+      objects: [stored(buildSummary({ title: 'Story' }), hoursBefore(1))],
+    });
+    const broken = profileOf(store, 'ana@example.com');
+    if (broken) broken.latest = { localDate: 20261123 };
+
+    const first = await runDigest(deps, SEVEN);
+    const second = await runDigest(deps, new Date(SEVEN.getTime() + 3_600_000));
+
+    expect(first).toMatchObject({ sent: 1, failed: 1 });
+    expect(second).toMatchObject({ sent: 0, failed: 1 });
+    expect(mailer.sent.map((m) => m.to)).toEqual(['bo@example.org']);
+    const skipped = log.logged.filter((entry) => entry.message.includes('until `latest`'));
+    expect(skipped).toHaveLength(2);
+    expect(skipped[0]).toMatchObject({
+      level: 'error',
+      message: expect.stringContaining(`Skipping subscriber ${subscriberId('ana@example.com')}`),
+    });
+  });
+
   it('sends nobody and asks SES nothing when the store holds no subscriber', async () => {
     let asked = 0;
     const mailer = capturingMailer();
