@@ -4,7 +4,7 @@
  * ones in full and the rest by linked title, rendered to HTML and text within the size budget, with the one-click unsubscribe headers
  * (RFC 8058) when there is an unsubscribe link. Pure: resolving links and sending are the use case's job.
  */
-import { composeDigest, HTML_BUDGET_BYTES } from './compose.js';
+import { composeDigest } from './compose.js';
 import { shortLocalDate } from './local-time.js';
 import { clusterStories } from './stories.js';
 import type { StoredSummary } from './stored-summary.js';
@@ -39,7 +39,6 @@ export interface DigestEmailInput {
   period?: 'day' | 'week';
   /** Their local date when it is sent (`YYYY-MM-DD`); a later one is stated in the heading. */
   sentOnLocalDate?: string;
-  htmlBudgetBytes?: number;
   /** The subscriber's topics and keywords, which rank their stories; none: ranked without them. */
   interests?: Interests;
   /** How many stories are shown in full (DIGEST_TOP_STORIES); default DEFAULT_TOP_STORIES. */
@@ -68,7 +67,7 @@ export function digestEmail(input: DigestEmailInput): OutgoingEmail {
     ...(input.manageUrl !== undefined && { manageUrl: input.manageUrl }),
     ...(input.period === 'week' && { period: 'week' as const }),
   };
-  const composed = composeDigest(view, input.htmlBudgetBytes ?? HTML_BUDGET_BYTES);
+  const composed = composeDigest(view);
   return {
     from: input.sender,
     to: input.to,
