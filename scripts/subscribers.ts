@@ -6,9 +6,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DynamoDBServiceException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { createDynamoDbClient, createS3Client } from '../src/aws/clients.js';
+import { ConfigError, loadSubscriberDefaults } from '../src/config.js';
 import {
   createDynamoDbSubscriberStore,
   InvalidStoredItemError,
@@ -21,7 +21,6 @@ import {
   type Subscriber,
   type SubscriberDefaults,
 } from '../src/digest/subscribers.js';
-import { timeZone } from '../src/digest/time-zone.js';
 import { LOCAL_CLIENT_CREDENTIALS } from '../src/local/emulators.js';
 import { readStackFile, StackFileError, STACK_FILE } from '../src/local/stack-file.js';
 import {
@@ -140,23 +139,16 @@ async function openStore(local: boolean, stage: string | undefined): Promise<Sto
   return { store, client, table, where: `table ${table} (${endpoint ?? region})`, region, credentials };
 }
 
+/** DIGEST_TIME_ZONE and DIGEST_SEND_HOUR, validated as the subscribe function validates them. */
 function defaultsFromEnv(): SubscriberDefaults {
-  const parsed = z
-    .object({
-      DIGEST_TIME_ZONE: timeZone.default('UTC'),
-      DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
-    })
-    .safeParse({
-      DIGEST_TIME_ZONE: process.env.DIGEST_TIME_ZONE || undefined,
-      DIGEST_SEND_HOUR: process.env.DIGEST_SEND_HOUR || undefined,
-    });
-  if (!parsed.success) {
-    throw new UsageError(
-      parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ') +
-        ': fix or unset it (the defaults for new subscribers)',
-    );
+  try {
+    const { DIGEST_TIME_ZONE, DIGEST_SEND_HOUR } = loadSubscriberDefaults();
+    return { timeZone: DIGEST_TIME_ZONE, sendAt: sendAtFromHour(DIGEST_SEND_HOUR) };
+  } catch (error: unknown) {
+    if (error instanceof ConfigError)
+      throw new UsageError(`${error.message} Unset, they default to UTC and 7.`);
+    throw error;
   }
-  return { timeZone: parsed.data.DIGEST_TIME_ZONE, sendAt: sendAtFromHour(parsed.data.DIGEST_SEND_HOUR) };
 }
 
 const list = (value: string | undefined) =>

@@ -54,7 +54,16 @@ const PURPOSE_VARIABLES = {
   subscribeForm: 'SUBSCRIBE_SIGNING_SECRET',
   subscribeConfirm: 'SUBSCRIBE_SIGNING_SECRET',
   preferences: 'SUBSCRIBE_SIGNING_SECRET',
-} as const;
+} as const satisfies Record<TokenPurpose, string>;
+export type SigningSecretVariable = 'LINK_SIGNING_SECRET' | (typeof PURPOSE_VARIABLES)[TokenPurpose];
+/**
+ * Every variable a link signing secret goes into: the master and each purpose's own, once each. On AWS the
+ * Secrets Manager adapter (aws/secret.ts) fills each from the secret its `_ID` variable names, so a purpose
+ * added above is fetched there too.
+ */
+export const SIGNING_SECRET_VARIABLES: readonly SigningSecretVariable[] = [
+  ...new Set<SigningSecretVariable>(['LINK_SIGNING_SECRET', ...Object.values(PURPOSE_VARIABLES)]),
+];
 /**
  * Amazon Nova Micro: text-only, among the cheapest on Bedrock's price list, served in-region in us-east-1 (no
  * inference profile), and it supports a forced tool choice (docs/llm-summaries.md, "Default model").
@@ -114,6 +123,15 @@ const summarizeShape = {
   LLM_TIMEOUT_MS: positiveInt.max(60_000).default(20_000),
 };
 
+/**
+ * The schedule of a subscriber added without a time zone or send hour: what the subscribe function's signup
+ * form offers first, and what `npm run subscribers` gives new subscribers (`loadSubscriberDefaults`).
+ */
+const subscriberDefaultsShape = {
+  DIGEST_TIME_ZONE: timeZone.default('UTC'),
+  DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+};
+
 const digestShape = {
   ...awsShape,
   ...storageShape,
@@ -132,9 +150,6 @@ const digestShape = {
   DIGEST_INLINE_SECONDS: z.coerce.number().int().nonnegative().default(120),
   /** Subscribers per queue message (one sender invocation's work). */
   DIGEST_BATCH_SIZE: positiveInt.max(200).default(50),
-  /** Defaults for a subscriber added without a time zone or send hour. */
-  DIGEST_TIME_ZONE: timeZone.default('UTC'),
-  DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   SEND_EMPTY_DIGEST: booleanFlag.default(false),
   /** Stories shown in full at the top of a digest; the others are listed by linked title. */
   DIGEST_TOP_STORIES: positiveInt.max(50).default(10),
@@ -155,13 +170,16 @@ const digestShape = {
     .string()
     .url('must be the article-link function URL, e.g. "https://abc.lambda-url.eu-west-1.on.aws/"')
     .optional(),
-  /** Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. */
+  /**
+   * Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. Set, it needs its
+   * signing key: bulk mail must carry the header, so the digest refuses to start rather than leave it out.
+   */
   UNSUBSCRIBE_URL: z.string().url().optional(),
-  /** The digest signs both kinds of link: it reads both purposes' secrets (their `current` signs). */
+  /** The digest signs three kinds of link: it reads each purpose's secrets (their `current` signs). */
   LINK_SIGNING_SECRET: linkSigningSecret.optional(),
   UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
   ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
-  /** Public URL of the subscribe function: every digest links to its preferences page. */
+  /** Public URL of the subscribe function: every digest links to its preferences page (signed: needs its key). */
   SUBSCRIBE_URL: z.string().url().optional(),
   SUBSCRIBE_SIGNING_SECRET: purposeSecrets('preferences').optional(),
 };
@@ -193,8 +211,7 @@ const subscribeShape = {
    */
   SUBSCRIBE_URL: z.string().url().optional(),
   /** What the signup form offers first when the browser does not say (JavaScript off). */
-  DIGEST_TIME_ZONE: timeZone.default('UTC'),
-  DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  ...subscriberDefaultsShape,
   /** How long a confirmation link works. */
   SUBSCRIBE_CONFIRM_HOURS: positiveInt.max(7 * 24).default(48),
   /** Signups one source address (an IPv4 address, an IPv6 /64) may make in an hour. */
@@ -205,7 +222,8 @@ const subscribeShape = {
   SUBSCRIBE_SIGNING_SECRET: purposeSecrets('subscribeConfirm').optional(),
 };
 
-function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.infer<z.ZodObject<S>> {
+/** `subject`: what the message says the configuration is for, e.g. "the digest function". */
+function load<S extends z.ZodRawShape>(shape: S, env: Env, subject: string): z.infer<z.ZodObject<S>> {
   const values = Object.fromEntries(Object.keys(shape).map((name) => [name, emptyToUndefined(env[name])]));
   const parsed = z.object(shape).safeParse(values);
   if (!parsed.success) {
@@ -220,7 +238,7 @@ function load<S extends z.ZodRawShape>(shape: S, env: Env, purpose: string): z.i
       return `${name} ${issue.message} (${got})`;
     });
     throw new ConfigError(
-      `Invalid configuration for the ${purpose} function: ${problems.join('; ')}. ` +
+      `Invalid configuration for ${subject}: ${problems.join('; ')}. ` +
         'Set these environment variables (see README, "Configuration").',
     );
   }
@@ -243,7 +261,7 @@ export type SubscribeConfig = ReturnType<typeof loadSubscribeConfig>;
 
 /** The subscribe function's configuration, with the secrets of its three purposes resolved. */
 export function loadSubscribeConfig(env: Env = process.env) {
-  const config = load(subscribeShape, env, 'subscribe');
+  const config = load(subscribeShape, env, 'the subscribe function');
   const secrets = linkSecretsFor(config, 'subscribeConfirm');
   if (secrets === undefined) {
     throw new ConfigError(
@@ -256,16 +274,41 @@ export function loadSubscribeConfig(env: Env = process.env) {
   return { ...config, subscribeSecrets: secrets };
 }
 
-export const loadSummarizeConfig = (env: Env = process.env) => load(summarizeShape, env, 'summarize');
+export const loadSummarizeConfig = (env: Env = process.env) =>
+  load(summarizeShape, env, 'the summarize function');
 
+/**
+ * The defaults for a subscriber added without a time zone or send hour, for `npm run subscribers` (the
+ * subscribe function reads the same variables in `loadSubscribeConfig`).
+ */
+export const loadSubscriberDefaults = (env: Env = process.env) =>
+  load(subscriberDefaultsShape, env, 'the defaults for new subscribers');
+
+/** Each link a digest signs: the variable of its URL, the purpose whose key signs it, and what it is. */
+const DIGEST_LINKS = [
+  { url: 'ARTICLE_LINK_URL', purpose: 'articleLink', what: 'article links are' },
+  { url: 'UNSUBSCRIBE_URL', purpose: 'unsubscribe', what: 'the List-Unsubscribe header and link are' },
+  { url: 'SUBSCRIBE_URL', purpose: 'preferences', what: 'the preferences link is' },
+] as const satisfies readonly { url: keyof typeof digestShape; purpose: TokenPurpose; what: string }[];
+
+/**
+ * The digest and digestSender functions' configuration. A link URL set without its signing key fails the
+ * start: the digest would otherwise go out without that link (bulk mail without List-Unsubscribe).
+ */
 export function loadDigestConfig(env: Env = process.env) {
-  const config = load(digestShape, env, 'digest');
-  if (config.ARTICLE_LINK_URL !== undefined && linkSecretsFor(config, 'articleLink') === undefined) {
-    throw new ConfigError(
-      'Invalid configuration for the digest function: ARTICLE_LINK_URL is set but neither ' +
-        'ARTICLE_LINK_SIGNING_SECRET nor LINK_SIGNING_SECRET is (nor their _ID variables): article links are ' +
-        'signed with that key. Set one, or unset ARTICLE_LINK_URL.',
-    );
+  const config = load(digestShape, env, 'the digest function');
+  const unsigned = DIGEST_LINKS.filter(
+    ({ url, purpose }) => config[url] !== undefined && linkSecretsFor(config, purpose) === undefined,
+  );
+  if (unsigned.length > 0) {
+    const problems = unsigned.map(({ url, purpose, what }) => {
+      const own = PURPOSE_VARIABLES[purpose];
+      return (
+        `${url} is set but neither ${own} nor LINK_SIGNING_SECRET is (nor their _ID variables): ${what} ` +
+        `signed with that key. Set one, or unset ${url}`
+      );
+    });
+    throw new ConfigError(`Invalid configuration for the digest function: ${problems.join('; ')}.`);
   }
   return config;
 }
@@ -284,8 +327,8 @@ export function loadLinkEndpointConfig(endpoint: 'unsubscribe' | 'article-link',
   const purpose: TokenPurpose = endpoint === 'unsubscribe' ? 'unsubscribe' : 'articleLink';
   const config =
     endpoint === 'unsubscribe'
-      ? load(unsubscribeEndpointShape, env, endpoint)
-      : load(articleLinkEndpointShape, env, endpoint);
+      ? load(unsubscribeEndpointShape, env, `the ${endpoint} function`)
+      : load(articleLinkEndpointShape, env, `the ${endpoint} function`);
   const linkSecrets = linkSecretsFor(config, purpose);
   if (linkSecrets === undefined) {
     const own = PURPOSE_VARIABLES[purpose];

@@ -15,6 +15,7 @@
  * would also make `serverless package` need credentials.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SIGNING_SECRET_VARIABLES, type SigningSecretVariable } from '../config.js';
 import { createSecretsManagerClient } from './clients.js';
 
 type Env = Record<string, string | undefined>;
@@ -42,13 +43,13 @@ export function createSecretsManagerSource(
   };
 }
 
-/** Each variable a secret's value goes into, by the variable naming that secret. */
-const SECRET_VARIABLES = {
-  LINK_SIGNING_SECRET_ID: 'LINK_SIGNING_SECRET',
-  UNSUBSCRIBE_SIGNING_SECRET_ID: 'UNSUBSCRIBE_SIGNING_SECRET',
-  ARTICLE_LINK_SIGNING_SECRET_ID: 'ARTICLE_LINK_SIGNING_SECRET',
-  SUBSCRIBE_SIGNING_SECRET_ID: 'SUBSCRIBE_SIGNING_SECRET',
-} as const;
+/**
+ * Each variable a secret's value goes into, by the variable naming that secret (`X_ID` names the secret of
+ * `X`): derived from the config module's list, so every purpose it knows is fetched here too.
+ */
+const SECRET_VARIABLES: Readonly<Record<string, SigningSecretVariable>> = Object.fromEntries(
+  SIGNING_SECRET_VARIABLES.map((variable) => [`${variable}_ID`, variable]),
+);
 
 /**
  * `env` with each link signing secret that an `..._ID` variable names filled in (read in parallel). A value

@@ -99,8 +99,9 @@ export function deliveryWiring(
       sendEmpty: config.SEND_EMPTY_DIGEST,
       topStories: config.DIGEST_TOP_STORIES,
       linkExpirySeconds: config.LINK_EXPIRY_SECONDS,
-      // Each kind of link is signed with its purpose's current secret. The config loader refuses
-      // ARTICLE_LINK_URL without the article-link secrets.
+      // Each kind of link is signed with its purpose's current secret. loadDigestConfig refuses
+      // ARTICLE_LINK_URL, UNSUBSCRIBE_URL and SUBSCRIBE_URL without their keys, so a configured link is never
+      // left out here; the secret checks only narrow the types.
       ...(config.ARTICLE_LINK_URL !== undefined &&
         articleLinkSecrets !== undefined && {
           articleLink: { url: config.ARTICLE_LINK_URL, secret: articleLinkSecrets.current },

@@ -825,7 +825,13 @@ describe('the schedule', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
     });
-    expect(environmentOf('DigestLambdaFunction').DIGEST_TIME_ZONE).toBe(TIME_ZONE);
+    // The digest reads no default zone: each stored subscriber has their own. The signup form's default is the
+    // schedule's zone.
+    expect(environmentOf('SubscribeLambdaFunction').DIGEST_TIME_ZONE).toBe(TIME_ZONE);
+    for (const id of ['DigestLambdaFunction', 'DigestSenderLambdaFunction']) {
+      expect(Object.keys(environmentOf(id)), id).not.toContain('DIGEST_TIME_ZONE');
+      expect(Object.keys(environmentOf(id)), id).not.toContain('DIGEST_SEND_HOUR');
+    }
   });
 
   it('passes the scheduled time as the run time, so a retry computes the same digest', () => {
@@ -933,7 +939,6 @@ describe('the environment', () => {
     const config = loadDigestConfig(env);
     expect(config).toMatchObject({
       SENDER_EMAIL: SENDER,
-      DIGEST_TIME_ZONE: TIME_ZONE,
       SES_CONFIGURATION_SET: 'article-digest-dev',
       UNSUBSCRIBE_URL: deployed['UnsubscribeLambdaFunctionUrl.FunctionUrl'],
       ARTICLE_LINK_URL: deployed['ArticleLinkLambdaFunctionUrl.FunctionUrl'],
@@ -1016,6 +1021,7 @@ describe('the environment', () => {
       SENDER_EMAIL: SENDER,
       SES_CONFIGURATION_SET: 'article-digest-dev',
       DIGEST_TIME_ZONE: TIME_ZONE,
+      DIGEST_SEND_HOUR: 7,
       subscribeSecrets: { current: 's'.repeat(64) },
     });
     // Its own URL would be a circular reference: the confirmation links use the domain requests come in on.

@@ -3,8 +3,10 @@ import {
   ConfigError,
   linkSecretsFor,
   loadDigestConfig,
+  loadSubscriberDefaults,
   loadSummarizeConfig,
   loadLinkEndpointConfig,
+  SIGNING_SECRET_VARIABLES,
 } from '../../src/config.js';
 
 /** The least a digest function starts with. */
@@ -37,15 +39,29 @@ describe('config', () => {
       loadDigestConfig({
         ...DIGEST,
         SENDER_EMAIL: 'not-an-address',
-        DIGEST_TIME_ZONE: 'Mars/Olympus_Mons',
-        DIGEST_SEND_HOUR: '24',
         ARTICLES_PREFIX: '/articles',
       });
 
     expect(attempt).toThrow(/SENDER_EMAIL .*got "not-an-address"/);
+    expect(attempt).toThrow(/ARTICLES_PREFIX must be a key prefix/);
+  });
+
+  it('validates the defaults for new subscribers where they are read, not in the digest', () => {
+    const bad = { DIGEST_TIME_ZONE: 'Mars/Olympus_Mons', DIGEST_SEND_HOUR: '24' };
+    const attempt = () => loadSubscriberDefaults(bad);
+
+    expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/DIGEST_TIME_ZONE must be an IANA time zone name .*got "Mars\/Olympus_Mons"/);
     expect(attempt).toThrow(/DIGEST_SEND_HOUR .*got "24"/);
-    expect(attempt).toThrow(/ARTICLES_PREFIX must be a key prefix/);
+    expect(loadSubscriberDefaults({})).toEqual({ DIGEST_TIME_ZONE: 'UTC', DIGEST_SEND_HOUR: 7 });
+    expect(loadSubscriberDefaults({ DIGEST_TIME_ZONE: 'Europe/Lisbon', DIGEST_SEND_HOUR: '6' })).toEqual({
+      DIGEST_TIME_ZONE: 'Europe/Lisbon',
+      DIGEST_SEND_HOUR: 6,
+    });
+    // Neither digest function reads them: a bad value must not stop their start.
+    const digest = loadDigestConfig({ ...DIGEST, ...bad });
+    expect(digest).not.toHaveProperty('DIGEST_TIME_ZONE');
+    expect(digest).not.toHaveProperty('DIGEST_SEND_HOUR');
   });
 
   it('wants the digest table for the digest and the unsubscribe function, and only there', () => {
@@ -71,8 +87,6 @@ describe('config', () => {
       DIGEST_SENDERS: 2,
       DIGEST_INLINE_SECONDS: 120,
       DIGEST_BATCH_SIZE: 50,
-      DIGEST_TIME_ZONE: 'UTC',
-      DIGEST_SEND_HOUR: 7,
     });
     expect(loadDigestConfig(DIGEST).DIGEST_SEND_QUEUE_URL).toBeUndefined();
     expect(loadDigestConfig(DIGEST).DIGEST_MAX_SEND_RATE).toBeUndefined();
@@ -182,6 +196,48 @@ describe('config', () => {
         UNSUBSCRIBE_SIGNING_SECRET: secret,
       }),
     ).toThrow(/ARTICLE_LINK_URL is set but neither ARTICLE_LINK_SIGNING_SECRET nor LINK_SIGNING_SECRET is/);
+  });
+
+  it('refuses the unsubscribe and preferences URLs without their signing keys, so no link is left out', () => {
+    const digest = (env: Record<string, string>) => loadDigestConfig({ ...DIGEST, ...env });
+    const [unsubscribeUrl, subscribeUrl] = ['https://u.example.com/', 'https://s.example.com/'];
+    const secret = 's'.repeat(32);
+
+    // Bulk mail must carry List-Unsubscribe: a URL without its key would silently send none.
+    expect(() => digest({ UNSUBSCRIBE_URL: unsubscribeUrl, ARTICLE_LINK_SIGNING_SECRET: secret })).toThrow(
+      ConfigError,
+    );
+    expect(() => digest({ UNSUBSCRIBE_URL: unsubscribeUrl, SUBSCRIBE_SIGNING_SECRET: secret })).toThrow(
+      /digest function: UNSUBSCRIBE_URL is set but neither UNSUBSCRIBE_SIGNING_SECRET nor LINK_SIGNING_SECRET is .*Set one, or unset UNSUBSCRIBE_URL/,
+    );
+    expect(() => digest({ SUBSCRIBE_URL: subscribeUrl, UNSUBSCRIBE_SIGNING_SECRET: secret })).toThrow(
+      /digest function: SUBSCRIBE_URL is set but neither SUBSCRIBE_SIGNING_SECRET nor LINK_SIGNING_SECRET is .*Set one, or unset SUBSCRIBE_URL/,
+    );
+    // Every URL without its key is named at once.
+    expect(() => digest({ UNSUBSCRIBE_URL: unsubscribeUrl, SUBSCRIBE_URL: subscribeUrl })).toThrow(
+      /UNSUBSCRIBE_URL is set .*; SUBSCRIBE_URL is set /,
+    );
+    // Its own key, or the master, is enough.
+    expect(
+      digest({
+        UNSUBSCRIBE_URL: unsubscribeUrl,
+        UNSUBSCRIBE_SIGNING_SECRET: secret,
+        SUBSCRIBE_URL: subscribeUrl,
+        SUBSCRIBE_SIGNING_SECRET: secret,
+      }),
+    ).toMatchObject({ UNSUBSCRIBE_URL: unsubscribeUrl, SUBSCRIBE_URL: subscribeUrl });
+    expect(
+      digest({ UNSUBSCRIBE_URL: unsubscribeUrl, SUBSCRIBE_URL: subscribeUrl, LINK_SIGNING_SECRET: secret }),
+    ).toMatchObject({ UNSUBSCRIBE_URL: unsubscribeUrl, SUBSCRIBE_URL: subscribeUrl });
+  });
+
+  it('lists each signing secret variable once, the master first, for the Secrets Manager adapter', () => {
+    expect(SIGNING_SECRET_VARIABLES).toEqual([
+      'LINK_SIGNING_SECRET',
+      'UNSUBSCRIBE_SIGNING_SECRET',
+      'ARTICLE_LINK_SIGNING_SECRET',
+      'SUBSCRIBE_SIGNING_SECRET',
+    ]);
   });
 
   it('gives the article-link function its bucket, prefix and signing secrets', () => {
