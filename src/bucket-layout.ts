@@ -56,3 +56,16 @@ export function summaryPartitions(prefix: string, from: Date, to: Date): string[
 function partitionOf(prefix: string, time: Date): string {
   return `${prefix}${time.toISOString().slice(0, 10).replaceAll('-', '/')}/`;
 }
+
+/**
+ * `<statePrefix>digest-runs/<runAt ISO>.json`: the summaries one planning run read, saved for its sender
+ * invocations (expired by the bucket's lifecycle rule on that prefix).
+ */
+export function runSnapshotKey(statePrefix: string, runAt: Date): string {
+  return `${statePrefix}digest-runs/${runAt.toISOString()}.json`;
+}
+
+/** `<statePrefix>llm-calls/<YYYY-MM-DD>.json`: the LLM calls counted on one UTC day (LLM_DAILY_BUDGET). */
+export function llmCallCounterKey(statePrefix: string, day: string): string {
+  return `${statePrefix}llm-calls/${day}.json`;
+}

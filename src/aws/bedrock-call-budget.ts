@@ -7,6 +7,7 @@
  * make one small object a day a safe counter, so it needs no table of its own.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { llmCallCounterKey } from '../bucket-layout.js';
 import * as z from 'zod';
 import type { LlmCallBudget } from '../use-cases/summarize-upload/ports.js';
 import { parseJson, putJsonIf, readObject } from './s3-objects.js';
@@ -33,7 +34,7 @@ export function createS3LlmCallBudget(
     async take(at) {
       if (callsPerDay <= 0) return false;
       const day = at.toISOString().slice(0, 10);
-      const key = `${statePrefix}llm-calls/${day}.json`;
+      const key = llmCallCounterKey(statePrefix, day);
       const giveUpAt = Date.now() + contentionWaitMs;
       for (let round = 0; Date.now() < giveUpAt; round++) {
         // A connection dropped before S3 answered loses the round, like another writer getting there first.

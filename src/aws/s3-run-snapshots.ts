@@ -5,6 +5,7 @@
  * one run (the usual case for consecutive invocations) then cost no request at all.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { runSnapshotKey } from '../bucket-layout.js';
 import type { StoredSummary } from '../digest/stored-summary.js';
 import type { RunSnapshots } from '../use-cases/run-digest/ports.js';
 import { fromRunSnapshot, runSnapshotSchema, toRunSnapshot } from '../use-cases/run-digest/run-snapshot.js';
@@ -13,10 +14,6 @@ import { getJson, putJson } from './s3-objects.js';
 /** A snapshot that is missing or does not match the schema: a redelivery cannot mend it, an operator can. */
 export class RunSnapshotError extends Error {
   override readonly name = 'RunSnapshotError';
-}
-
-export function runSnapshotKey(statePrefix: string, runAt: Date): string {
-  return `${statePrefix}digest-runs/${runAt.toISOString()}.json`;
 }
 
 export function createS3RunSnapshots(s3: S3Client, bucket: string, statePrefix: string): RunSnapshots {
