@@ -151,4 +151,23 @@ describe('key phrases', () => {
     // Assess
     expect(phrases).toEqual(['Stadt', 'Bahn']);
   });
+
+  it("never list a day or a month alone, in English or the article's language, but keep a phrase holding one", () => {
+    // Prepare
+    const english =
+      'The quay reopens on Monday. On Monday the ferry returns. The December storm closed it. ' +
+      'Repairs began in DECEMBER. The quay cost more than the ferry.';
+    const german = 'Die Fähre fährt ab Mai. Im Mai kommt die Fähre. Die Insel wartet auf die Fähre.';
+
+    // Act
+    const phrases = extractKeywords(english);
+    const phrasen = extractKeywords(german, new Set(['die', 'ab', 'im', 'auf']));
+
+    // Assess
+    expect(phrases).toEqual(expect.arrayContaining(['quay', 'ferry']));
+    expect(phrases.map((p) => p.toLowerCase())).not.toContain('monday');
+    expect(phrases.map((p) => p.toLowerCase())).not.toContain('december');
+    expect(phrasen).toContain('Fähre');
+    expect(phrasen).not.toContain('Mai');
+  });
 });
