@@ -481,7 +481,12 @@ async function runScenario(
   const metrics = new CountingMetrics({ namespace: 'bench', serviceName: 'bench-digest' });
   const invocations: Invocations = { planner: [], sender: [], containers: 0 };
   const senderHandler = senderContainers(
-    () => createDigestSenderHandler(senderDeps(config, clients), logger, metrics) as unknown as SqsHandler,
+    () =>
+      createDigestSenderHandler(
+        senderDeps(config, clients, logger),
+        logger,
+        metrics,
+      ) as unknown as SqsHandler,
     invocations,
   );
   const eventSource = await startSqsEventSource({
@@ -527,7 +532,7 @@ async function runScenario(
     });
   }, PROGRESS_EVERY_MS);
 
-  const planner = createDigestHandler(digestDeps(config, clients), logger, metrics) as unknown as (
+  const planner = createDigestHandler(digestDeps(config, clients, logger), logger, metrics) as unknown as (
     event: DigestEvent,
     context: ReturnType<typeof lambdaContext>,
   ) => Promise<DigestReport>;

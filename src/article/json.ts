@@ -1,5 +1,6 @@
 /** JSON uploads: `{"title", "body" | "text", "url"?, "publishedAt"?}`. */
 import * as z from 'zod';
+import { describeIssues, errorMessage } from '../errors.js';
 import { UnreadableArticleError } from './document.js';
 
 const jsonArticleSchema = z
@@ -26,12 +27,11 @@ export function parseJsonArticle(text: string): JsonArticle {
   try {
     value = JSON.parse(text);
   } catch (error: unknown) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UnreadableArticleError('invalid-json', `The upload is not valid JSON: ${detail}.`);
+    throw new UnreadableArticleError('invalid-json', `The upload is not valid JSON: ${errorMessage(error)}.`);
   }
   const parsed = jsonArticleSchema.safeParse(value);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'object'} ${i.message}`).join('; ');
+    const detail = describeIssues(parsed.error.issues, 'object');
     throw new UnreadableArticleError('invalid-json', `The JSON upload is not an article: ${detail}.`);
   }
   const { title, body, text: plain, url, publishedAt } = parsed.data;

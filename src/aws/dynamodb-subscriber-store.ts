@@ -25,6 +25,7 @@ import {
 import { conditionalUpdate } from './dynamodb-conditional.js';
 import type { LedgerEntry, SendFailure } from '../digest/ledger.js';
 import type { Subscriber } from '../digest/subscribers.js';
+import { describeIssues } from '../errors.js';
 import type { UnsubscribeRecorder } from '../links/ports.js';
 import type {
   BucketImporter,
@@ -424,10 +425,7 @@ function readProfile(item: Item): StoredSubscriber {
   );
   const parsed = storedSubscriberSchema.safeParse(fields);
   if (!parsed.success) {
-    throw new InvalidStoredItemError(
-      key,
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; '),
-    );
+    throw new InvalidStoredItemError(key, describeIssues(parsed.error.issues, 'item'));
   }
   if (key !== `SUB#${parsed.data.id}/${PROFILE_SK}`) {
     throw new InvalidStoredItemError(key, `its id ${parsed.data.id} does not match its key`);

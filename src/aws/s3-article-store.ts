@@ -1,5 +1,5 @@
 /** Reads uploaded articles from S3, refusing to download more than the configured maximum. */
-import { GetObjectCommand, NoSuchKey, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import {
   ArticleNotFoundError,
   ArticleSupersededError,
@@ -8,7 +8,7 @@ import {
   type ArticleStore,
   type StoredArticle,
 } from '../use-cases/summarize-upload/ports.js';
-import { keyExists } from './s3-objects.js';
+import { isStatus, keyExists } from './s3-objects.js';
 
 export function createS3ArticleStore(s3: S3Client): ArticleStore {
   return {
@@ -62,6 +62,3 @@ export function createS3ArticleStore(s3: S3Client): ArticleStore {
     },
   };
 }
-
-const isStatus = (error: unknown, status: number) =>
-  error instanceof S3ServiceException && error.$metadata.httpStatusCode === status;

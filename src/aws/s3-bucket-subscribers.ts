@@ -6,6 +6,7 @@
  * - `<state>ledger/<subscriberId>/<YYYY-MM-DD>.json`: one LedgerEntry per day, so the last key is the newest.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { errorMessage } from '../errors.js';
 import type { SubscribersBucket } from '../use-cases/manage-subscribers/migrate-from-bucket.js';
 import { getJson, keyExists, listAll, readText } from './s3-objects.js';
 
@@ -30,9 +31,7 @@ export function createS3SubscribersBucket(
       try {
         return JSON.parse(text) as unknown;
       } catch (error: unknown) {
-        throw new SubscribersDocumentError(
-          `${documentLocation} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-        );
+        throw new SubscribersDocumentError(`${documentLocation} is not valid JSON (${errorMessage(error)})`);
       }
     },
     async unsubscribed() {

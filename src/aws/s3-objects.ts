@@ -132,6 +132,11 @@ export async function listAll(
   return objects;
 }
 
+/** Whether S3 answered with this HTTP status (a HEAD has no body, so its answer is only its status). */
+export function isStatus(error: unknown, status: number): boolean {
+  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === status;
+}
+
 /** Whether `key` exists, asked as a listing (allowed by a prefix-scoped s3:ListBucket, unlike HEAD). */
 export async function keyExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
   const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));

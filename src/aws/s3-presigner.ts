@@ -11,17 +11,11 @@
  * would render with its scripts on the bucket's origin. The charset is the one the upload declared, else
  * UTF-8; the download keeps the original's bytes and file name.
  */
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  NotFound,
-  S3ServiceException,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { OriginalLinks, OriginalRef, PresignedLink } from '../links/ports.js';
 import type { LinkSigner } from '../use-cases/run-digest/ports.js';
-import { keyExists } from './s3-objects.js';
+import { isStatus, keyExists } from './s3-objects.js';
 
 /** The shortest session of a role (DurationSeconds minimum); Lambda's credentials last at least this. */
 const UNKNOWN_TEMPORARY_LIFETIME_MS = 3_600_000;
@@ -94,11 +88,6 @@ export class OriginalAccessDeniedError extends Error {
       { cause },
     );
   }
-}
-
-/** A HEAD has no body, so S3's answer is only its status (404 missing, 403 refused). */
-function isStatus(error: unknown, status: number): boolean {
-  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === status;
 }
 
 /** The charset parameter of a Content-Type, when it is a plain charset name. */

@@ -6,6 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { runSnapshotKey } from '../bucket-layout.js';
+import { describeIssues } from '../errors.js';
 import type { StoredSummary } from '../digest/stored-summary.js';
 import type { RunSnapshots } from '../use-cases/run-digest/ports.js';
 import { fromRunSnapshot, runSnapshotSchema, toRunSnapshot } from '../use-cases/run-digest/run-snapshot.js';
@@ -25,10 +26,7 @@ export function createS3RunSnapshots(s3: S3Client, bucket: string, statePrefix: 
     if (body === undefined) throw new RunSnapshotError(`The run snapshot ${key} does not exist`);
     const parsed = runSnapshotSchema.safeParse(body);
     if (!parsed.success) {
-      const reason = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ');
+      const reason = describeIssues(parsed.error.issues, 'snapshot', 5);
       throw new RunSnapshotError(`The run snapshot ${key} does not match the schema: ${reason}`);
     }
     return fromRunSnapshot(parsed.data);

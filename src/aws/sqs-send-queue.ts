@@ -13,6 +13,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mapConcurrent } from '../concurrency.js';
+import { errorMessage } from '../errors.js';
 import type { SendQueue } from '../use-cases/run-digest/ports.js';
 import type { SendBatch } from '../use-cases/run-digest/send-batch.js';
 
@@ -72,7 +73,7 @@ export function createSqsSendQueue(
           [];
       } catch (error: unknown) {
         // The SDK has retried already; the messages may or may not be in the queue.
-        const reason = `SendMessageBatch failed (${error instanceof Error ? error.message : String(error)})`;
+        const reason = `SendMessageBatch failed (${errorMessage(error)})`;
         return [...refused, ...pending.map(() => reason)];
       }
       const retryable = new Set(failed.filter((f) => !f.SenderFault).map((f) => f.Id));

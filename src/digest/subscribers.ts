@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { describeIssues } from '../errors.js';
 import { timeZone } from './time-zone.js';
 
 export interface Subscriber {
@@ -146,7 +147,7 @@ export function parseSubscriberEntry(
   const checked = entrySchema.safeParse(entry);
   if (!checked.success) {
     return {
-      reason: checked.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; '),
+      reason: describeIssues(checked.error.issues, 'entry'),
     };
   }
   return {

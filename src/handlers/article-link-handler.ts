@@ -10,11 +10,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { createS3OriginalLinks } from '../aws/s3-presigner.js';
 import type { LinkEndpointConfig } from '../config.js';
+import { errorMessage } from '../errors.js';
 import { handleArticleLink, type ArticleLinkDeps, type ArticleLinkResponse } from '../links/article-link.js';
 import { fixedSecrets } from '../links/link-secrets.js';
 import type { LinkSecretSource } from '../links/ports.js';
 import { logger as defaultLogger } from '../observability.js';
 import { PAGE_HEADERS } from './page-headers.js';
+import { resolveWiring } from './wiring.js';
 
 /**
  * `secrets`: where the entry re-reads the article-link secrets after a rotation; by default the ones in
@@ -41,7 +43,7 @@ export function createArticleLinkHandler(
 ) {
   const articleLink = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
-    const wired = typeof deps === 'function' ? await deps() : deps;
+    const wired = await resolveWiring(deps);
     let result: ArticleLinkResponse;
     try {
       result = await handleArticleLink({ method, token: event.queryStringParameters?.token }, wired);
@@ -50,7 +52,7 @@ export function createArticleLinkHandler(
       // Errors metric, which the stack alarms on. Logged here with what went wrong, never the token.
       logger.error('Article link request failed', {
         method,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
         errorName: error instanceof Error ? error.name : undefined,
       });
       throw error;

@@ -15,18 +15,27 @@ import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createS3RunSnapshots } from '../aws/s3-run-snapshots.js';
 import type { DigestConfig } from '../config.js';
-import { errorMessage, type SenderDeps } from '../use-cases/run-digest/deps.js';
+import { describeIssues, errorMessage } from '../errors.js';
+import type { SenderDeps } from '../use-cases/run-digest/deps.js';
 import { sendBatch } from '../use-cases/run-digest/send-batch-use-case.js';
 import { sendBatchSchema, type SendBatch } from '../use-cases/run-digest/send-batch.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
-import { SAFETY_MARGIN_MS, deliveryWiring, type DigestClients } from './digest-handler.js';
+import { deliveryWiring, subscriberStore, timeLeftIn, type DigestClients } from './digest-wiring.js';
+import { resolveWiring } from './wiring.js';
 
 export type SenderWiring = Omit<SenderDeps, 'hasTimeLeft' | 'log'>;
 
-/** The planner's delivery wiring (ledger, SES, links, settings) and the run snapshots it saves. */
-export function senderDeps(config: DigestConfig, clients: Omit<DigestClients, 'sqs'>): SenderWiring {
+/**
+ * The planner's delivery wiring (ledger, SES, links, settings) and the run snapshots the planner saved, which
+ * the sender loads. `logger`: where a stored subscriber that is not valid is reported; the handler's logger.
+ */
+export function senderDeps(
+  config: DigestConfig,
+  clients: Omit<DigestClients, 'sqs'>,
+  logger: Logger = defaultLogger,
+): SenderWiring {
   return {
-    ...deliveryWiring(config, clients),
+    ...deliveryWiring(config, clients, subscriberStore(config, clients.dynamodb, logger)),
     snapshots: createS3RunSnapshots(clients.s3, config.BUCKET, config.STATE_PREFIX),
   };
 }
@@ -41,12 +50,7 @@ export function parseSendBatch(body: string): { batch: SendBatch } | { reason: s
   }
   const parsed = sendBatchSchema.safeParse(json);
   if (parsed.success) return { batch: parsed.data };
-  return {
-    reason: parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || 'message'}: ${i.message}`)
-      .join('; '),
-  };
+  return { reason: describeIssues(parsed.error.issues, 'message', 5) };
 }
 
 /**
@@ -94,11 +98,8 @@ export function createDigestSenderHandler(
   };
 
   const send = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const hasTimeLeft = () =>
-      typeof context.getRemainingTimeInMillis !== 'function' ||
-      context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS;
-    const wired = typeof wiring === 'function' ? await wiring() : wiring;
-    const deps: SenderDeps = { ...wired, log: logger, hasTimeLeft };
+    const wired = await resolveWiring(wiring);
+    const deps: SenderDeps = { ...wired, log: logger, hasTimeLeft: timeLeftIn(context) };
     const totals = { sent: 0, failed: 0 };
     const batchItemFailures: SQSBatchItemFailure[] = [];
     for (const record of event.Records) {

@@ -22,6 +22,7 @@ import { SCRIPT_HASH } from '../links/subscribe-pages.js';
 import { handleSubscribe, MAX_BODY_BYTES, type SubscribeDeps } from '../links/subscribe.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
 import { PAGE_HEADERS } from './page-headers.js';
+import { resolveWiring } from './wiring.js';
 
 /**
  * The other function URLs' headers; the policy adds the one inline script these pages run (by its hash) and
@@ -76,7 +77,7 @@ export function createSubscribeHandler(
 ) {
   const subscribe = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const { http, domainName } = event.requestContext;
-    const { deps, publicUrl } = typeof wiring === 'function' ? await wiring() : wiring;
+    const { deps, publicUrl } = await resolveWiring(wiring);
     const header = (name: string) => event.headers?.[name];
     // Decoding a body over the bound is wasted work: the logic refuses it by its length alone.
     const raw = event.body ?? '';

@@ -8,6 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import { decodeS3EventKey } from '../bucket-layout.js';
+import { describeIssues } from '../errors.js';
 import { s3NotificationSchema, type S3Notification } from './s3-notification.js';
 import {
   summarizeUpload,
@@ -80,11 +81,9 @@ export function createSummarizeHandler(
 function parseS3Notification(event: unknown): S3Notification {
   const parsed = s3NotificationSchema.safeParse(event);
   if (!parsed.success) {
+    const issues = describeIssues(parsed.error.issues, 'event', 3);
     throw new InvalidEventError(
-      `The summarize function expects an S3 ObjectCreated notification: ${parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
-        .join('; ')}. Check the bucket notification that invokes it.`,
+      `The summarize function expects an S3 ObjectCreated notification: ${issues}. Check the bucket notification that invokes it.`,
     );
   }
   return parsed.data;

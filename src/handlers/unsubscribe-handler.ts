@@ -9,6 +9,7 @@ import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from '
 import { handleUnsubscribe, type UnsubscribeDeps } from '../links/unsubscribe.js';
 import { logger as defaultLogger } from '../observability.js';
 import { PAGE_HEADERS } from './page-headers.js';
+import { resolveWiring } from './wiring.js';
 
 /** `deps` may be a once-per-cold-start loader (the signing secrets come from Secrets Manager on AWS). */
 export function createUnsubscribeHandler(
@@ -17,7 +18,7 @@ export function createUnsubscribeHandler(
 ) {
   const unsubscribe = async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
-    const wired = typeof deps === 'function' ? await deps() : deps;
+    const wired = await resolveWiring(deps);
     const result = await handleUnsubscribe(
       {
         method,

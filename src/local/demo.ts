@@ -6,6 +6,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { errorMessage } from '../errors.js';
 import { startLocalStack } from './local-stack.js';
 import { sampleArticlePaths } from './samples.js';
 
@@ -79,6 +80,6 @@ async function saveAll(out: string, dir: string, items: { name: string; body: un
 const lastSegment = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
 main().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`demo failed: ${errorMessage(error)}`);
   process.exitCode = 1;
 });

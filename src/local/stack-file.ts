@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { describeIssues } from '../errors.js';
 
 export const STACK_FILE = fileURLToPath(new URL('../../.local/stack.json', import.meta.url));
 
@@ -51,7 +52,7 @@ export async function readStackFile(path = STACK_FILE): Promise<StackFile> {
   const checked = stackFileSchema.safeParse(parsed);
   if (!checked.success) {
     throw new StackFileError(
-      `${path} is not a local stack file (${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}): ` +
+      `${path} is not a local stack file (${describeIssues(checked.error.issues, 'file')}): ` +
         'stop the local stack, delete the file and start it again',
     );
   }

@@ -4,6 +4,7 @@
  * running so you can upload more with any S3 client and send the next digest from the keyboard.
  */
 import { createInterface } from 'node:readline';
+import { errorMessage } from '../errors.js';
 import type { UploadOutcome } from '../use-cases/summarize-upload/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
@@ -84,6 +85,6 @@ function printOutcome(outcome: UploadOutcome): void {
 }
 
 main().catch((error: unknown) => {
-  console.error(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`start failed: ${errorMessage(error)}`);
   process.exit(1);
 });

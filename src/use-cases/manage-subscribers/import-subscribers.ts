@@ -10,6 +10,7 @@
  * file may well predate that: only `add` re-subscribes.
  */
 import { mapConcurrent } from '../../concurrency.js';
+import { errorMessage } from '../../errors.js';
 import {
   frequencyOf,
   parseSubscriberEntry,
@@ -83,7 +84,7 @@ function parseJsonDocument(text: string): ImportFile {
   try {
     document = JSON.parse(text);
   } catch (error: unknown) {
-    throw new ImportFileError(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ImportFileError(`not valid JSON (${errorMessage(error)})`);
   }
   const subscribers =
     typeof document === 'object' && document !== null && 'subscribers' in document

@@ -13,6 +13,7 @@
  */
 import { mapConcurrent } from '../../concurrency.js';
 import { ledgerEntrySchema, type LedgerEntry } from '../../digest/ledger.js';
+import { describeIssues } from '../../errors.js';
 import { dueAfterDay } from '../../digest/schedule.js';
 import { parseSubscribers, type SubscriberDefaults } from '../../digest/subscribers.js';
 import { sameProfile, type Rejection } from './import-subscribers.js';
@@ -138,7 +139,7 @@ async function newestEntry(
       : !newest.key.endsWith(`/${parsed.data.localDate}.json`)
         ? `its localDate ${parsed.data.localDate} is not the day its key names`
         : undefined
-    : parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ');
+    : describeIssues(parsed.error.issues, 'entry');
   if (problem === undefined && parsed.success) return { entry: parsed.data };
   return {
     reason:

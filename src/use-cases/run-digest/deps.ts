@@ -75,7 +75,3 @@ export interface DueSubscriber {
   localDate: string;
   window: Window;
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -14,7 +14,8 @@
 import { canonicalSourceUrl, summarySchema } from '../../summary/schema.js';
 import type { StoredSummary } from '../../digest/stored-summary.js';
 import type { SenderIdentity, SendingAccount, SubscriberRecord } from './ports.js';
-import { errorMessage, type DigestDeps, type DueSubscriber } from './deps.js';
+import { describeIssues, errorMessage } from '../../errors.js';
+import type { DigestDeps, DueSubscriber } from './deps.js';
 import { deliverAll, type DeliveryTally } from './deliver-all.js';
 import { ledgerEntrySchema, LONGEST_WINDOW_MS, nextWindow, type LedgerEntry } from '../../digest/ledger.js';
 import { mapConcurrent } from '../../concurrency.js';
@@ -451,7 +452,7 @@ async function readSummaries(deps: DigestDeps, from: Date, now: Date): Promise<S
     else {
       deps.log.warn('Skipping a stored summary that does not match the schema', {
         key: object.key,
-        reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        reason: describeIssues(parsed.error.issues, 'summary'),
       });
     }
   }

@@ -7,6 +7,7 @@
  * still fails is the caller's to record.
  */
 import type { OutgoingEmail } from '../../digest/email.js';
+import { errorMessage } from '../../errors.js';
 import { MailerError, type Mailer } from './ports.js';
 
 export interface RetryPolicy {
@@ -64,7 +65,7 @@ export function backoffMs(attempt: number, context: SendContext): number {
 
 export function asMailerError(error: unknown): MailerError {
   if (error instanceof MailerError) return error;
-  return new MailerError(error instanceof Error ? error.message : String(error), 'Unknown', true);
+  return new MailerError(errorMessage(error), 'Unknown', true);
 }
 
 export async function sendWithRetry(

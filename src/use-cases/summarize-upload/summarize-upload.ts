@@ -40,6 +40,7 @@ import {
   verifyAbstract,
 } from '../../summary/verify-abstract.js';
 import { partitionedKey, summaryIdFor } from '../../bucket-layout.js';
+import { describeIssues } from '../../errors.js';
 
 /** What a summary whose title, summary and key points an LLM wrote (and the checks passed) is stored as. */
 const VERIFIED_ABSTRACTIVE_SUMMARIZER = {
@@ -216,10 +217,8 @@ async function abstractiveOrExtractive(
     });
     const parsed = abstractDraftSchema.safeParse(answer);
     if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || 'answer'}: ${i.message}`);
-      return fallback('malformed-answer', `The answer does not fit its schema: ${issues.join('; ')}.`);
+      const issues = describeIssues(parsed.error.issues, 'answer', 3);
+      return fallback('malformed-answer', `The answer does not fit its schema: ${issues}.`);
     }
     const draft = parsed.data;
     // Checked against what the model was given: whatever it states must be in there.
@@ -277,7 +276,7 @@ function asContentFailure(error: unknown): Failure {
       reason: `The summarizer produced a summary that fails the schema (${error.message.slice(0, 500)}). This is a bug: report it with this record.`,
     };
   }
-  const what = error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}` : String(error);
+  const what = describe(error);
   const where = error instanceof Error ? error.stack?.split('\n')[1]?.trim() : undefined;
   return {
     code: 'internal',
