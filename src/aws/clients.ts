@@ -22,17 +22,18 @@ interface HttpTimeouts {
 }
 
 /**
+ * The deadlines of every in-region state service (S3, DynamoDB, SQS, Secrets Manager), set by S3's needs.
  * S3 is in the same region and answers small requests in tens of milliseconds; AWS advises retrying such a
  * request after about 2 s, on a new connection. Connecting takes milliseconds, so after 1 s the SYN was
  * lost and a new connection is quicker than the kernel's retransmission. 3 s to the headers leaves room for
  * a long listing. The SDK retries a timeout (S3 reads and writes here are idempotent).
  */
-export const S3_TIMEOUTS: HttpTimeouts = {
+export const STORE_TIMEOUTS: HttpTimeouts = {
   connectionTimeout: 1_000,
   requestTimeout: 3_000,
   socketTimeout: 3_000,
 };
-const S3_MAX_ATTEMPTS = 3;
+const STORE_MAX_ATTEMPTS = 3;
 
 /**
  * SendEmail answers in a fraction of a second; 5 s is many times that, so only a stuck connection misses
@@ -63,7 +64,7 @@ function longestCallMs(timeouts: HttpTimeouts, maxAttempts: number): number {
 }
 
 /** The longest one S3 call can take, its SDK retries included: 3 × 6 s + 6 s + 7 s = 31 s. */
-export const S3_CALL_MAX_MS = longestCallMs(S3_TIMEOUTS, S3_MAX_ATTEMPTS);
+export const STORE_CALL_MAX_MS = longestCallMs(STORE_TIMEOUTS, STORE_MAX_ATTEMPTS);
 
 /** The longest one SendEmail attempt can take (the mailer makes one request per attempt): 10 s. */
 export const SES_ATTEMPT_MAX_MS = longestRequestMs(SES_TIMEOUTS);
@@ -76,9 +77,9 @@ export function createS3Client(
   extra: S3ClientConfig = {},
 ): S3Client {
   return new S3Client({
-    requestHandler: requestHandler(S3_TIMEOUTS),
-    // Set here, not left to AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, so that S3_CALL_MAX_MS holds.
-    maxAttempts: S3_MAX_ATTEMPTS,
+    requestHandler: requestHandler(STORE_TIMEOUTS),
+    // Set here, not left to AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, so that STORE_CALL_MAX_MS holds.
+    maxAttempts: STORE_MAX_ATTEMPTS,
     retryMode: 'standard',
     ...extra,
     region: aws.AWS_REGION,
@@ -105,15 +106,15 @@ export function createSesClient(
 
 /**
  * DynamoDB answers a key-value request in single-digit milliseconds in the same region; S3's deadlines are
- * generous for it and keep one bound (S3_CALL_MAX_MS) for every state write the digest makes.
+ * generous for it and keep one bound (STORE_CALL_MAX_MS) for every state write the digest makes.
  */
 export function createDynamoDbClient(
   aws: Pick<AwsConfig, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>,
   extra: DynamoDBClientConfig = {},
 ): DynamoDBClient {
   return new DynamoDBClient({
-    requestHandler: requestHandler(S3_TIMEOUTS),
-    maxAttempts: S3_MAX_ATTEMPTS,
+    requestHandler: requestHandler(STORE_TIMEOUTS),
+    maxAttempts: STORE_MAX_ATTEMPTS,
     retryMode: 'standard',
     ...extra,
     region: aws.AWS_REGION,
@@ -127,8 +128,8 @@ export function createSqsClient(
   extra: SQSClientConfig = {},
 ): SQSClient {
   return new SQSClient({
-    requestHandler: requestHandler(S3_TIMEOUTS),
-    maxAttempts: S3_MAX_ATTEMPTS,
+    requestHandler: requestHandler(STORE_TIMEOUTS),
+    maxAttempts: STORE_MAX_ATTEMPTS,
     retryMode: 'standard',
     ...extra,
     region: aws.AWS_REGION,
@@ -141,5 +142,5 @@ export function createSqsClient(
  * or the digest waits: small answers from the same region, so S3's deadlines fit.
  */
 export function createSecretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient({ requestHandler: requestHandler(S3_TIMEOUTS) });
+  return new SecretsManagerClient({ requestHandler: requestHandler(STORE_TIMEOUTS) });
 }

@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { S3_CALL_MAX_MS, SES_ATTEMPT_MAX_MS } from '../aws/clients.js';
+import { STORE_CALL_MAX_MS, SES_ATTEMPT_MAX_MS } from '../aws/clients.js';
 import { createDynamoDbSubscriberStore } from '../aws/dynamodb-subscriber-store.js';
 import { createS3LinkSigner } from '../aws/s3-presigner.js';
 import { createSesMailer } from '../aws/ses-mailer.js';
@@ -25,7 +25,7 @@ import type { DeliveryDeps } from '../use-cases/run-digest/deps.js';
  */
 export const SAFETY_MARGIN_MS = longestSendMs({
   sendAttemptMs: SES_ATTEMPT_MAX_MS,
-  ledgerWriteMs: S3_CALL_MAX_MS,
+  ledgerWriteMs: STORE_CALL_MAX_MS,
 });
 
 /** Whether the invocation may still start a subscriber or a SendEmail attempt; always, without a deadline. */

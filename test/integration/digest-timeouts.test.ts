@@ -8,8 +8,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  S3_CALL_MAX_MS,
-  S3_TIMEOUTS,
+  STORE_CALL_MAX_MS,
+  STORE_TIMEOUTS,
   SES_ATTEMPT_MAX_MS,
   SES_TIMEOUTS,
   createDynamoDbClient,
@@ -127,8 +127,8 @@ describe('a DynamoDB request', () => {
 
     const elapsed = Date.now() - started;
     // The DynamoDB client has S3's deadlines and attempts (aws/clients.ts): one bound for every state write.
-    expect(elapsed).toBeGreaterThanOrEqual(S3_TIMEOUTS.requestTimeout);
-    expect(elapsed).toBeLessThan(S3_CALL_MAX_MS);
+    expect(elapsed).toBeGreaterThanOrEqual(STORE_TIMEOUTS.requestTimeout);
+    expect(elapsed).toBeLessThan(STORE_CALL_MAX_MS);
     expect(proxy.log.filter((r) => r.method === 'POST')).toHaveLength(2);
     dynamodb.destroy();
   });
@@ -139,7 +139,7 @@ describe('the digest handler', () => {
    * From the start of a SendEmail attempt to the end of the ledger write after it, each to its deadline:
    * one attempt, then three ledger writes (each with the SDK's retries) 200 and 400 ms apart.
    */
-  const LONGEST_SEND_MS = SES_ATTEMPT_MAX_MS + 3 * S3_CALL_MAX_MS + 200 + 400;
+  const LONGEST_SEND_MS = SES_ATTEMPT_MAX_MS + 3 * STORE_CALL_MAX_MS + 200 + 400;
 
   const invoke = async (remainingMs: number) => {
     const handler = createDigestHandler(
