@@ -139,7 +139,7 @@ const MAX_READABILITY_DEPTH = 150;
 const MAX_READABILITY_ELEMENTS = 10_000;
 const MAX_READABILITY_ATTRIBUTES = 30_000;
 
-function readabilityCanScore(shape: HtmlShape): boolean {
+export function readabilityCanScore(shape: HtmlShape): boolean {
   return (
     shape.depth <= MAX_READABILITY_DEPTH &&
     shape.elements <= MAX_READABILITY_ELEMENTS &&
