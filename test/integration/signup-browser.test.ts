@@ -14,15 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient } from '../../src/aws/clients.js';
-import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { CONFIRMATION_SUBJECT } from '../../src/links/confirmation-email.js';
 import { confirmationUrl, newTokenId } from '../../src/links/subscribe-tokens.js';
-import { LOCAL_REGION, type ReceivedEmail, LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import type { ReceivedEmail } from '../../src/local/emulators.js';
+import type { LocalStack } from '../../src/local/local-stack.js';
 import { REPO_ROOT } from '../support/deploy-template.js';
-import { SEED_ARTICLE_PATH } from '../support/samples.js';
+import { startSeededStack, type SubscriberTable } from '../support/seeded-stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const READER = 'new.reader@example.org';
@@ -51,7 +49,7 @@ describe.skipIf(!chromiumInstalled)(
     let context: BrowserContext;
     let page: Page;
     let shots: string;
-    let store: ReturnType<typeof createDynamoDbSubscriberStore>;
+    let store: SubscriberTable;
     let confirmLink = '';
     let manageLink = '';
     const now = new Date();
@@ -63,16 +61,7 @@ describe.skipIf(!chromiumInstalled)(
           ? join(REPO_ROOT, 'docs')
           : await mkdtemp(join(tmpdir(), 'signup-shots-'));
       await mkdir(shots, { recursive: true });
-      stack = await startLocalStack({ quietLogs: true });
-      await stack.upload(SEED_ARTICLE_PATH);
-      await stack.settled();
-      store = createDynamoDbSubscriberStore(
-        createDynamoDbClient(
-          { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint },
-          { credentials: LOCAL_CLIENT_CREDENTIALS },
-        ),
-        stack.table,
-      );
+      ({ stack, store } = await startSeededStack());
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({
         executablePath: CHROMIUM,

@@ -10,7 +10,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoDbClient, createSesClient } from '../../src/aws/clients.js';
-import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { loadSubscribeConfig } from '../../src/config.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { PAGE_HEADERS } from '../../src/handlers/page-headers.js';
@@ -21,36 +20,27 @@ import {
 } from '../../src/handlers/subscribe-handler.js';
 import { CONFIRMATION_SUBJECT } from '../../src/links/confirmation-email.js';
 import { confirmationUrl, formToken, newTokenId } from '../../src/links/subscribe-tokens.js';
-import { LOCAL_CLIENT_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_CLIENT_CREDENTIALS } from '../../src/local/emulators.js';
 import {
   startFunctionUrl,
   type FunctionUrlHandler,
   type LocalFunctionUrl,
 } from '../../src/local/function-url.js';
 import { lambdaContext } from '../../src/local/lambda-runtime.js';
-import { LOCAL_RECIPIENTS, startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import { LOCAL_RECIPIENTS, type LocalStack } from '../../src/local/local-stack.js';
 import { faults, startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
-import { SEED_ARTICLE_PATH } from '../support/samples.js';
+import { startSeededStack, type SubscriberTable } from '../support/seeded-stack.js';
 
 const LOCAL_SECRET = 'local-only-secret-not-for-production-000000';
 const PER_SOURCE = 6;
 
 let stack: LocalStack;
-let store: ReturnType<typeof createDynamoDbSubscriberStore>;
+let store: SubscriberTable;
 
 beforeAll(async () => {
   // Low enough to reach in a test; the stack reads it when the subscribe function starts.
   vi.stubEnv('SUBSCRIBE_MAX_PER_SOURCE_HOUR', String(PER_SOURCE));
-  stack = await startLocalStack({ quietLogs: true });
-  await stack.upload(SEED_ARTICLE_PATH);
-  await stack.settled();
-  store = createDynamoDbSubscriberStore(
-    createDynamoDbClient(
-      { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint },
-      { credentials: LOCAL_CLIENT_CREDENTIALS },
-    ),
-    stack.table,
-  );
+  ({ stack, store } = await startSeededStack());
 }, 60_000);
 
 afterAll(async () => {
