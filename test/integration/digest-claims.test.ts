@@ -5,7 +5,7 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { profileKey } from '../../src/aws/digest-table.js';
 import { fromAttribute } from '../../src/aws/dynamodb-subscriber-store.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
@@ -15,10 +15,29 @@ import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { sendBatch } from '../../src/use-cases/run-digest/send-batch-use-case.js';
 import { SEND_BATCH_VERSION, type SendBatch } from '../../src/use-cases/run-digest/send-batch.js';
 import { memoryLog, storedSummary } from '../support/digest-memory.js';
-import { useDigestStack } from '../support/digest-stack.js';
+import { copiesPerRecipient, useDigestStack } from '../support/digest-stack.js';
+import { faults, sendEmailRecipient, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { buildSummary } from '../support/summary-fixtures.js';
 
 const stack = useDigestStack();
+/** In front of the SES emulator, for the runs that freeze mid-send; the others talk to SES directly. */
+let proxy: FaultProxy;
+/** Told when the proxy holds a request. */
+let onHang: (() => void) | undefined;
+const clients: SESv2Client[] = [];
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: stack().ses.endpoint });
+  proxy.onFault(() => onHang?.());
+});
+afterEach(() => {
+  proxy.releaseHung();
+  proxy.clear();
+  onHang = undefined;
+});
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await proxy?.close();
+});
 
 const HOUR_MS = 60 * 60 * 1000;
 /** 07:00 UTC: the send time of everyone here. */
@@ -28,12 +47,7 @@ const RATE = { DIGEST_MAX_SEND_RATE: '50', SEND_EMPTY_DIGEST: 'true' };
 
 const readers = (n: number) => Array.from({ length: n }, (_, i) => `reader-${i}@example.com`);
 
-async function copiesPerRecipient(): Promise<Record<string, number>> {
-  const copies: Record<string, number> = {};
-  for (const email of await stack().ses.emails())
-    for (const to of email.destination.to) copies[to] = (copies[to] ?? 0) + 1;
-  return copies;
-}
+const copies = async () => copiesPerRecipient(await stack().ses.emails());
 
 /** The claim on the profile as stored, if any. */
 async function claimOf(email: string): Promise<{ localDate: string; claimedAt: string } | undefined> {
@@ -50,30 +64,25 @@ async function claimOf(email: string): Promise<{ localDate: string; claimedAt: s
 }
 
 /**
- * An SES client whose SendEmail to `victim` never gets an answer until `kill()`: the run sending it stands
- * still between its claim and the send, as a run does whose sandbox froze or was killed. `kill()` then fails
- * the request as a dropped connection would (an ambiguous send: the dead run keeps its claim, records nothing).
+ * An SES client (the production one, on the fault proxy) whose SendEmail to `victim` is held at the proxy,
+ * never forwarded, until `kill()`: the run sending it stands still between its claim and the send, as a run
+ * does whose sandbox froze or was killed. `kill()` then drops the held connection, so the client sees the
+ * socket reset (an ambiguous send: the dead run keeps its claim, records nothing). Until then only the
+ * client's own request deadline (SES_TIMEOUTS) would end the wait, as the same ambiguous failure.
  */
 function sesFreezingOn(victim: string): { ses: SESv2Client; frozen: Promise<void>; kill: () => void } {
-  const ses = stack().newSesClient();
-  let reached: () => void = () => undefined;
-  const frozen = new Promise<void>((resolve) => (reached = resolve));
-  let kill: () => void = () => undefined;
-  const killed = new Promise<never>((_, reject) => {
-    kill = () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  const ses = stack().newSesClient(proxy.url);
+  clients.push(ses);
+  const frozen = new Promise<void>((resolve) => (onHang = resolve));
+  const removeHang = proxy.add({
+    name: `freeze on ${victim}`,
+    match: (request) => sendEmailRecipient(request) === victim,
+    fault: faults.hang(),
   });
-  killed.catch(() => undefined);
-  ses.middlewareStack.add(
-    (next, context) => async (args) => {
-      const to = (args.input as { Destination?: { ToAddresses?: string[] } }).Destination?.ToAddresses?.[0];
-      if (context.commandName === 'SendEmailCommand' && to === victim) {
-        reached();
-        return killed;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'freezeOnVictim' },
-  );
+  const kill = () => {
+    removeHang();
+    proxy.releaseHung();
+  };
   return { ses, frozen, kill };
 }
 
@@ -86,7 +95,7 @@ describe('runs overlapping with the same scheduled time', () => {
       Array.from({ length: runs }, () => runDigest({ ...stack().deps(RATE), clock: () => T }, T)),
     );
 
-    expect(await copiesPerRecipient()).toEqual(Object.fromEntries(emails.map((email) => [email, 1])));
+    expect(await copies()).toEqual(Object.fromEntries(emails.map((email) => [email, 1])));
     expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(emails.length);
     expect(reports.reduce((sum, r) => sum + r.failed, 0)).toBe(0);
     for (const email of emails) {
@@ -128,7 +137,7 @@ describe('runs overlapping with the same scheduled time', () => {
 
     const reports = await Promise.all([sender(), sender(), sender()]);
 
-    expect(await copiesPerRecipient()).toEqual(Object.fromEntries(subscribers.map((s) => [s.email, 1])));
+    expect(await copies()).toEqual(Object.fromEntries(subscribers.map((s) => [s.email, 1])));
     expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(subscribers.length);
     expect(reports.reduce((sum, r) => sum + r.claimedElsewhere, 0)).toBe(2 * subscribers.length);
     expect(reports.every((r) => r.complete)).toBe(true);
@@ -144,7 +153,7 @@ describe('a claim left by a run that died mid-send', () => {
     await dying.frozen;
     // The others' sends are under way beside the frozen one: wait for them as long as a busy machine needs
     // (expect.poll gives up after 1 s by default), not for a fixed time.
-    const sentTo = async (email: string) => (await copiesPerRecipient())[email];
+    const sentTo = async (email: string) => (await copies())[email];
     await expect.poll(() => sentTo('cy@example.com'), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => sentTo('bo@example.com'), { timeout: 20_000 }).toBe(1);
     expect(await claimOf(victim)).toEqual(
@@ -169,7 +178,7 @@ describe('a claim left by a run that died mid-send', () => {
     expect(early).toMatchObject({ due: 1, sent: 0, claimedElsewhere: 1 });
     expect(onTime).toMatchObject({ due: 1, sent: 1, claimedElsewhere: 0 });
     expect(dead).toMatchObject({ due: 3, sent: 2, failed: 1 });
-    expect(await copiesPerRecipient()).toEqual({ [victim]: 1, 'bo@example.com': 1, 'cy@example.com': 1 });
+    expect(await copies()).toEqual({ [victim]: 1, 'bo@example.com': 1, 'cy@example.com': 1 });
     expect(await stack().latest(victim)).toMatchObject({ localDate: '2026-11-24', status: 'sent' });
     expect(await claimOf(victim)).toBeUndefined();
   });

@@ -2,7 +2,8 @@
  * Every row of the guarantee table in docs/digest.md ("Guarantees, case by case"), driven through hourly
  * runs of the real use case over several days: production adapters on dynalite (subscribers, ledger,
  * claims) and on aws-ses-v2-local behind the fault proxy, which injects SES faults at the HTTP boundary per
- * recipient and run; ledger writes fail at the DynamoDB client's middleware (the SDK request boundary). Runs
+ * recipient and run; ledger writes fail at a second fault proxy, in front of dynalite, with DynamoDB's own
+ * 500 InternalServerError (which the production client parses, and retries as it would on AWS). Runs
  * are skipped, retried, replayed late and run twice at once. Summaries are stored every few hours of the
  * simulated days (an in-memory reader, so their storage time follows the simulated clock, not
  * the real one s3rver would stamp). Per subscriber the test reads what SES received: which local day each
@@ -21,11 +22,13 @@ import type { StoredObject } from '../../src/use-cases/run-digest/ports.js';
 import { memoryLog, memorySummaries, stored } from '../support/digest-memory.js';
 import { startDigestStack, type DigestStack } from '../support/digest-stack.js';
 import {
+  dynamoDbRequest,
   faults,
   sendEmailRecipient,
   startFaultProxy,
   type Fault,
   type FaultProxy,
+  type ProxiedRequest,
 } from '../support/fault-proxy.js';
 import { buildSummary } from '../support/summary-fixtures.js';
 
@@ -76,6 +79,25 @@ interface Received {
   summaries: { code: string; storedAt: Date }[];
 }
 
+/**
+ * The partition key (`SUB#<id>`) of a ledger write: the profile update that sets `latest`, or the DAY#
+ * history item put after it; undefined for any other request.
+ */
+function ledgerWriteKey(request: ProxiedRequest): string | undefined {
+  const call = dynamoDbRequest(request);
+  const input = call?.input as
+    | {
+        Key?: { pk?: { S?: string } };
+        Item?: { pk?: { S?: string }; sk?: { S?: string } };
+        UpdateExpression?: string;
+      }
+    | undefined;
+  const ledgerWrite =
+    (call?.operation === 'UpdateItem' && input?.UpdateExpression?.includes('#latest')) ||
+    (call?.operation === 'PutItem' && input?.Item?.sk?.S?.startsWith('DAY#'));
+  return ledgerWrite ? (input?.Key?.pk?.S ?? input?.Item?.pk?.S) : undefined;
+}
+
 /** Every hourly run in [from, to), as the ISO instants the runs are keyed by. */
 function hourly(from: string, to: string): string[] {
   const runs: string[] = [];
@@ -93,44 +115,32 @@ const SWEEPS_TIMEOUT_MS = 180_000;
 describe('the guarantee table, row by row, over hourly runs', { timeout: SWEEPS_TIMEOUT_MS }, () => {
   let stack: DigestStack;
   let proxy: FaultProxy;
+  let dynamoDbProxy: FaultProxy;
   let ses: SESv2Client;
   let restoreAccount: () => void = () => undefined;
   let sweeps = 0;
   let currentRun = '';
   /** Partition keys (`SUB#<id>`) whose ledger writes fail in the current run. */
   let failingLedgerKeys: string[] = [];
-  /** The DynamoDB client the runs use: the production one on dynalite, with a fault hook at the SDK boundary. */
+  /** The DynamoDB client the runs use: the production one, on dynalite behind `dynamoDbProxy`. */
   let dynamodb: DynamoDBClient;
 
   beforeAll(async () => {
     stack = await startDigestStack();
     proxy = await startFaultProxy({ target: stack.ses.endpoint });
     ses = createSesClient({ AWS_REGION: LOCAL_REGION, SES_ENDPOINT: proxy.url }, { credentials });
-    dynamodb = stack.newDynamoDbClient();
+    dynamoDbProxy = await startFaultProxy({ target: stack.dynamoDbEmulator.endpoint });
+    dynamodb = stack.newDynamoDbClient(dynamoDbProxy.url);
     // The ledger entry is the profile update that sets `latest` (and the DAY# history item after it): both
     // fail as DynamoDB fails a write, after SES accepted the digest.
-    dynamodb.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as {
-          Key?: { pk?: { S?: string } };
-          Item?: { pk?: { S?: string }; sk?: { S?: string } };
-          UpdateExpression?: string;
-        };
-        const ledgerWrite =
-          (context.commandName === 'UpdateItemCommand' && input.UpdateExpression?.includes('#latest')) ||
-          (context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('DAY#'));
-        const pk = input.Key?.pk?.S ?? input.Item?.pk?.S ?? '';
-        if (ledgerWrite && failingLedgerKeys.includes(pk)) {
-          throw Object.assign(new Error('Internal server error'), {
-            name: 'InternalServerError',
-            $fault: 'server',
-            $metadata: { httpStatusCode: 500 },
-          });
-        }
-        return next(args);
+    dynamoDbProxy.add({
+      name: 'failing ledger writes',
+      match: (request) => {
+        const pk = ledgerWriteKey(request);
+        return pk !== undefined && failingLedgerKeys.includes(pk);
       },
-      { step: 'initialize', name: 'failLedgerWrites' },
-    );
+      fault: faults.dynamoDbInternalError(),
+    });
     restoreAccount = setEnv({
       AWS_SES_ACCOUNT: sesEmulatorAccount({ productionAccess: true, maxSendRate: 50, max24HourSend: 50_000 }),
     });
@@ -140,6 +150,7 @@ describe('the guarantee table, row by row, over hourly runs', { timeout: SWEEPS_
     ses?.destroy();
     dynamodb?.destroy();
     await proxy?.close();
+    await dynamoDbProxy?.close();
     await stack?.close();
   });
 

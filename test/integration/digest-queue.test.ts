@@ -28,7 +28,7 @@ import {
 } from '../../src/local/sqs-event-source.js';
 import { runDigest } from '../../src/use-cases/run-digest/run-digest.js';
 import { quietLogger } from '../support/digest-memory.js';
-import { useDigestStack } from '../support/digest-stack.js';
+import { copiesPerRecipient, useDigestStack } from '../support/digest-stack.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -134,12 +134,7 @@ async function drain(source: SqsEventSource): Promise<void> {
   }
 }
 
-async function copiesPerRecipient(): Promise<Record<string, number>> {
-  const copies: Record<string, number> = {};
-  for (const email of await stack().ses.emails())
-    for (const to of email.destination.to) copies[to] = (copies[to] ?? 0) + 1;
-  return copies;
-}
+const copies = async () => copiesPerRecipient(await stack().ses.emails());
 
 const readers = (n: number) => Array.from({ length: n }, (_, i) => `reader-${i}@example.com`);
 const once = (emails: string[]) => Object.fromEntries(emails.map((email) => [email, 1]));
@@ -177,7 +172,7 @@ describe('the planner with a send queue and the sender function', () => {
     await drain(senders);
 
     expect(report).toMatchObject({ due: 25, enqueued: 25, batches: 5, sent: 0, failed: 0 });
-    expect(await copiesPerRecipient()).toEqual(once(emails));
+    expect(await copies()).toEqual(once(emails));
     expect(senders.counters).toMatchObject({ invocations: 5, messages: 5, failures: 0 });
     for (const email of emails) expect(await stack().latest(email)).toMatchObject({ status: 'sent' });
   });
@@ -204,7 +199,7 @@ describe('the planner with a send queue and the sender function', () => {
     expect(overlapping.reduce((sum, r) => sum + r.enqueued, 0)).toBe(12);
     expect(retried).toMatchObject({ due: 0, enqueued: 0, batches: 0 });
     expect(senders.counters.messages).toBe(overlapping.reduce((sum, r) => sum + r.batches, 0));
-    expect(await copiesPerRecipient()).toEqual(once(emails));
+    expect(await copies()).toEqual(once(emails));
   });
 
   it.each([
@@ -253,7 +248,7 @@ describe('the planner with a send queue and the sender function', () => {
         },
       });
       await drain(senders);
-      const afterRedelivery = await copiesPerRecipient();
+      const afterRedelivery = await copies();
 
       // The victim's claim is the dead sandbox's; the planner's hold on them ends before the next hourly run,
       // which queues them again, by when the claim has expired.
@@ -276,7 +271,7 @@ describe('the planner with a send queue and the sender function', () => {
       expect(senders.counters.failures).toBe(1);
       expect(next).toMatchObject({ due: 1, enqueued: 1 });
       expect(last).toMatchObject({ due: 0, enqueued: 0 });
-      expect(await copiesPerRecipient()).toEqual({ ...once(emails), [victim]: accepted ? 2 : 1 });
+      expect(await copies()).toEqual({ ...once(emails), [victim]: accepted ? 2 : 1 });
       for (const email of emails) expect(await stack().latest(email)).toMatchObject({ status: 'sent' });
     },
   );
@@ -309,7 +304,7 @@ describe('the planner with a send queue and the sender function', () => {
     await drain(senders);
 
     expect(senders.counters).toMatchObject({ invocations: 2, failures: 1 });
-    expect(await copiesPerRecipient()).toEqual(once(emails));
+    expect(await copies()).toEqual(once(emails));
   });
 
   it('moves a message that is not a send batch to the dead-letter queue after its tries', async () => {

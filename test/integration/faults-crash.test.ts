@@ -50,7 +50,7 @@ import {
 import { setEnv } from '../../src/local/lambda-runtime.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 import { subscribersOf } from '../support/digest-memory.js';
-import { expireClaims } from '../support/digest-stack.js';
+import { copiesPerRecipient, expireClaims } from '../support/digest-stack.js';
 import { hostileUpload, sampleUpload, type UploadSpec } from '../../scripts/upload-mix.js';
 
 const BUCKET = 'faults-crash';
@@ -180,12 +180,7 @@ describe('a summarize and digest process killed with SIGKILL, then run again', S
     return statuses;
   }
 
-  const copiesPerRecipient = async () => {
-    const copies = new Map<string, number>();
-    for (const email of await ses.emails())
-      for (const to of email.destination.to) copies.set(to, (copies.get(to) ?? 0) + 1);
-    return copies;
-  };
+  const copies = async () => copiesPerRecipient(await ses.emails());
 
   const random = seededRandom(SEED);
   // The batch has six uploads (summarized 0-5): one kill at a seeded point inside it, one after it.
@@ -286,7 +281,7 @@ describe('a summarize and digest process killed with SIGKILL, then run again', S
       const localDate = localDateIn(zone, start);
       // What the kill left behind: a subscriber SES has a message for but the ledger does not know about.
       const recorded = await ledgerStatuses(table, localDate);
-      const unrecorded = [...(await copiesPerRecipient()).keys()].filter((to) => !recorded.has(to));
+      const unrecorded = Object.keys(await copies()).filter((to) => !recorded.has(to));
 
       // What comes next on AWS: Lambda retries the summarize events; the next hourly digest run finds the dead
       // run's claims expired.
@@ -308,7 +303,7 @@ describe('a summarize and digest process killed with SIGKILL, then run again', S
       expect(Object.fromEntries(await ledgerStatuses(table, localDate))).toEqual(
         Object.fromEntries(SUBSCRIBERS.map((email) => [email, 'sent'])),
       );
-      expect(Object.fromEntries(await copiesPerRecipient())).toEqual(
+      expect(await copies()).toEqual(
         Object.fromEntries(SUBSCRIBERS.map((email) => [email, unrecorded.includes(email) ? 2 : 1])),
       );
     });

@@ -31,6 +31,7 @@ import {
   type S3Emulator,
   type SesEmulator,
   LOCAL_CLIENT_CREDENTIALS,
+  type ReceivedEmail,
 } from '../../src/local/emulators.js';
 import type { Summary } from '../../src/summary/schema.js';
 import { memoryLog, subscribersOf } from './digest-memory.js';
@@ -81,10 +82,10 @@ export interface DigestStack {
     env?: Record<string, string>,
     clients?: { ses?: SESv2Client; dynamodb?: DynamoDBClient; sqs?: SQSClient },
   ): DigestDeps & { logged: ReturnType<typeof memoryLog>['logged'] };
-  /** A second SES client on the emulator, e.g. to add fault-injecting middleware to. */
-  newSesClient(): SESv2Client;
-  /** A second DynamoDB client on dynalite, e.g. to add fault-injecting middleware to. */
-  newDynamoDbClient(): DynamoDBClient;
+  /** A second SES client on the emulator, or on `endpoint` (e.g. a fault proxy in front of it). */
+  newSesClient(endpoint?: string): SESv2Client;
+  /** A second DynamoDB client on dynalite, or on `endpoint` (e.g. a fault proxy in front of it). */
+  newDynamoDbClient(endpoint?: string): DynamoDBClient;
   putSummary(summary: Summary, key: string): Promise<void>;
   putJson(key: string, value: unknown): Promise<void>;
   close(): Promise<void>;
@@ -179,8 +180,10 @@ export async function startDigestStack(): Promise<DigestStack> {
         logged: log.logged,
       };
     },
-    newSesClient: () => createSesClient(aws, { credentials }),
-    newDynamoDbClient: () => createDynamoDbClient(aws, { credentials }),
+    newSesClient: (endpoint = ses.endpoint) =>
+      createSesClient({ ...aws, SES_ENDPOINT: endpoint }, { credentials }),
+    newDynamoDbClient: (endpoint = dynamoDbEmulator.endpoint) =>
+      createDynamoDbClient({ ...aws, DYNAMODB_ENDPOINT: endpoint }, { credentials }),
     putSummary: (summary, key) => putJson(key, summary),
     putJson,
     async close() {
@@ -190,6 +193,15 @@ export async function startDigestStack(): Promise<DigestStack> {
       await Promise.all([s3Emulator.close(), ses.close(), dynamoDbEmulator.close()]);
     },
   };
+}
+
+/** How many copies of each email SES received per recipient (`to` addresses), e.g. from `ses.emails()`. */
+export function copiesPerRecipient(
+  emails: readonly Pick<ReceivedEmail, 'destination'>[],
+): Record<string, number> {
+  const copies: Record<string, number> = {};
+  for (const email of emails) for (const to of email.destination.to) copies[to] = (copies[to] ?? 0) + 1;
+  return copies;
 }
 
 /**

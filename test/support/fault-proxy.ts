@@ -1,7 +1,8 @@
 /**
- * A small HTTP proxy on 127.0.0.1 in front of an emulator (s3rver, aws-ses-v2-local) that injects faults at
- * the HTTP boundary, so the production SDK clients and adapters meet them exactly as they would meet a
- * failing AWS endpoint: point S3_ENDPOINT / SES_ENDPOINT (or a client's endpoint) at `proxy.url`.
+ * A small HTTP proxy on 127.0.0.1 in front of an emulator (s3rver, aws-ses-v2-local, dynalite) that injects
+ * faults at the HTTP boundary, so the production SDK clients and adapters meet them exactly as they would
+ * meet a failing AWS endpoint: point S3_ENDPOINT / SES_ENDPOINT / DYNAMODB_ENDPOINT (or a client's endpoint)
+ * at `proxy.url`.
  *
  * Each request is read whole, then the rules are consulted in order. Every rule whose filter (method, path,
  * request predicate) matches counts the request (its `nth`, 1-based); the first rule that also passes its
@@ -9,10 +10,10 @@
  * fixed order) injects its fault. A request no rule picks is forwarded unchanged (signature headers and
  * all, so s3rver still verifies SigV4).
  *
- * Faults: an answer the service could give (S3 500 InternalError, 503 SlowDown, SES 429 throttling or 5xx),
- * a hang (never answer; optionally after forwarding, so the emulator acted), and a dropped connection before
- * forwarding (the emulator never saw it) or after forwarding (the emulator acted, the client never hears:
- * the ambiguous case).
+ * Faults: an answer the service could give (S3 500 InternalError, 503 SlowDown, SES 429 throttling or 5xx,
+ * DynamoDB 500 InternalServerError), a hang (no answer until `releaseHung` drops the connection; optionally
+ * after forwarding, so the emulator acted), and a dropped connection before forwarding (the emulator never
+ * saw it) or after forwarding (the emulator acted, the client never hears: the ambiguous case).
  */
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -49,6 +50,14 @@ const sesError = (status: number, type: string, message: string): Fault => ({
   body: JSON.stringify({ __type: type, message }),
 });
 
+const dynamoDbError = (status: number, type: string, message: string): Fault => ({
+  kind: 'respond',
+  label: `dynamodb-${status}-${type}`,
+  status,
+  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'FAULTPROXY' },
+  body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }),
+});
+
 /** The faults, shaped as the real services answer. */
 export const faults = {
   s3InternalError: () => s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'),
@@ -56,6 +65,7 @@ export const faults = {
   sesThrottling: () => sesError(429, 'TooManyRequestsException', 'Maximum sending rate exceeded.'),
   sesInternalFailure: () => sesError(500, 'InternalFailure', 'The request processing has failed.'),
   sesUnavailable: () => sesError(503, 'ServiceUnavailable', 'Service Unavailable'),
+  dynamoDbInternalError: () => dynamoDbError(500, 'InternalServerError', 'Internal server error'),
   /** Never answers; with `forward`, the emulator handled the request first (it may have acted). */
   hang: (options: { forward?: boolean } = {}): Fault => ({
     kind: 'hang',
@@ -101,6 +111,11 @@ export interface FaultProxy {
   add(rule: FaultRule, options?: { first?: boolean }): () => void;
   /** Faults off: every request is forwarded from now on (counters and log are kept). */
   clear(): void;
+  /**
+   * Drops the connection of every request a hang fault holds now (the client sees it reset, as when the
+   * peer dies); returns how many there were.
+   */
+  releaseHung(): number;
   /** Called when a fault is injected, after forwarding for the faults that forward. */
   onFault(listener: (entry: ProxyLogEntry, request: ProxiedRequest) => void): void;
   /** How many faults were injected, optionally only those with this label. */
@@ -135,6 +150,8 @@ export async function startFaultProxy(options: { target: string; seed?: number }
   const random = seededRandom(options.seed ?? 1);
   const agent = new Agent({ keepAlive: true });
   const sockets = new Set<Socket>();
+  /** The connections of requests held by a hang fault, until they close. */
+  const hung = new Set<Socket>();
   const listeners: ((entry: ProxyLogEntry, request: ProxiedRequest) => void)[] = [];
   let rules: ActiveRule[] = [];
   const log: ProxyLogEntry[] = [];
@@ -215,7 +232,12 @@ export async function startFaultProxy(options: { target: string; seed?: number }
           res.end(fault.body);
           return;
         }
+        const hold = () => {
+          hung.add(req.socket);
+          req.socket.once('close', () => hung.delete(req.socket));
+        };
         if (fault?.kind === 'drop-before' || (fault?.kind === 'hang' && !fault.forward)) {
+          if (fault.kind === 'hang') hold();
           injected();
           if (fault.kind === 'drop-before') req.socket.destroy();
           return;
@@ -223,6 +245,7 @@ export async function startFaultProxy(options: { target: string; seed?: number }
         const answer = await forward(request);
         entry.upstreamStatus = answer.status;
         if (fault) {
+          if (fault.kind === 'hang') hold();
           injected();
           if (fault.kind === 'drop-after') req.socket.destroy();
           return;
@@ -262,6 +285,12 @@ export async function startFaultProxy(options: { target: string; seed?: number }
     clear() {
       rules = [];
     },
+    releaseHung() {
+      const held = [...hung];
+      hung.clear();
+      for (const socket of held) socket.destroy();
+      return held.length;
+    },
     onFault(listener) {
       listeners.push(listener);
     },
@@ -291,6 +320,24 @@ export function sendEmailRecipient(request: ProxiedRequest): string | undefined 
   try {
     const body = JSON.parse(request.body.toString('utf8')) as { Destination?: { ToAddresses?: string[] } };
     return body.Destination?.ToAddresses?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The operation (`UpdateItem`, `PutItem`, ...) and parsed JSON input of a DynamoDB request, from its
+ * X-Amz-Target header (`DynamoDB_20120810.<Operation>`) and body; undefined for any other request.
+ */
+export function dynamoDbRequest(
+  request: ProxiedRequest,
+): { operation: string; input: Record<string, unknown> } | undefined {
+  const target = request.headers['x-amz-target'];
+  if (request.method !== 'POST' || typeof target !== 'string') return undefined;
+  const [service, operation] = target.split('.');
+  if (!service?.startsWith('DynamoDB_') || operation === undefined) return undefined;
+  try {
+    return { operation, input: JSON.parse(request.body.toString('utf8')) as Record<string, unknown> };
   } catch {
     return undefined;
   }
