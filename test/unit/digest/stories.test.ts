@@ -9,6 +9,7 @@ import { dropNearDuplicates } from '../../../src/digest/near-duplicates.js';
 import {
   clusterStories,
   dice,
+  MAX_CANDIDATES,
   eventFeatures,
   sameEvent,
   SAME_EVENT_ONE_NAME,
@@ -160,11 +161,59 @@ describe('the same-event rule', () => {
     expect(sameEvent(quayA, otherTown)).toBe(false);
   });
 
-  it('still merges near-identical copies, with or without names', () => {
-    const copy = item({ ...{ key: 'articles/copy.txt' }, title: 'Harbour board approves quay widening' });
+  it('tells near-identical copies once: dropped before grouping, as the digest does', () => {
+    const copy = item({ key: 'articles/copy.txt', title: 'Harbour board approves quay widening' });
     const original = item({ key: 'articles/orig.txt', title: 'Harbour board approves quay widening' });
 
-    expect(clusterStories([original, copy])).toHaveLength(1);
+    expect(clusterStories(dropNearDuplicates([original, copy]))).toHaveLength(1);
+  });
+
+  it('finds a report’s story through its rarest name when a common one is held by more leads than it compares', () => {
+    // Prepare: more unrelated stories naming "United States" than one summary is compared with, then the
+    // event, then a second report of it that shares "Ana Lopes" with it.
+    /** Made-up words no other story uses: "zorbac frintac glimac …". */
+    const own = (i: number) =>
+      ['zorb', 'frint', 'glim', 'quosh', 'plav', 'drenn'].map(
+        (w) => w + String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26)),
+      );
+    const unrelated = Array.from({ length: 3 * MAX_CANDIDATES }, (_, i) =>
+      item({
+        key: `articles/other-${i}.txt`,
+        title: own(i).slice(0, 3).join(' '),
+        summary: [`${own(i).join(' ')}.`],
+        places: ['United States'],
+        // Cited, so more substantive than the event: these lead their stories first, ahead of it.
+        sources: [`${own(i)[5]} Agency`],
+        wordCount: 900,
+      }),
+    );
+    const event = item({
+      key: 'articles/event.txt',
+      title: 'Mayor Ana Lopes opens the new tram line',
+      summary: [
+        'Mayor Ana Lopes opened the new tram line on Monday, two years late and 40 million over budget.',
+      ],
+      people: ['Ana Lopes'],
+      places: ['United States'],
+      wordCount: 600,
+    });
+    const report = item({
+      key: 'articles/report.txt',
+      title: 'New tram line opened by Mayor Ana Lopes',
+      summary: [
+        'The new tram line, two years late and 40 million over budget, was opened by Mayor Ana Lopes.',
+      ],
+      people: ['Ana Lopes'],
+      places: ['United States'],
+      wordCount: 300,
+    });
+
+    // Act
+    const stories = clusterStories([...unrelated, event, report]);
+
+    // Assess
+    expect(stories).toHaveLength(unrelated.length + 1);
+    expect(stories.find((s) => s.lead === event)?.others).toEqual([report]);
   });
 
   it('leads each story with its most substantive summary, and puts every upload in exactly one story', () => {
