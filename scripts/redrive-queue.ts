@@ -64,6 +64,30 @@ export interface RedriveClients {
   lambda: Pick<LambdaClient, 'send'>;
 }
 
+/** The stage whose queue `npm run redrive` reads when neither --stage nor STAGE names one. */
+export const DEFAULT_STAGE = 'dev';
+
+/**
+ * What to tell an operator when the AWS SDK could not even start, and what to set: no region (the SDK's
+ * "Region is missing") or no credentials (CredentialsProviderError); undefined for any other error.
+ */
+export function explainSetupError(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const stage =
+    `the queue is the stage's (--stage STAGE, else STAGE, else ${DEFAULT_STAGE}), ` +
+    'in the account and region it was deployed to';
+  if (error.message === 'Region is missing') {
+    return `no AWS region: give --region (e.g. --region eu-west-1) or set AWS_REGION; ${stage}`;
+  }
+  if (error.name === 'CredentialsProviderError') {
+    return (
+      `no AWS credentials (${error.message}): set AWS_PROFILE to a configured profile ` +
+      `(aws configure, or aws sso login) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; ${stage}`
+    );
+  }
+  return undefined;
+}
+
 /** The queue's URL from its name (`<service>-<stage>-failed-invocations`, see serverless.yml). */
 export async function queueUrlForStage(
   sqs: Pick<SQSClient, 'send'>,

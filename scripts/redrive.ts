@@ -9,12 +9,27 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlForStage, redrive } from './redrive-queue.js';
+import { silenceSdkNodeVersionNotice } from '../src/local/lambda-runtime.js';
+import { DEFAULT_STAGE, explainSetupError, queueUrlForStage, redrive } from './redrive-queue.js';
 
 const usage =
   'usage: npm run redrive -- [--stage STAGE | --queue-url URL] [--region REGION] [--dry-run] [--limit N]';
+const help = `${usage}
+
+Replays the failed asynchronous invocations waiting in a deployed stage's failed-invocations queue
+(article-digest-STAGE-failed-invocations): each is invoked again with its original event, then deleted.
+  --stage STAGE     the stage whose queue to read (default: STAGE from the environment, else ${DEFAULT_STAGE})
+  --queue-url URL   the queue itself (else FAILED_INVOCATIONS_QUEUE_URL), instead of the stage's
+  --region REGION   the stage's region (default: AWS_REGION or AWS_DEFAULT_REGION, else the profile's)
+  --dry-run         list what would be redriven; nothing is invoked or deleted
+  --limit N         stop after N messages (default 100)
+It calls SQS and Lambda in the stage's AWS account, even with --dry-run, so it needs AWS credentials:
+AWS_PROFILE (a profile from aws configure or aws sso login) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+Exit status: 0 done; 1 a message could not be read or redriven, or AWS refused; 2 the command line is
+wrong, or no region or credentials.`;
 
 async function main(): Promise<number> {
+  silenceSdkNodeVersionNotice();
   const { values } = parseArgs({
     options: {
       stage: { type: 'string' },
@@ -26,7 +41,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log(usage);
+    console.log(help);
     return 0;
   }
   const limit = Number(values.limit);
@@ -40,7 +55,7 @@ async function main(): Promise<number> {
   const queueUrl =
     values['queue-url'] ??
     process.env.FAILED_INVOCATIONS_QUEUE_URL ??
-    (await queueUrlForStage(sqs, values.stage ?? process.env.STAGE ?? 'dev'));
+    (await queueUrlForStage(sqs, values.stage ?? process.env.STAGE ?? DEFAULT_STAGE));
 
   console.log(`${values['dry-run'] ? 'Dry run: listing' : 'Redriving'} failed invocations from ${queueUrl}`);
   const report = await redrive(
@@ -67,6 +82,14 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    const parseError =
+      error instanceof Error && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
+    const setup = parseError ? error.message : explainSetupError(error);
+    if (setup !== undefined) {
+      console.error(`redrive: ${setup}\n(npm run redrive -- --help)`);
+      process.exitCode = 2;
+      return;
+    }
     console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
     process.exitCode = 1;
   },

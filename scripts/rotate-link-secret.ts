@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { silenceSdkNodeVersionNotice } from '../src/local/lambda-runtime.js';
 import { LINKS, rotateLinkSecret, secretIdFor, type LinkName } from './link-secret-rotation.js';
 
 const usage =
@@ -14,6 +15,7 @@ const usage =
   '[--region REGION] [--dry-run] [--force] [--revoke]';
 
 async function main(): Promise<number> {
+  silenceSdkNodeVersionNotice();
   const { values } = parseArgs({
     options: {
       stage: { type: 'string' },

@@ -5,15 +5,28 @@
  * `npm run package` or a deploy, or the copy the deploy uploaded beside the zips in the deployment bucket
  * (docs/sizing-and-cost.md, "Bundles and source maps"). The map must come from the same build as the code that ran.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { relative, resolve } from 'node:path';
 
-const [mapFile, traceFile] = process.argv.slice(2);
+const usage =
+  'usage: npm run stack-trace -- .serverless/sourcemaps/<function>.js.map [trace.txt]  (else stdin)';
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(usage);
+  process.exit(0);
+}
+const [mapFile, traceFile] = args;
 if (!mapFile) {
-  console.error(
-    'usage: npm run stack-trace -- .serverless/sourcemaps/<function>.js.map [trace.txt]  (else stdin)',
-  );
+  console.error(usage);
+  process.exit(2);
+}
+if (!existsSync(mapFile)) {
+  console.error(`no source map at ${mapFile}: run \`npm run package\` first`);
+  process.exit(2);
+}
+if (traceFile !== undefined && !existsSync(traceFile)) {
+  console.error(`no stack trace at ${traceFile}: save the trace to that file, or pipe it in instead`);
   process.exit(2);
 }
 

@@ -22,6 +22,7 @@ import {
   type SubscriberDefaults,
 } from '../src/digest/subscribers.js';
 import { LOCAL_CLIENT_CREDENTIALS } from '../src/local/emulators.js';
+import { silenceSdkNodeVersionNotice } from '../src/local/lambda-runtime.js';
 import { readStackFile, StackFileError, STACK_FILE } from '../src/local/stack-file.js';
 import {
   addSubscriber,
@@ -172,6 +173,7 @@ function cadence(s: Subscriber): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  silenceSdkNodeVersionNotice();
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -417,7 +419,9 @@ function explain(error: unknown): { message: string; code: number } {
   }
   if (cause === 'ECONNREFUSED') {
     return {
-      message: `cannot reach the DynamoDB or S3 endpoint (${String(error)}): is the local stack running?`,
+      message:
+        `cannot reach the DynamoDB or S3 endpoint (${String(error)}): is the local stack running? ` +
+        'start it with npm start',
       code: 1,
     };
   }

@@ -16,6 +16,9 @@ class InvokeLocalEnv {
   substitute() {
     const commands = this.serverless.processedInput?.commands ?? [];
     if (commands.join(' ') !== 'invoke local') return;
+    // The AWS SDK's notice that its 2027 releases need Node 22, silenced as in npm start (src/local/
+    // lambda-runtime.ts). Set before any SDK client is made, which is when it warns.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const given = parseEnvOptions(this.options.env);
     const fn = this.serverless.service.functions?.[this.options.function];
     const missing = new Set();

@@ -35,3 +35,12 @@ export function setEnv(values: Record<string, string>): () => void {
     }
   };
 }
+
+/**
+ * Silences the AWS SDK's notice that its releases after January 2027 need Node 22: Lambda runs Node.js 24
+ * (serverless.yml), and Node 20 is supported locally until then. Call it before the first SDK client is made,
+ * which is when the SDK warns. Returns how to put back what was there before.
+ */
+export function silenceSdkNodeVersionNotice(): () => void {
+  return setEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+}

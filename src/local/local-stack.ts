@@ -18,7 +18,7 @@ import { startSqsEmulator, type SqsEmulator } from './sqs-emulator.js';
 import { startSqsEventSource, type SqsHandler } from './sqs-event-source.js';
 import { getJson, listAll } from '../aws/s3-objects.js';
 import type { SummarizeReport } from '../handlers/summarize-handler.js';
-import { lambdaContext, setEnv } from './lambda-runtime.js';
+import { lambdaContext, setEnv, silenceSdkNodeVersionNotice } from './lambda-runtime.js';
 import { startFunctionUrl, type FunctionUrlHandler, type LocalFunctionUrl } from './function-url.js';
 import {
   LOCAL_CLIENT_CREDENTIALS,
@@ -85,9 +85,9 @@ export interface LocalStackOptions {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  // Lambda runs Node 22; locally Node 20 is supported until the SDK's January 2027 releases. Set before the
-  // first client is made, which is when the SDK warns.
-  const restoreSdkWarning = setEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  // Lambda runs Node.js 24 (serverless.yml, nodejs24.x); locally Node 20 is supported until the SDK's January
+  // 2027 releases. Set before the first client is made, which is when the SDK warns.
+  const restoreSdkWarning = silenceSdkNodeVersionNotice();
   const [s3, ses, dynamoDb, sqsEmulator] = await Promise.all([
     startS3Emulator({ buckets: [LOCAL_BUCKET] }),
     startSesEmulator(),

@@ -3,7 +3,7 @@
  * with the repository's samples/*, summarizes each upload as S3 would trigger it, sends a digest, then keeps
  * running so you can upload more with any S3 client and send the next digest from the keyboard.
  */
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { errorMessage } from '../errors.js';
 import type { UploadOutcome } from '../use-cases/summarize-upload/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
@@ -23,6 +23,17 @@ async function main(): Promise<void> {
     DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint,
     AWS_REGION: LOCAL_REGION,
   });
+  // Ctrl+C (SIGINT) or kill (SIGTERM), from now on: the file goes with the stack, so --local never finds a
+  // stack that is gone. (`npm start` execs node, so npm's SIGTERM reaches this process, not only its shell.)
+  const keyboard: { input?: Interface } = {};
+  const stop = async () => {
+    keyboard.input?.close();
+    await removeStackFile();
+    await stack.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
   for (const path of sampleArticlePaths()) await stack.upload(path);
   await stack.settled();
 
@@ -32,7 +43,13 @@ async function main(): Promise<void> {
     const before = (await stack.ses.emails()).length;
     await stack.runDigest(new Date(Date.now() + day * DAY_MS));
     const sent = (await stack.ses.emails()).length - before;
-    console.log(`digest for day +${day}: ${sent} email(s) sent; open ${stack.ses.inboxUrl} to read them`);
+    console.log(
+      `digest for day +${day}: ${sent} email(s) sent; ` +
+        (sent > 0
+          ? `open ${stack.ses.inboxUrl} to read them`
+          : `nothing new arrived since the last digest: upload an article to ${stack.s3.endpoint} first, ` +
+            'or start with SEND_EMPTY_DIGEST=true to send a short "nothing new" note'),
+    );
     day += 1;
   };
   await sendDigest();
@@ -53,18 +70,11 @@ Upload an article (summarized as soon as it lands under articles/):
 Press Enter to run the next day's digest, Ctrl+C to stop.`);
 
   const input = createInterface({ input: process.stdin });
+  keyboard.input = input;
   input.on(
     'line',
     () => void sendDigest().catch((e: unknown) => console.error(`digest failed: ${String(e)}`)),
   );
-  const stop = async () => {
-    input.close();
-    await removeStackFile();
-    await stack.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
 function printOutcome(outcome: UploadOutcome): void {

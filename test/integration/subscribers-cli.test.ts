@@ -164,4 +164,17 @@ describe('npm run subscribers', () => {
     expect(missingTable.stderr).toContain('the table does not exist');
     expect(badFile.stderr).toContain('import reads a .csv file');
   }, 60_000);
+
+  it('says to start the local stack when nothing answers at the endpoint', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused.
+    const run = await runSubscribersCli(['list'], {
+      DIGEST_TABLE: 'gone',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^subscribers: cannot reach the DynamoDB or S3 endpoint \(.*ECONNREFUSED.*\): is the local stack running\? start it with npm start$/,
+    );
+  }, 60_000);
 });

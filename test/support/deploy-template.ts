@@ -3,9 +3,9 @@
  * it writes: the CloudFormation template and one zip per function. Used by the template tests.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 
@@ -37,13 +37,21 @@ export interface PackagedService {
   seconds: number;
 }
 
+/** What `serverless package` reads from the repository; node_modules is linked, not copied. */
+const SERVICE_FILES = ['serverless.yml', 'serverless-plugins', 'src', 'package.json', 'tsconfig.json'];
+
 /**
  * Packages into a fresh temporary directory with an empty HOME, every AWS_* variable removed and telemetry
- * off, so neither stray credentials nor a developer's ~/.aws can make it pass.
+ * off, so neither stray credentials nor a developer's ~/.aws can make it pass. It packages a copy of the
+ * service: osls builds in `<service>/.serverless` whatever `--package` says (its package:cleanup step removes
+ * that folder first, and the artifacts are moved from it to `--package` at the end), so packaging in the
+ * repository would delete the `.serverless/` of `npm run package` that `npm run stack-trace` reads, and two
+ * template test files packaging at once would share one build folder.
  */
 export async function packageService(args: string[] = []): Promise<PackagedService> {
   const home = await mkdtemp(join(tmpdir(), 'sls-home-'));
   const outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  const serviceDir = await mkdtemp(join(tmpdir(), 'sls-service-'));
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
   );
@@ -52,11 +60,13 @@ export async function packageService(args: string[] = []): Promise<PackagedServi
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     SLS_DEPRECATION_DISABLE: '*',
-    // Its own esbuild scratch folder (removed after packaging), so a concurrent `npm run package` cannot collide.
-    SLS_ESBUILD_WORK_FOLDER: `.esbuild-test-${basename(outDir)}`,
   });
   const started = performance.now();
   try {
+    // The copy has its own esbuild folder too, so a concurrent `npm run package` cannot collide with it.
+    for (const name of SERVICE_FILES)
+      await cp(join(REPO_ROOT, name), join(serviceDir, name), { recursive: true });
+    await symlink(join(REPO_ROOT, 'node_modules'), join(serviceDir, 'node_modules'), 'dir');
     await run(
       process.execPath,
       [
@@ -66,13 +76,14 @@ export async function packageService(args: string[] = []): Promise<PackagedServi
         outDir,
         ...args,
       ],
-      { cwd: REPO_ROOT, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: serviceDir, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (error: unknown) {
     await rm(outDir, { recursive: true, force: true });
     throw new Error(`serverless package failed:\n${commandOutput(error)}`, { cause: error });
   } finally {
     await rm(home, { recursive: true, force: true });
+    await rm(serviceDir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
   const template = JSON.parse(

@@ -65,4 +65,24 @@ describe('invoke-local-env plugin', () => {
       'Fn::Sub': 'article-digest-${AWS::AccountId}',
     });
   });
+
+  it("silences the AWS SDK's Node version notice for invoke local only, before any SDK client is made", () => {
+    const NOTICE_OFF = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+    const before = process.env[NOTICE_OFF];
+    delete process.env[NOTICE_OFF];
+    try {
+      new InvokeLocalEnv(serverless(['package']), { function: 'digest' }).hooks.initialize();
+      const packaging = process.env[NOTICE_OFF];
+      new InvokeLocalEnv(serverless(['invoke', 'local']), {
+        function: 'digest',
+        env: ['BUCKET=b', 'ARTICLE_LINK_URL=http://127.0.0.1:1/'],
+      }).hooks.initialize();
+
+      expect(packaging).toBeUndefined();
+      expect(process.env[NOTICE_OFF]).toBe('true');
+    } finally {
+      if (before === undefined) delete process.env[NOTICE_OFF];
+      else process.env[NOTICE_OFF] = before;
+    }
+  });
 });
