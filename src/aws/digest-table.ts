@@ -37,17 +37,20 @@ export const DUE_SHARDS = 16;
 export const HISTORY_TTL_DAYS = 400;
 export const FAILURE_TTL_DAYS = 30;
 
-/** A subscriber's fields, each an attribute of their profile item (and projected into the due index). */
-export const SUBSCRIBER_ATTRIBUTES = [
-  'id',
-  'email',
-  'timeZone',
-  'sendAt',
-  'topics',
-  'keywords',
-  'frequency',
-  'weekday',
-] as const satisfies readonly (keyof Subscriber)[];
+/**
+ * A subscriber's fields, each an attribute of their profile item (and projected into the due index). Listed
+ * as the keys of a record of every field, so a field added to `Subscriber` fails the build until it is here.
+ */
+export const SUBSCRIBER_ATTRIBUTES = Object.keys({
+  id: true,
+  email: true,
+  timeZone: true,
+  sendAt: true,
+  topics: true,
+  keywords: true,
+  frequency: true,
+  weekday: true,
+} satisfies Record<keyof Subscriber, true>) as (keyof Subscriber)[];
 
 /**
  * The key and index definition, in the shape both CreateTable and CloudFormation's AWS::DynamoDB::Table
