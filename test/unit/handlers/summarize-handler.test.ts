@@ -1,33 +1,58 @@
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/core/serde';
 import type { Context, S3Event } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createS3Client } from '../../../src/aws/clients.js';
 import { createS3ArticleStore } from '../../../src/aws/s3-article-store.js';
 import { createS3FailureStore, createS3SummaryStore } from '../../../src/aws/s3-summary-store.js';
 import { RetryableUploadError, createSummarizeHandler } from '../../../src/handlers/summarize-handler.js';
+import {
+  FAKE_CREDENTIALS,
+  httpFake,
+  s3Error,
+  s3Listing,
+  s3Object,
+  s3Target,
+  s3Written,
+  type FakeAnswer,
+  type SeenRequest,
+} from '../../support/aws-http-fake.js';
 import { seedArticle } from '../../support/samples.js';
 import { testSummarizeSettings } from '../../support/summarize-settings.js';
 
-const s3Mock = mockClient(S3Client);
-// The mocks patch every client of the class in this worker: give the real ones back for the next file.
-afterAll(() => {
-  s3Mock.restore();
-});
 const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
 const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as S3Event;
+const UPLOADED_KEY = 'articles/Russia raid in Nalchik – 100% report.txt';
 
-function handler(metrics?: Metrics) {
-  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+/** How the fake S3 answers each kind of request; GetObject may depend on the key. */
+interface S3Answers {
+  get?: (key: string) => FakeAnswer;
+  put?: FakeAnswer;
+  list?: FakeAnswer;
+}
+
+/** S3 through the production client (its retries included), its requests answered by `answers`. */
+function fakeS3(answers: S3Answers) {
+  const unexpected = (request: SeenRequest) =>
+    new Error(`The fake S3 has no answer for ${request.method} ${request.path}`);
+  const { requestHandler, requests } = httpFake((request) => {
+    if (request.method === 'GET' && request.query['list-type'] === '2')
+      return answers.list ?? unexpected(request);
+    if (request.method === 'GET') return answers.get?.(s3Target(request).key) ?? unexpected(request);
+    if (request.method === 'PUT') return answers.put ?? unexpected(request);
+    return unexpected(request);
+  });
+  const s3 = createS3Client({ AWS_REGION: 'us-east-1' }, { credentials: FAKE_CREDENTIALS, requestHandler });
+  const isGet = (r: SeenRequest) => r.method === 'GET' && r.query['list-type'] === undefined;
+  return {
+    s3,
+    requests,
+    gets: () => requests.filter(isGet).map((r) => s3Target(r).key),
+    puts: () => requests.filter((r) => r.method === 'PUT'),
+  };
+}
+
+function handler(s3: ReturnType<typeof createS3Client>, metrics?: Metrics) {
   return createSummarizeHandler(
     {
       articles: createS3ArticleStore(s3),
@@ -40,40 +65,23 @@ function handler(metrics?: Metrics) {
   );
 }
 
-const accessDenied = () =>
-  new S3ServiceException({
-    name: 'AccessDenied',
-    $fault: 'client',
-    $metadata: { httpStatusCode: 403 },
-    message: 'Access Denied',
-  });
-const throttled = () =>
-  new S3ServiceException({
-    name: 'SlowDown',
-    $fault: 'server',
-    $metadata: { httpStatusCode: 503 },
-    message: 'Please reduce your request rate.',
-  });
-const body = (text: string) => sdkStreamMixin(Readable.from([Buffer.from(text)]));
+const accessDenied = () => s3Error(403, 'AccessDenied', 'Access Denied');
+const throttled = () => s3Error(503, 'SlowDown', 'Please reduce your request rate.');
+const article = () => s3Object(seedArticle(), { 'content-type': 'text/plain' });
 
 describe('summarize handler', () => {
-  afterEach(() => s3Mock.reset());
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 
   it('decodes the key from the sample event before reading the object', async () => {
-    s3Mock
-      .on(GetObjectCommand)
-      .resolves({ Body: body(seedArticle()), ContentLength: 4000, ContentType: 'text/plain' });
-    s3Mock.on(PutObjectCommand).resolves({});
+    const s3 = fakeS3({ get: article, put: s3Written() });
 
-    await handler()(putEvent, context);
+    await handler(s3.s3)(putEvent, context);
 
-    expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input.Key).toBe(
-      'articles/Russia raid in Nalchik – 100% report.txt',
-    );
-    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.IfNoneMatch).toBe('*');
-    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toMatch(
-      /^summaries\/2026\/11\/24\/[a-f0-9]{32}\.json$/,
-    );
+    expect(s3.gets()[0]).toBe(UPLOADED_KEY);
+    expect(s3.puts()[0]?.headers['if-none-match']).toBe('*');
+    expect(s3Target(s3.puts()[0]!).key).toMatch(/^summaries\/2026\/11\/24\/[a-f0-9]{32}\.json$/);
   });
 
   it('fails the invocation so Lambda retries when S3 throttles, after handling the other records', async () => {
@@ -81,12 +89,12 @@ describe('summarize handler', () => {
     if (!first) throw new Error('events/s3-put.json has no record');
     const second = structuredClone(first);
     second.s3.object.key = 'articles/other.txt';
-    // General behaviour first, the specific key after it: aws-sdk-client-mock matches the last that fits.
-    s3Mock.on(GetObjectCommand).rejects(throttled());
-    s3Mock
-      .on(GetObjectCommand, { Key: 'articles/other.txt' })
-      .resolves({ Body: body(seedArticle()), ContentLength: 4000 });
-    s3Mock.on(PutObjectCommand).resolves({});
+    const s3 = fakeS3({
+      get: (key) => (key === 'articles/other.txt' ? article() : throttled()),
+      put: s3Written(),
+    });
+    // The SDK's backoff between its retries of the 503 is a random share of its ceiling: none here.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
 
     const metrics = new Metrics({ namespace: 'test', serviceName: 'summarize' });
     const counted: string[] = [];
@@ -95,58 +103,56 @@ describe('summarize handler', () => {
       return metrics;
     });
 
-    await expect(handler(metrics)({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
+    await expect(handler(s3.s3, metrics)({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
       RetryableUploadError,
     );
     expect(counted.sort()).toEqual(['ArticlesRetried', 'ArticlesSummarized']);
+    // The production client's own retries ran first: 3 attempts (maxAttempts) at the throttled key.
+    expect(s3.gets()).toEqual([UPLOADED_KEY, UPLOADED_KEY, UPLOADED_KEY, 'articles/other.txt']);
 
-    const written = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    const written = s3.puts().map((r) => s3Target(r).key);
     expect(written).toHaveLength(1);
     expect(written[0]).toMatch(/^summaries\//);
   });
 
   it('reports a redelivered upload as already summarized when S3 refuses the conditional write', async () => {
-    s3Mock.on(GetObjectCommand).resolves({ Body: body(seedArticle()), ContentLength: 4000 });
-    s3Mock.on(PutObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'PreconditionFailed',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 412 },
-      }),
-    );
+    const s3 = fakeS3({
+      get: article,
+      put: s3Error(
+        412,
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+      ),
+    });
 
-    const report = await handler()(putEvent, context);
+    const report = await handler(s3.s3)(putEvent, context);
 
     expect(report.outcomes[0]?.status).toBe('already-summarized');
-    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(s3.puts()).toHaveLength(1);
   });
 
   it.each([
     ['the key is not listed: the upload was deleted, so a failure record', [], 'failed'],
-    [
-      'the key is listed: a real permission problem, so a retry',
-      [{ Key: 'articles/Russia raid in Nalchik – 100% report.txt' }],
-      'retry',
-    ],
-  ])('tells a 403 on the read apart by listing the key: %s', async (_case, contents, expected) => {
-    s3Mock.on(GetObjectCommand).rejects(accessDenied());
-    s3Mock.on(ListObjectsV2Command).resolves({ Contents: contents });
-    s3Mock.on(PutObjectCommand).resolves({});
+    ['the key is listed: a real permission problem, so a retry', [UPLOADED_KEY], 'retry'],
+  ])('tells a 403 on the read apart by listing the key: %s', async (_case, listed, expected) => {
+    const s3 = fakeS3({ get: accessDenied, list: s3Listing(listed), put: s3Written() });
 
-    const run = handler()(putEvent, context);
+    const run = handler(s3.s3)(putEvent, context);
 
     if (expected === 'retry') {
       await expect(run).rejects.toBeInstanceOf(RetryableUploadError);
     } else {
       expect((await run).outcomes[0]).toMatchObject({ status: 'failed', code: 'not-found' });
-      expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toMatch(/^failures\//);
+      expect(s3Target(s3.puts()[0]!).key).toMatch(/^failures\//);
     }
   });
 
   it('rejects an event that is not an S3 notification before doing any work', async () => {
-    await expect(handler()({ hello: 'world' } as never, context)).rejects.toThrow(
+    const s3 = fakeS3({});
+
+    await expect(handler(s3.s3)({ hello: 'world' } as never, context)).rejects.toThrow(
       /expects an S3 ObjectCreated notification/,
     );
-    expect(s3Mock.calls()).toHaveLength(0);
+    expect(s3.requests).toHaveLength(0);
   });
 });

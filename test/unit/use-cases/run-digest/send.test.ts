@@ -1,14 +1,5 @@
-import {
-  GetAccountCommand,
-  GetEmailIdentityCommand,
-  MessageRejected,
-  NotFoundException,
-  SESv2Client,
-  SendEmailCommand,
-  TooManyRequestsException,
-} from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createSesClient } from '../../../../src/aws/clients.js';
 import { createSesMailer } from '../../../../src/aws/ses-mailer.js';
 import {
   backoffMs,
@@ -17,28 +8,45 @@ import {
   type SendPace,
 } from '../../../../src/use-cases/run-digest/send.js';
 import { MailerError } from '../../../../src/use-cases/run-digest/ports.js';
+import {
+  FAKE_CREDENTIALS,
+  httpFake,
+  inTurn,
+  jsonAnswer,
+  jsonError,
+  type Responder,
+} from '../../../support/aws-http-fake.js';
 import { OUTGOING } from '../../../support/digest-memory.js';
 
-const ses = mockClient(SESv2Client);
-// The mocks patch every client of the class in this worker: give the real ones back for the next file.
-afterAll(() => {
-  ses.restore();
-});
-afterEach(() => ses.reset());
-
 const email = OUTGOING;
-const meta = { $metadata: {} };
+
+/** The production SES client, its HTTP requests answered by `respond`; the SendEmail requests it made. */
+function sesAnswering(respond: Responder) {
+  const { requestHandler, requests } = httpFake(respond);
+  const client = createSesClient(
+    { AWS_REGION: 'eu-west-1' },
+    { credentials: FAKE_CREDENTIALS, requestHandler },
+  );
+  const sends = () => requests.filter((r) => r.method === 'POST' && r.path === '/v2/email/outbound-emails');
+  return { client, sends };
+}
+
+const accepted = (messageId: string) => jsonAnswer({ MessageId: messageId });
+const throttled = (message: string) => jsonError(429, 'TooManyRequestsException', message);
+const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 
 describe('sending through SES', () => {
   it('retries throttling with growing delays no shorter than the send interval, then succeeds once', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejectsOnce(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', ...meta }))
-      .rejectsOnce(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', ...meta }))
-      .resolves({ MessageId: 'm-1' });
+    const { client, sends } = sesAnswering(
+      inTurn(
+        throttled('Maximum sending rate exceeded.'),
+        throttled('Maximum sending rate exceeded.'),
+        accepted('m-1'),
+      ),
+    );
     const delays: number[] = [];
 
-    const result = await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+    const result = await sendWithRetry(createSesMailer(client), email, {
       sleep: async (ms) => void delays.push(ms),
       intervalMs: sendIntervalMs(2),
       random: () => 1,
@@ -46,15 +54,15 @@ describe('sending through SES', () => {
 
     expect(result).toEqual({ messageId: 'm-1', attempts: 3 });
     expect(delays).toEqual([1000, 2000]);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(3);
+    expect(sends()).toHaveLength(3);
   });
 
   it('does not retry a permanent rejection', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejects(new MessageRejected({ message: 'Email address is not verified.', ...meta }));
+    const { client, sends } = sesAnswering(
+      inTurn(jsonError(400, 'MessageRejected', 'Email address is not verified.')),
+    );
 
-    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+    const sending = sendWithRetry(createSesMailer(client), email, {
       sleep: async () => undefined,
       intervalMs: 0,
     });
@@ -64,7 +72,7 @@ describe('sending through SES', () => {
       code: 'MessageRejected',
       retryable: false,
     });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sends()).toHaveLength(1);
   });
 
   it.each([
@@ -72,9 +80,9 @@ describe('sending through SES', () => {
     ['a broken pipe', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })],
     ['a timeout', Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' })],
   ])('does not send again after %s: SES may have accepted the message', async (_, failure) => {
-    ses.on(SendEmailCommand).rejects(failure);
+    const { client, sends } = sesAnswering(inTurn(failure));
 
-    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+    const sending = sendWithRetry(createSesMailer(client), email, {
       sleep: async () => undefined,
       intervalMs: 0,
     });
@@ -85,16 +93,13 @@ describe('sending through SES', () => {
       ambiguous: true,
       message: expect.stringContaining(failure.message),
     });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sends()).toHaveLength(1);
   });
 
   it('retries a refused connection: SES never saw the request', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
-      .resolves({ MessageId: 'm-3' });
+    const { client } = sesAnswering(inTurn(refused(), accepted('m-3')));
 
-    const result = await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+    const result = await sendWithRetry(createSesMailer(client), email, {
       sleep: async () => undefined,
       intervalMs: 0,
     });
@@ -103,23 +108,23 @@ describe('sending through SES', () => {
   });
 
   it('gives up after the last attempt with the throttling error', async () => {
-    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', ...meta }));
+    const { client, sends } = sesAnswering(inTurn(throttled('slow down')));
 
     await expect(
-      sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      sendWithRetry(createSesMailer(client), email, {
         sleep: async () => undefined,
         intervalMs: 0,
       }),
     ).rejects.toBeInstanceOf(MailerError);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(4);
+    expect(sends()).toHaveLength(4);
   });
 
   it('sends one Simple message to one recipient with the custom headers and a configuration set', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
+    const { client, sends } = sesAnswering(inTurn(accepted('m-2')));
 
-    await createSesMailer(new SESv2Client({}), { configurationSet: 'digest' }).send(email);
+    await createSesMailer(client, { configurationSet: 'digest' }).send(email);
 
-    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input).toMatchObject({
+    expect(JSON.parse(sends()[0]?.body ?? '{}')).toMatchObject({
       FromEmailAddress: 'digest@example.com',
       Destination: { ToAddresses: ['ana@example.com'] },
       ConfigurationSetName: 'digest',
@@ -133,16 +138,19 @@ describe('sending through SES', () => {
   });
 
   it('reads the sandbox flag and quota, and checks the address and then its domain', async () => {
-    ses.on(GetAccountCommand).resolves({
-      ProductionAccessEnabled: false,
-      SendQuota: { MaxSendRate: 1, Max24HourSend: 200, SentLast24Hours: 3 },
+    const { client } = sesAnswering((request) => {
+      if (request.method === 'GET' && request.path === '/v2/email/account') {
+        return jsonAnswer({
+          ProductionAccessEnabled: false,
+          SendQuota: { MaxSendRate: 1, Max24HourSend: 200, SentLast24Hours: 3 },
+        });
+      }
+      const identity = decodeURIComponent(request.path.replace(/^\/v2\/email\/identities\//, ''));
+      if (request.method === 'GET' && identity === 'example.com')
+        return jsonAnswer({ VerifiedForSendingStatus: true });
+      return jsonError(404, 'NotFoundException', 'no');
     });
-    ses
-      .on(GetEmailIdentityCommand, { EmailIdentity: 'ana@example.com' })
-      .rejects(new NotFoundException({ message: 'no', ...meta }))
-      .on(GetEmailIdentityCommand, { EmailIdentity: 'example.com' })
-      .resolves({ VerifiedForSendingStatus: true });
-    const mailer = createSesMailer(new SESv2Client({}));
+    const mailer = createSesMailer(client);
 
     expect(await mailer.account()).toEqual({
       sandbox: true,
@@ -154,23 +162,23 @@ describe('sending through SES', () => {
   });
 
   it('starts no attempt without time left for it and its ledger write: nothing is sent, the next run sends', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-4' });
+    const { client, sends } = sesAnswering(inTurn(accepted('m-4')));
 
-    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+    const sending = sendWithRetry(createSesMailer(client), email, {
       sleep: async () => undefined,
       intervalMs: 0,
       hasTimeLeft: () => false,
     });
 
     await expect(sending).rejects.toMatchObject({ code: 'NoTimeLeft', retryable: true, ambiguous: false });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(sends()).toHaveLength(0);
   });
 
   it('stops retrying when the time runs out, naming the last refusal', async () => {
-    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', ...meta }));
+    const { client, sends } = sesAnswering(inTurn(throttled('slow down')));
     let left = 1;
 
-    const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+    const sending = sendWithRetry(createSesMailer(client), email, {
       sleep: async () => undefined,
       intervalMs: 0,
       hasTimeLeft: () => left-- > 0,
@@ -181,7 +189,7 @@ describe('sending through SES', () => {
       retryable: true,
       message: expect.stringContaining('after TooManyRequestsException: slow down'),
     });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sends()).toHaveLength(1);
   });
 
   it('spaces retries by full jitter but never below the send interval', () => {
@@ -202,13 +210,10 @@ describe('sending through SES', () => {
     }
 
     it('takes a slot before every attempt, slows on throttling and speeds up again on success', async () => {
-      ses
-        .on(SendEmailCommand)
-        .rejectsOnce(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', ...meta }))
-        .resolves({ MessageId: 'm-5' });
+      const { client } = sesAnswering(inTurn(throttled('Maximum sending rate exceeded.'), accepted('m-5')));
       const { pace, events } = recordingPace();
 
-      const result = await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      const result = await sendWithRetry(createSesMailer(client), email, {
         sleep: async () => void events.push('sleep'),
         intervalMs: 0,
         pace,
@@ -219,13 +224,10 @@ describe('sending through SES', () => {
     });
 
     it('does not slow down for an error that is not throttling', async () => {
-      ses
-        .on(SendEmailCommand)
-        .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
-        .resolves({ MessageId: 'm-6' });
+      const { client } = sesAnswering(inTurn(refused(), accepted('m-6')));
       const { pace, events } = recordingPace();
 
-      await sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      await sendWithRetry(createSesMailer(client), email, {
         sleep: async () => undefined,
         intervalMs: 0,
         pace,
@@ -235,9 +237,10 @@ describe('sending through SES', () => {
     });
 
     it('takes no slot when there is no time left for the attempt', async () => {
+      const { client } = sesAnswering(inTurn(accepted('m-7')));
       const { pace, events } = recordingPace();
 
-      const sending = sendWithRetry(createSesMailer(new SESv2Client({})), email, {
+      const sending = sendWithRetry(createSesMailer(client), email, {
         sleep: async () => undefined,
         intervalMs: 0,
         pace,
