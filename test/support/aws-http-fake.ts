@@ -4,6 +4,8 @@
  * error parsing and retries run, and every request is recorded. Pass `requestHandler` to the production
  * client factories (src/aws/clients.ts) through their `extra` argument, with `FAKE_CREDENTIALS`.
  */
+import type { Message } from '@aws-sdk/client-sqs';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -145,3 +147,73 @@ export function s3Target(request: SeenRequest): { bucket: string; key: string } 
     ? { bucket: decodeURIComponent(path), key: '' }
     : { bucket: decodeURIComponent(path.slice(0, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
 }
+
+/**
+ * S3's answer to a HeadObject that found the object: headers only, never a body (`content-type` as it was
+ * uploaded, `x-amz-version-id` in a versioned bucket, among `headers`).
+ */
+export const s3Head = (headers: Record<string, string> = {}): FakeAnswer => ({
+  status: 200,
+  headers: {
+    'content-length': '12',
+    etag: '"e"',
+    'last-modified': new Date('2026-11-24T08:15:02Z').toUTCString(),
+    'x-amz-request-id': 'FAKE',
+    ...headers,
+  },
+});
+
+/**
+ * S3's refusal of a HEAD (404 missing key, 403 denied, 503 SlowDown...): the status alone, since a HEAD
+ * answer has no body to carry an error code (the SDK names a 404 `NotFound`, other statuses `Unknown`).
+ */
+export const s3HeadError = (status: number): FakeAnswer => ({
+  status,
+  headers: { 'x-amz-request-id': 'FAKE' },
+});
+
+/** An AWS JSON 1.0 success (SQS): the output as the body. */
+export const awsJsonAnswer = (value: unknown): FakeAnswer => ({
+  status: 200,
+  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'FAKE' },
+  body: JSON.stringify(value),
+});
+
+/** The action of an AWS JSON request (`x-amz-target: AmazonSQS.ReceiveMessage` is `ReceiveMessage`). */
+export const awsJsonAction = (request: SeenRequest): string =>
+  (request.headers['x-amz-target'] ?? '').replace(/^[^.]*\./, '');
+
+/**
+ * SQS's answer to a ReceiveMessage (JSON protocol): the messages with the MD5 of each body, which the SDK
+ * checks; an empty queue is answered with no `Messages` at all.
+ */
+export const sqsReceived = (messages: Message[]): FakeAnswer =>
+  awsJsonAnswer(
+    messages.length === 0
+      ? {}
+      : {
+          Messages: messages.map((message) => ({
+            ...message,
+            MD5OfBody: createHash('md5')
+              .update(message.Body ?? '')
+              .digest('hex'),
+          })),
+        },
+  );
+
+/** Lambda's answer to an asynchronous Invoke (`X-Amz-Invocation-Type: Event`): 202 Accepted, no body. */
+export const lambdaAccepted = (): FakeAnswer => ({
+  status: 202,
+  headers: { 'x-amzn-requestid': 'FAKE' },
+  body: '',
+});
+
+/** The function an Invoke request (POST /2015-03-31/functions/<name>/invocations) names, decoded. */
+export function lambdaInvoked(request: SeenRequest): string | undefined {
+  const name = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path)?.[1];
+  return name === undefined ? undefined : decodeURIComponent(name);
+}
+
+/** Whether an S3 request is a ListObjectsV2 (GET with `list-type=2`). */
+export const isS3Listing = (request: SeenRequest): boolean =>
+  request.method === 'GET' && request.query['list-type'] === '2';

@@ -1,42 +1,41 @@
-import {
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NotFound,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { S3ServiceException } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { describe, expect, it } from 'vitest';
+import { createS3Client } from '../../../src/aws/clients.js';
 import {
   attachment,
   createS3LinkSigner,
   createS3OriginalLinks,
   OriginalAccessDeniedError,
 } from '../../../src/aws/s3-presigner.js';
+import {
+  FAKE_CREDENTIALS,
+  httpFake,
+  isS3Listing,
+  s3Error,
+  s3Head,
+  s3HeadError,
+  s3Listing,
+  s3Target,
+  type FakeAnswer,
+} from '../../support/aws-http-fake.js';
 
-// Only send() is mocked: presigning signs offline and sends nothing.
-const s3Mock = mockClient(S3Client);
-// The mocks patch every client of the class in this worker: give the real ones back for the next file.
-afterAll(() => {
-  s3Mock.restore();
-});
-afterEach(() => s3Mock.reset());
+/** The production S3 client with `credentials`; presigning signs offline, so any request it sent fails. */
+const offlineS3 = (credentials: AwsCredentialIdentity = FAKE_CREDENTIALS) =>
+  createS3Client(
+    { AWS_REGION: 'us-east-1' },
+    {
+      credentials,
+      requestHandler: httpFake((request) => new Error(`presigning sent ${request.method} ${request.path}`))
+        .requestHandler,
+    },
+  );
 
 describe('presigned links to stored originals', () => {
   it('state the earlier of the requested expiry and the expiry of the signing credentials', async () => {
     const soon = new Date(Date.now() + 3_600_000);
     const signer = (expiration?: Date) =>
-      createS3LinkSigner(
-        new S3Client({
-          region: 'us-east-1',
-          credentials: {
-            accessKeyId: 'AKIDEXAMPLE',
-            secretAccessKey: 'secret',
-            sessionToken: 't',
-            expiration,
-          },
-        }),
-      );
+      createS3LinkSigner(offlineS3({ ...FAKE_CREDENTIALS, sessionToken: 't', expiration }));
 
     const temporary = await signer(soon).presign({ bucket: 'bucket', key: 'articles/a b.txt' }, 604_800);
     const longLived = await signer().presign({ bucket: 'bucket', key: 'articles/a b.txt' }, 600);
@@ -50,12 +49,7 @@ describe('presigned links to stored originals', () => {
   });
 
   it('state at most an hour for temporary credentials whose expiry the SDK does not know', async () => {
-    const signer = createS3LinkSigner(
-      new S3Client({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 't' },
-      }),
-    );
+    const signer = createS3LinkSigner(offlineS3({ ...FAKE_CREDENTIALS, sessionToken: 't' }));
 
     const link = await signer.presign({ bucket: 'bucket', key: 'articles/a.txt' }, 604_800);
 
@@ -64,12 +58,7 @@ describe('presigned links to stored originals', () => {
   });
 
   it('name the version of the stored original when the upload event named one', async () => {
-    const signer = createS3LinkSigner(
-      new S3Client({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      }),
-    );
+    const signer = createS3LinkSigner(offlineS3());
 
     const link = await signer.presign({ bucket: 'bucket', key: 'articles/a.txt', versionId: 'v1.b+c' }, 600);
 
@@ -77,12 +66,7 @@ describe('presigned links to stored originals', () => {
   });
 
   it('make S3 serve the original as a plain-text download, never as the type it was uploaded with', async () => {
-    const signer = createS3LinkSigner(
-      new S3Client({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      }),
-    );
+    const signer = createS3LinkSigner(offlineS3());
 
     const link = await signer.presign({ bucket: 'bucket', key: 'articles/hostile page.html' }, 600);
 
@@ -112,52 +96,59 @@ describe('the attachment file name', () => {
 
 describe('a link to a stored original presigned at click time', () => {
   const original = { bucket: 'bucket', key: 'articles/2026/story.txt' };
-  const links = () =>
-    createS3OriginalLinks(
-      new S3Client({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      }),
-    );
+  /** The production S3 client (its retries included) answering the HEAD with `head`, a listing with `list`. */
+  function links(head: FakeAnswer, list?: FakeAnswer) {
+    const { requestHandler, requests } = httpFake((request) => {
+      if (request.method === 'HEAD') return head;
+      if (isS3Listing(request) && list) return list;
+      return new Error(`The fake S3 has no answer for ${request.method} ${request.path}`);
+    });
+    const s3 = createS3Client({ AWS_REGION: 'us-east-1' }, { credentials: FAKE_CREDENTIALS, requestHandler });
+    return {
+      links: createS3OriginalLinks(s3),
+      /** Each listing's bucket and query string (list-type=2 is ListObjectsV2). */
+      listings: () =>
+        requests.filter(isS3Listing).map((r) => ({ bucket: s3Target(r).bucket, query: r.query })),
+    };
+  }
   /** A refused HEAD: no body, so only the status (the SDK names such an error `Unknown`). */
-  const forbidden = () =>
-    new S3ServiceException({ name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 403 } });
-  const listings = () => s3Mock.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input);
+  const forbidden = () => s3HeadError(403);
+  /** The listing of the original's key as a prefix (MaxKeys 1). */
+  const listingOfTheKey = {
+    bucket: 'bucket',
+    query: { 'list-type': '2', prefix: original.key, 'max-keys': '1' },
+  };
 
   it('is presigned when the HEAD finds the original', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ ContentType: 'text/plain; charset=windows-1252' });
+    const s3 = links(s3Head({ 'content-type': 'text/plain; charset=windows-1252' }));
 
-    const link = await links().presignExisting(original, 300);
+    const link = await s3.links.presignExisting(original, 300);
 
     expect(new URL(link?.url ?? 'http://x/').searchParams.get('response-content-type')).toBe(
       'text/plain; charset=windows-1252',
     );
-    expect(listings()).toEqual([]);
+    expect(s3.listings()).toEqual([]);
   });
 
   it('is none when S3 answers the HEAD with 404, without a listing', async () => {
-    s3Mock
-      .on(HeadObjectCommand)
-      .rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }));
+    const s3 = links(s3HeadError(404));
 
-    expect(await links().presignExisting(original, 300)).toBeUndefined();
-    expect(listings()).toEqual([]);
+    expect(await s3.links.presignExisting(original, 300)).toBeUndefined();
+    expect(s3.listings()).toEqual([]);
   });
 
   it('is none when S3 answers 403 and the listing does not have the key (a deleted original)', async () => {
-    s3Mock.on(HeadObjectCommand).rejects(forbidden());
     // A longer key under the same prefix is another object, not this one.
-    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${original.key}.v2` }] });
+    const s3 = links(forbidden(), s3Listing([`${original.key}.v2`]));
 
-    expect(await links().presignExisting(original, 300)).toBeUndefined();
-    expect(listings()).toEqual([{ Bucket: 'bucket', Prefix: original.key, MaxKeys: 1 }]);
+    expect(await s3.links.presignExisting(original, 300)).toBeUndefined();
+    expect(s3.listings()).toEqual([listingOfTheKey]);
   });
 
   it('fails as a permission problem when S3 answers 403 and the listing has the key', async () => {
-    s3Mock.on(HeadObjectCommand).rejects(forbidden());
-    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: original.key }] });
+    const s3 = links(forbidden(), s3Listing([original.key]));
 
-    const presigning = links().presignExisting(original, 300);
+    const presigning = s3.links.presignExisting(original, 300);
 
     await expect(presigning).rejects.toThrow(OriginalAccessDeniedError);
     await expect(presigning).rejects.toThrow(
@@ -166,15 +157,11 @@ describe('a link to a stored original presigned at click time', () => {
   });
 
   it('fails with the listing error when the key cannot be listed either', async () => {
-    s3Mock.on(HeadObjectCommand).rejects(forbidden());
-    s3Mock.on(ListObjectsV2Command).rejects(
-      new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-      }),
-    );
+    const s3 = links(forbidden(), s3Error(403, 'AccessDenied', 'Access Denied'));
 
-    await expect(links().presignExisting(original, 300)).rejects.toMatchObject({ name: 'AccessDenied' });
+    const presigning = s3.links.presignExisting(original, 300);
+
+    await expect(presigning).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(presigning).rejects.toBeInstanceOf(S3ServiceException);
   });
 });

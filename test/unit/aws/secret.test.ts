@@ -1,12 +1,17 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   SecretError,
   createSecretsManagerSource,
   once,
   withLinkSigningSecrets,
 } from '../../../src/aws/secret.js';
+import {
+  holding,
+  secretValue,
+  secretsError,
+  secretsManagerFake,
+  type JsonResponder,
+} from '../../support/aws-http-fake-secrets.js';
 
 const SECRET_ARN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/master-signing-key-AbCdEf';
@@ -14,25 +19,22 @@ const UNSUBSCRIBE_ARN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/unsubscribe-signing-key-AbCdEf';
 const ARTICLE_LINK_ARN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:article-digest/dev/article-link-signing-key-AbCdEf';
-const secretsManager = mockClient(SecretsManagerClient);
-// The mocks patch every client of the class in this worker: give the real ones back for the next file.
-afterAll(() => {
-  secretsManager.restore();
-});
 
-afterEach(() => {
-  secretsManager.reset();
-});
+/** The Secrets Manager of the running test, set by `source`. */
+let secretsManager = secretsManagerFake(holding({}));
 
-const source = () => createSecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }));
+/** The source over a real SDK client whose requests Secrets Manager answers with `respond`. */
+const source = (respond: JsonResponder = holding({})) => {
+  secretsManager = secretsManagerFake(respond);
+  return createSecretsManagerSource(secretsManager.client());
+};
+const getSecretValueIds = () => secretsManager.calls('GetSecretValue').map((call) => call.input['SecretId']);
 
 describe('the link signing secrets', () => {
   it('are read from the secrets their _ID variables name, each into its own variable', async () => {
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: UNSUBSCRIBE_ARN })
-      .resolves({ SecretString: 'u'.repeat(64) })
-      .on(GetSecretValueCommand, { SecretId: ARTICLE_LINK_ARN })
-      .resolves({ SecretString: '{"current":"aaa"}' });
+    const secrets = source(
+      holding({ [UNSUBSCRIBE_ARN]: 'u'.repeat(64), [ARTICLE_LINK_ARN]: '{"current":"aaa"}' }),
+    );
 
     const env = await withLinkSigningSecrets(
       {
@@ -40,7 +42,7 @@ describe('the link signing secrets', () => {
         UNSUBSCRIBE_SIGNING_SECRET_ID: UNSUBSCRIBE_ARN,
         ARTICLE_LINK_SIGNING_SECRET_ID: ARTICLE_LINK_ARN,
       },
-      source(),
+      secrets,
     );
 
     expect(env).toEqual({
@@ -50,25 +52,24 @@ describe('the link signing secrets', () => {
       ARTICLE_LINK_SIGNING_SECRET_ID: ARTICLE_LINK_ARN,
       ARTICLE_LINK_SIGNING_SECRET: '{"current":"aaa"}',
     });
-    expect(secretsManager.calls()).toHaveLength(2);
+    expect(secretsManager.requests).toHaveLength(2);
   });
 
   it("read only what a function is given: one public function never reads the other's secret", async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'u'.repeat(64) });
+    // It holds both: only the request tells which one was read.
+    const secrets = source(
+      holding({ [UNSUBSCRIBE_ARN]: 'u'.repeat(64), [ARTICLE_LINK_ARN]: 'a'.repeat(64) }),
+    );
 
-    await withLinkSigningSecrets({ UNSUBSCRIBE_SIGNING_SECRET_ID: UNSUBSCRIBE_ARN }, source());
+    await withLinkSigningSecrets({ UNSUBSCRIBE_SIGNING_SECRET_ID: UNSUBSCRIBE_ARN }, secrets);
 
-    expect(secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual([
-      UNSUBSCRIBE_ARN,
-    ]);
+    expect(getSecretValueIds()).toEqual([UNSUBSCRIBE_ARN]);
   });
 
   it('fill in the master LINK_SIGNING_SECRET from LINK_SIGNING_SECRET_ID the same way', async () => {
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
-      .resolves({ SecretString: 'k'.repeat(64) });
+    const secrets = source(holding({ [SECRET_ARN]: 'k'.repeat(64) }));
 
-    const env = await withLinkSigningSecrets({ BUCKET: 'b', LINK_SIGNING_SECRET_ID: SECRET_ARN }, source());
+    const env = await withLinkSigningSecrets({ BUCKET: 'b', LINK_SIGNING_SECRET_ID: SECRET_ARN }, secrets);
 
     expect(env).toEqual({
       BUCKET: 'b',
@@ -85,7 +86,7 @@ describe('the link signing secrets', () => {
       UNSUBSCRIBE_SIGNING_SECRET_ID: UNSUBSCRIBE_ARN,
     };
     await expect(withLinkSigningSecrets(env, source())).resolves.toBe(env);
-    expect(secretsManager.calls()).toHaveLength(0);
+    expect(secretsManager.requests).toHaveLength(0);
   });
 
   it('are left to the config module to report when nothing names them', async () => {
@@ -94,20 +95,20 @@ describe('the link signing secrets', () => {
   });
 
   it('fail the start with an error that names the variable when a secret cannot be read', async () => {
-    secretsManager
-      .on(GetSecretValueCommand)
-      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const secrets = source(() => secretsError('AccessDeniedException', 'denied'));
 
-    const loading = withLinkSigningSecrets({ ARTICLE_LINK_SIGNING_SECRET_ID: ARTICLE_LINK_ARN }, source());
+    const loading = withLinkSigningSecrets({ ARTICLE_LINK_SIGNING_SECRET_ID: ARTICLE_LINK_ARN }, secrets);
 
     await expect(loading).rejects.toThrow(SecretError);
     await expect(loading).rejects.toThrow(/ARTICLE_LINK_SIGNING_SECRET_ID.*AccessDeniedException: denied/);
   });
 
   it('reject a secret without a string value', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array([1]) });
+    const secrets = source((call) =>
+      secretValue(call.input['SecretId'] as string, { SecretBinary: new Uint8Array([1]) }),
+    );
     await expect(
-      withLinkSigningSecrets({ UNSUBSCRIBE_SIGNING_SECRET_ID: UNSUBSCRIBE_ARN }, source()),
+      withLinkSigningSecrets({ UNSUBSCRIBE_SIGNING_SECRET_ID: UNSUBSCRIBE_ARN }, secrets),
     ).rejects.toThrow(/has no string value/);
   });
 });

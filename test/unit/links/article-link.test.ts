@@ -1,16 +1,10 @@
 /**
- * The article-link endpoint over a mocked S3 client (the adapter presigns for real, offline): a genuine
- * token is redirected to a URL presigned at click time for a few minutes; everything else gets a page.
+ * The article-link endpoint over the production S3 client whose HTTP requests a fake answers as S3 would
+ * (the adapter presigns for real, offline; only its HEAD and listing go to the fake): a genuine token is redirected to a URL presigned at click time for a few minutes; everything else gets a page.
  */
-import {
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NotFound,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { S3ServiceException } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createS3Client } from '../../../src/aws/clients.js';
 import { createS3OriginalLinks, OriginalAccessDeniedError } from '../../../src/aws/s3-presigner.js';
 import {
   articleLinkToken,
@@ -23,6 +17,16 @@ import type { LinkSecretSource } from '../../../src/links/ports.js';
 import { signToken } from '../../../src/links/signed-token.js';
 import { unsubscribeToken } from '../../../src/links/unsubscribe-token.js';
 import { createArticleLinkHandler } from '../../../src/handlers/article-link-handler.js';
+import {
+  FAKE_CREDENTIALS,
+  httpFake,
+  isS3Listing,
+  s3Head,
+  s3HeadError,
+  s3Listing,
+  s3Target,
+  type FakeAnswer,
+} from '../../support/aws-http-fake.js';
 import { functionUrlEvent } from '../../support/digest-events.js';
 import { quietLogger } from '../../support/digest-memory.js';
 
@@ -32,16 +36,18 @@ const NOW = new Date('2026-11-24T07:00:00.000Z');
 const LATER = new Date('2026-12-24T07:00:00.000Z');
 const ref = { bucket: BUCKET, key: 'articles/a b+c%d/ünï.md' };
 
-const s3Mock = mockClient(S3Client);
-// The mocks patch every client of the class in this worker: give the real ones back for the next file.
-afterAll(() => {
-  s3Mock.restore();
+afterEach(() => {
+  vi.restoreAllMocks();
 });
-afterEach(() => s3Mock.reset());
+
+/** How the fake S3 answers the HEAD of an original and the listing of its key. */
+interface S3Answers {
+  head?: FakeAnswer;
+  list?: FakeAnswer;
+}
 
 /** A HEAD refused: no body, so only the status (the SDK names such an error `Unknown`). */
-const forbidden = () =>
-  new S3ServiceException({ name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+const forbidden = () => s3HeadError(403);
 
 /** Flips one character of the signature (the last one carries padding bits, so not that one). */
 const tamper = (token: string) => {
@@ -49,11 +55,17 @@ const tamper = (token: string) => {
   return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
 };
 
-function endpoint(secrets: LinkSecretSource = fixedSecrets(SECRET)) {
-  const s3 = new S3Client({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' },
+/** The endpoint over the production S3 client (its retries included), its requests answered by `answers`. */
+function endpoint(answers: S3Answers = {}, secrets: LinkSecretSource = fixedSecrets(SECRET)) {
+  const { requestHandler, requests } = httpFake((request) => {
+    if (request.method === 'HEAD' && answers.head) return answers.head;
+    if (isS3Listing(request) && answers.list) return answers.list;
+    return new Error(`The fake S3 has no answer for ${request.method} ${request.path}`);
   });
+  const s3 = createS3Client(
+    { AWS_REGION: 'eu-west-1' },
+    { credentials: { ...FAKE_CREDENTIALS, sessionToken: 'session' }, requestHandler },
+  );
   const deps: ArticleLinkDeps = {
     secrets,
     bucket: BUCKET,
@@ -69,6 +81,11 @@ function endpoint(secrets: LinkSecretSource = fixedSecrets(SECRET)) {
     call: (method: string, token?: string) => handler(functionUrlEvent(method, token), {} as never),
     info,
     error,
+    requests,
+    /** Each HEAD's bucket, decoded key and query string (versionId). */
+    heads: () => requests.filter((r) => r.method === 'HEAD').map((r) => ({ ...s3Target(r), query: r.query })),
+    /** Each listing's bucket and query string (list-type=2 is ListObjectsV2). */
+    listings: () => requests.filter(isS3Listing).map((r) => ({ bucket: s3Target(r).bucket, query: r.query })),
   };
 }
 
@@ -115,8 +132,7 @@ describe('article-link tokens', () => {
 
 describe('the article-link endpoint', () => {
   it('redirects a genuine link to the object, presigned now for a few minutes, with the page headers', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ ContentLength: 12 });
-    const { call, info } = endpoint();
+    const { call, info, heads } = endpoint({ head: s3Head({ 'content-length': '12' }) });
     const token = articleLinkToken(SECRET, ref, LATER);
 
     const response = await call('GET', token);
@@ -135,10 +151,7 @@ describe('the article-link endpoint', () => {
       'Content-Security-Policy': expect.stringContaining("default-src 'none'"),
     });
     expect(response.headers?.['Content-Security-Policy']).toContain("frame-ancestors 'none'");
-    expect(s3Mock.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({
-      Bucket: BUCKET,
-      Key: ref.key,
-    });
+    expect(heads()[0]).toEqual({ bucket: BUCKET, key: ref.key, query: {} });
     expect(info).toHaveBeenCalledWith(
       'Article link request',
       expect.objectContaining({ status: 302, key: ref.key }),
@@ -147,8 +160,7 @@ describe('the article-link endpoint', () => {
   });
 
   it('presigns the original as a plain-text download, so an uploaded HTML page never renders on the bucket origin', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ ContentType: 'text/html; charset=ISO-8859-1' });
-    const { call } = endpoint();
+    const { call } = endpoint({ head: s3Head({ 'content-type': 'text/html; charset=ISO-8859-1' }) });
     const html = { bucket: BUCKET, key: 'articles/reports/Q3 "final" – ünï.html' };
 
     const response = await call('GET', articleLinkToken(SECRET, html, LATER));
@@ -163,8 +175,7 @@ describe('the article-link endpoint', () => {
   });
 
   it('answers in UTF-8 when the upload declared no charset', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ ContentType: 'text/html' });
-    const { call } = endpoint();
+    const { call } = endpoint({ head: s3Head({ 'content-type': 'text/html' }) });
 
     const response = await call('GET', articleLinkToken(SECRET, ref, LATER));
 
@@ -174,7 +185,6 @@ describe('the article-link endpoint', () => {
   });
 
   it('redirects a link signed with a key rotated in since it read its secrets, after reading them again', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({});
     const rotated = 'a-rotated-in-secret-of-thirty-two-characters';
     let reads = 0;
     const secrets = rereadingSecrets(
@@ -185,7 +195,7 @@ describe('the article-link endpoint', () => {
       },
       { minIntervalMs: 0 },
     );
-    const { call } = endpoint(secrets);
+    const { call } = endpoint({ head: s3Head() }, secrets);
 
     const old = await call('GET', articleLinkToken(SECRET, ref, LATER));
     const fresh = await call('GET', articleLinkToken(rotated, ref, LATER));
@@ -196,18 +206,16 @@ describe('the article-link endpoint', () => {
   });
 
   it('presigns the version the token names', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({});
-    const { call } = endpoint();
+    const { call, heads } = endpoint({ head: s3Head({ 'x-amz-version-id': 'v-7' }) });
 
     const response = await call('GET', articleLinkToken(SECRET, { ...ref, versionId: 'v-7' }, LATER));
 
     expect(new URL(String(response.headers?.Location)).searchParams.get('versionId')).toBe('v-7');
-    expect(s3Mock.commandCalls(HeadObjectCommand)[0]?.args[0].input.VersionId).toBe('v-7');
+    expect(heads()[0]?.query.versionId).toBe('v-7');
   });
 
   it('answers HEAD like GET, without a body', async () => {
-    s3Mock.on(HeadObjectCommand).resolves({});
-    const { call } = endpoint();
+    const { call } = endpoint({ head: s3Head() });
 
     const response = await call('HEAD', articleLinkToken(SECRET, ref, LATER));
 
@@ -216,7 +224,7 @@ describe('the article-link endpoint', () => {
   });
 
   it('refuses a missing, tampered or unsubscribe token with 403, without touching S3', async () => {
-    const { call } = endpoint();
+    const { call, requests } = endpoint({ head: s3Head() });
 
     const responses = await Promise.all([
       call('GET', undefined),
@@ -227,11 +235,11 @@ describe('the article-link endpoint', () => {
     expect(responses.map((r) => r.statusCode)).toEqual([403, 403, 403]);
     expect(responses[0]?.body).toContain('This link is not valid');
     expect(responses.every((r) => r.headers?.Location === undefined)).toBe(true);
-    expect(s3Mock.calls()).toHaveLength(0);
+    expect(requests).toHaveLength(0);
   });
 
   it('says an expired link expired and what to do instead, with 410', async () => {
-    const { call } = endpoint();
+    const { call, requests } = endpoint({ head: s3Head() });
 
     const response = await call('GET', articleLinkToken(SECRET, ref, new Date(NOW.getTime() - 1000)));
 
@@ -239,14 +247,11 @@ describe('the article-link endpoint', () => {
     expect(response.body).toContain('This link has expired');
     expect(response.body).toContain('valid until 2026-11-24 06:59 UTC');
     expect(response.body).toContain('more recent digest');
-    expect(s3Mock.calls()).toHaveLength(0);
+    expect(requests).toHaveLength(0);
   });
 
   it('answers 404 when the object is gone or is not one this function serves', async () => {
-    s3Mock
-      .on(HeadObjectCommand)
-      .rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }));
-    const { call } = endpoint();
+    const { call, heads } = endpoint({ head: s3HeadError(404) });
 
     const gone = await call('GET', articleLinkToken(SECRET, ref, LATER));
     const otherBucket = await call('GET', articleLinkToken(SECRET, { ...ref, bucket: 'elsewhere' }, LATER));
@@ -254,28 +259,24 @@ describe('the article-link endpoint', () => {
 
     expect([gone.statusCode, otherBucket.statusCode, otherPrefix.statusCode]).toEqual([404, 404, 404]);
     expect(gone.body).toContain('no longer available');
-    expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(1);
+    expect(heads()).toHaveLength(1);
   });
 
   it('answers 404 when S3 refuses the HEAD with 403 and the listing shows the original is gone', async () => {
     // What S3 answers for a missing key when it does not count the prefix-scoped ListBucket grant.
-    s3Mock.on(HeadObjectCommand).rejects(forbidden());
-    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${ref.key}.bak` }] });
-    const { call } = endpoint();
+    const { call, listings } = endpoint({ head: forbidden(), list: s3Listing([`${ref.key}.bak`]) });
 
     const gone = await call('GET', articleLinkToken(SECRET, ref, LATER));
 
     expect(gone.statusCode).toBe(404);
     expect(gone.body).toContain('no longer available');
-    expect(s3Mock.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([
-      { Bucket: BUCKET, Prefix: ref.key, MaxKeys: 1 },
+    expect(listings()).toEqual([
+      { bucket: BUCKET, query: { 'list-type': '2', prefix: ref.key, 'max-keys': '1' } },
     ]);
   });
 
   it('fails loudly (a Lambda error, alarmed, logged) when S3 refuses the HEAD of an original that is there', async () => {
-    s3Mock.on(HeadObjectCommand).rejects(forbidden());
-    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: ref.key }] });
-    const { call, error } = endpoint();
+    const { call, error } = endpoint({ head: forbidden(), list: s3Listing([ref.key]) });
 
     await expect(call('GET', articleLinkToken(SECRET, ref, LATER))).rejects.toThrow(
       OriginalAccessDeniedError,
@@ -290,19 +291,18 @@ describe('the article-link endpoint', () => {
   });
 
   it('fails loudly when S3 fails for another reason', async () => {
-    s3Mock
-      .on(HeadObjectCommand)
-      .rejects(
-        new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } }),
-      );
-    const { call } = endpoint();
+    // S3's 503 SlowDown to a HEAD: the status alone, which the SDK retries (3 attempts) before failing.
+    const { call, heads, listings } = endpoint({ head: s3HeadError(503), list: s3Listing([ref.key]) });
+    // The SDK's backoff between its retries of the 503 is a random share of its ceiling: none here.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
 
     await expect(call('GET', articleLinkToken(SECRET, ref, LATER))).rejects.toThrow(S3ServiceException);
-    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    expect(listings()).toHaveLength(0);
+    expect(heads()).toHaveLength(3);
   });
 
   it('allows only GET and HEAD', async () => {
-    const { call } = endpoint();
+    const { call } = endpoint({ head: s3Head() });
     const token = articleLinkToken(SECRET, ref, LATER);
 
     const responses = await Promise.all(['POST', 'PUT', 'DELETE'].map((method) => call(method, token)));

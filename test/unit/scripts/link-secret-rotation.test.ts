@@ -1,12 +1,5 @@
-import {
-  GetSecretValueCommand,
-  ListSecretVersionIdsCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   LINKS,
   RotationRefusedError,
@@ -21,14 +14,13 @@ import {
   parseLinkSecrets,
 } from '../../../src/links/link-secrets.js';
 import { linkKey, signToken, type TokenPurpose } from '../../../src/links/signed-token.js';
-
-const secretsManager = mockClient(SecretsManagerClient);
-afterAll(() => {
-  secretsManager.restore();
-});
-afterEach(() => {
-  secretsManager.reset();
-});
+import {
+  secretNotFound,
+  secretValue,
+  secretsAnswer,
+  secretsManagerFake,
+  unexpectedCall,
+} from '../../support/aws-http-fake-secrets.js';
 
 const ID = secretIdFor('prod', 'unsubscribe');
 const FIRST = 'f'.repeat(64);
@@ -36,23 +28,48 @@ const NEW = 'n'.repeat(64);
 const NOW = new Date('2027-06-01T00:00:00Z');
 const DAY = 86_400_000;
 
+/** JSON-protocol timestamps are epoch seconds. */
+const epochSeconds = (date: Date) => date.getTime() / 1000;
+
+/** The Secrets Manager of the running test, set by `stored`. */
+let secretsManager = secretsManagerFake(() => secretNotFound());
+
+/**
+ * Secrets Manager holding secret `id` with `value` current since `currentSince`: it answers reading it,
+ * listing its versions and writing a new value; any other secret it does not hold.
+ */
 function stored(value: string, currentSince: Date, id = ID) {
-  secretsManager
-    .on(GetSecretValueCommand, { SecretId: id })
-    .resolves({ SecretString: value })
-    .on(ListSecretVersionIdsCommand, { SecretId: id })
-    .resolves({
-      Versions: [
-        { VersionId: 'old', VersionStages: ['AWSPREVIOUS'], CreatedDate: new Date(0) },
-        { VersionId: 'now', VersionStages: ['AWSCURRENT'], CreatedDate: currentSince },
-      ],
-    })
-    .on(PutSecretValueCommand)
-    .resolves({});
+  secretsManager = secretsManagerFake((call) => {
+    if (call.input['SecretId'] !== id) return secretNotFound();
+    switch (call.operation) {
+      case 'GetSecretValue':
+        return secretValue(id, { SecretString: value });
+      case 'ListSecretVersionIds':
+        return secretsAnswer({
+          ARN: id,
+          Name: id,
+          Versions: [
+            { VersionId: 'old', VersionStages: ['AWSPREVIOUS'], CreatedDate: epochSeconds(new Date(0)) },
+            { VersionId: 'now', VersionStages: ['AWSCURRENT'], CreatedDate: epochSeconds(currentSince) },
+          ],
+        });
+      case 'PutSecretValue':
+        return secretsAnswer({
+          ARN: id,
+          Name: id,
+          VersionId: call.input['ClientRequestToken'],
+          VersionStages: ['AWSCURRENT'],
+        });
+      default:
+        return unexpectedCall(call);
+    }
+  });
 }
 
+const puts = () => secretsManager.calls('PutSecretValue');
+
 const rotate = (options: Partial<RotationOptions> = {}) =>
-  rotateLinkSecret(new SecretsManagerClient({ region: 'eu-west-1' }), {
+  rotateLinkSecret(secretsManager.client(), {
     secretId: ID,
     link: 'unsubscribe',
     now: NOW,
@@ -61,7 +78,7 @@ const rotate = (options: Partial<RotationOptions> = {}) =>
   });
 
 const written = () => {
-  const value = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString;
+  const value = puts()[0]?.input['SecretString'] as string | undefined;
   return value === undefined ? undefined : (JSON.parse(value) as unknown);
 };
 
@@ -97,7 +114,7 @@ describe('rotating a link signing secret', () => {
 
     await expect(rotate()).rejects.toThrow(RotationRefusedError);
     await expect(rotate()).rejects.toThrow(/became current on .* --force/);
-    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
     await rotate({ force: true });
     expect(written()).toEqual({ current: NEW, previous: FIRST });
   });
@@ -117,7 +134,7 @@ describe('rotating a link signing secret', () => {
     const report = await rotate({ dryRun: true, log: (line) => lines.push(line) });
 
     expect(report.written).toBe(false);
-    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
     expect(lines.join('\n')).toMatch(
       /current \S{8}, previous none, legacy kept -> current \S{8}, previous \S{8}/,
     );
@@ -178,7 +195,7 @@ describe('rotating the subscribe secret', () => {
     stored(JSON.stringify({ current: FIRST, legacy: 'l'.repeat(64) }), new Date(0), SUBSCRIBE_ID);
 
     await expect(rotateSubscribe()).rejects.toThrow(LinkSecretsError);
-    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
   });
 
   it('refuses to rotate it again within 91 days, unless forced', async () => {

@@ -1,20 +1,29 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+/**
+ * The redrive script over real SQS and Lambda clients (built as scripts/redrive.ts builds them) whose HTTP
+ * requests fakes answer as the services would: SQS in its JSON protocol (POST /, `x-amz-target:
+ * AmazonSQS.<Action>`), Lambda's Invoke as REST-JSON (POST /2015-03-31/functions/<name>/invocations).
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   queueUrlForStage,
   readFailedInvocation,
   redrive,
   type RedriveOptions,
 } from '../../../scripts/redrive-queue.js';
+import {
+  awsJsonAction,
+  awsJsonAnswer,
+  FAKE_CREDENTIALS,
+  httpFake,
+  jsonError,
+  lambdaAccepted,
+  lambdaInvoked,
+  sqsReceived,
+  type FakeAnswer,
+  type Responder,
+} from '../../support/aws-http-fake.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/article-digest-dev-failed-invocations';
 const SUMMARIZE_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:article-digest-dev-summarize';
@@ -62,17 +71,8 @@ function schedulerDeadLetter(id: string): Message {
   };
 }
 
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-// The mocks patch every client of the class in this worker: give the real ones back for the next file.
-afterAll(() => {
-  sqs.restore();
-  lambda.restore();
-});
-
 afterEach(() => {
-  sqs.reset();
-  lambda.reset();
+  vi.restoreAllMocks();
 });
 
 function options(overrides: Partial<RedriveOptions> = {}): RedriveOptions {
@@ -86,17 +86,66 @@ function options(overrides: Partial<RedriveOptions> = {}): RedriveOptions {
   };
 }
 
-function queueHolding(...messages: Message[]): void {
-  sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: messages }).resolves({ Messages: [] });
+/** The queue's answers to successive ReceiveMessage requests; the last one repeats. */
+const queueHolding = (...messages: Message[]): FakeAnswer[] => [sqsReceived(messages), sqsReceived([])];
+
+/**
+ * A fake SQS: ReceiveMessage answered by `receives` in turn (the last repeats), GetQueueUrl from `queues`
+ * (name to URL), DeleteMessage and ChangeMessageVisibility accepted. Requests' JSON bodies are the inputs.
+ */
+function fakeSqs(receives: FakeAnswer[] = [sqsReceived([])], queues: Record<string, string> = {}) {
+  let received = 0;
+  const { requestHandler, requests } = httpFake((request) => {
+    const input = JSON.parse(request.body) as Record<string, unknown>;
+    switch (awsJsonAction(request)) {
+      case 'ReceiveMessage':
+        return receives[Math.min(received++, receives.length - 1)]!;
+      case 'DeleteMessage':
+      case 'ChangeMessageVisibility':
+        return awsJsonAnswer({});
+      case 'GetQueueUrl': {
+        const url = queues[String(input.QueueName)];
+        return url
+          ? awsJsonAnswer({ QueueUrl: url })
+          : jsonError(400, 'QueueDoesNotExist', 'The specified queue does not exist.');
+      }
+      default:
+        return new Error(`The fake SQS has no answer for ${String(request.headers['x-amz-target'])}`);
+    }
+  });
+  /** The inputs of the requests for `action` (DeleteMessage...), in order. */
+  const inputs = (action: string) =>
+    requests
+      .filter((r) => awsJsonAction(r) === action)
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>);
+  return { requestHandler, requests, inputs };
 }
 
-function payloadText(payload: unknown): string {
-  if (payload instanceof Uint8Array) return new TextDecoder().decode(payload);
-  throw new Error(`the payload is not bytes: ${String(payload)}`);
+/** A fake Lambda answering each Invoke with `respond`; the requests it got, read back as Invoke inputs. */
+function fakeLambda(respond: Responder = () => lambdaAccepted()) {
+  const { requestHandler, requests } = httpFake(respond);
+  const invocations = () =>
+    requests.map((r) => ({
+      FunctionName: lambdaInvoked(r),
+      InvocationType: r.headers['x-amz-invocation-type'],
+      Payload: r.body,
+      // Absent unless the script sets them: then toEqual below fails.
+      Qualifier: r.query.Qualifier,
+      LogType: r.headers['x-amz-log-type'],
+      ClientContext: r.headers['x-amz-client-context'],
+    }));
+  return { requestHandler, requests, invocations };
 }
 
-function clients() {
-  return { sqs: new SQSClient({ region: 'eu-west-1' }), lambda: new LambdaClient({ region: 'eu-west-1' }) };
+type Fake = Pick<ReturnType<typeof httpFake>, 'requestHandler'>;
+
+/** The clients as scripts/redrive.ts builds them (the SDK's default retries), sending to the fakes. */
+function clients(sqs: Fake, lambda: Fake = fakeLambda()) {
+  const config = { region: 'eu-west-1', credentials: FAKE_CREDENTIALS };
+  return {
+    sqs: new SQSClient({ ...config, requestHandler: sqs.requestHandler }),
+    lambda: new LambdaClient({ ...config, requestHandler: lambda.requestHandler }),
+  };
 }
 
 describe('reading queue messages', () => {
@@ -137,20 +186,16 @@ describe('reading queue messages', () => {
 
 describe('redriving', () => {
   it('re-invokes each failed invocation asynchronously with its original event, then deletes it', async () => {
-    queueHolding(destinationRecord('m1'), schedulerDeadLetter('m2'));
-    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const sqs = fakeSqs(queueHolding(destinationRecord('m1'), schedulerDeadLetter('m2')));
+    const lambda = fakeLambda(() => lambdaAccepted());
 
-    const report = await redrive(clients(), options());
+    const report = await redrive(clients(sqs, lambda), options());
 
-    const invocations = lambda.commandCalls(InvokeCommand).map((call) => ({
-      ...call.args[0].input,
-      Payload: payloadText(call.args[0].input.Payload),
-    }));
-    expect(invocations).toEqual([
+    expect(lambda.invocations()).toEqual([
       { FunctionName: `${SUMMARIZE_ARN}:$LATEST`, InvocationType: 'Event', Payload: JSON.stringify(s3Event) },
       { FunctionName: DIGEST_ARN, InvocationType: 'Event', Payload: '{"time": "2026-11-24T07:00:00Z"}' },
     ]);
-    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual([
+    expect(sqs.inputs('DeleteMessage').map((input) => input.ReceiptHandle)).toEqual([
       'handle-m1',
       'handle-m2',
     ]);
@@ -158,9 +203,9 @@ describe('redriving', () => {
   });
 
   it('receives with all message attributes, which carry the scheduler target', async () => {
-    queueHolding();
-    await redrive(clients(), options());
-    expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({
+    const sqs = fakeSqs(queueHolding());
+    await redrive(clients(sqs), options());
+    expect(sqs.inputs('ReceiveMessage')[0]).toMatchObject({
       QueueUrl: QUEUE_URL,
       MessageAttributeNames: ['All'],
       VisibilityTimeout: 60,
@@ -168,13 +213,15 @@ describe('redriving', () => {
   });
 
   it('keeps a message whose invocation Lambda refused, and goes on with the rest', async () => {
-    queueHolding(destinationRecord('m1'), destinationRecord('m2'));
-    lambda
-      .on(InvokeCommand)
-      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }))
-      .resolves({ StatusCode: 202 });
+    const sqs = fakeSqs(queueHolding(destinationRecord('m1'), destinationRecord('m2')));
+    // Lambda throttles m1's invocation. The SDK retries a 429 itself (3 attempts in all): refused every time.
+    const lambda = fakeLambda((_request, index) =>
+      index < 3 ? jsonError(429, 'TooManyRequestsException', 'Rate exceeded') : lambdaAccepted(),
+    );
+    // The SDK's backoff between its retries of the 429 is a random share of its ceiling: none here.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
 
-    const report = await redrive(clients(), options());
+    const report = await redrive(clients(sqs, lambda), options());
 
     expect(report.failed).toEqual([
       {
@@ -182,36 +229,41 @@ describe('redriving', () => {
         error: 'TooManyRequestsException: Rate exceeded',
       },
     ]);
-    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual([
-      'handle-m2',
-    ]);
+    expect(sqs.inputs('DeleteMessage').map((input) => input.ReceiptHandle)).toEqual(['handle-m2']);
+    // m1's three attempts, then m2's one.
+    expect(lambda.requests).toHaveLength(4);
   });
 
   it('keeps a message when Lambda does not answer 202 Accepted', async () => {
-    queueHolding(destinationRecord('m1'));
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
-    const report = await redrive(clients(), options());
+    const sqs = fakeSqs(queueHolding(destinationRecord('m1')));
+    const lambda = fakeLambda(() => ({ status: 200, headers: { 'x-amzn-requestid': 'FAKE' }, body: '' }));
+    const report = await redrive(clients(sqs, lambda), options());
     expect(report.failed).toHaveLength(1);
-    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(sqs.inputs('DeleteMessage')).toHaveLength(0);
   });
 
   it('leaves unreadable messages in the queue', async () => {
-    queueHolding({ MessageId: 'junk', ReceiptHandle: 'handle-junk', Body: 'hello' });
-    const report = await redrive(clients(), options());
+    const sqs = fakeSqs(queueHolding({ MessageId: 'junk', ReceiptHandle: 'handle-junk', Body: 'hello' }));
+    const lambda = fakeLambda();
+    const report = await redrive(clients(sqs, lambda), options());
     expect(report.unreadable).toEqual([{ messageId: 'junk', problem: expect.any(String) }]);
-    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(lambda.requests).toHaveLength(0);
+    expect(sqs.inputs('DeleteMessage')).toHaveLength(0);
   });
 
   it('in a dry run invokes and deletes nothing, and makes the messages visible again', async () => {
-    queueHolding(destinationRecord('m1'), schedulerDeadLetter('m2'));
+    const sqs = fakeSqs(queueHolding(destinationRecord('m1'), schedulerDeadLetter('m2')));
+    const lambda = fakeLambda();
     const lines: string[] = [];
 
-    const report = await redrive(clients(), options({ dryRun: true, log: (line) => lines.push(line) }));
+    const report = await redrive(
+      clients(sqs, lambda),
+      options({ dryRun: true, log: (line) => lines.push(line) }),
+    );
 
-    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+    expect(lambda.requests).toHaveLength(0);
+    expect(sqs.inputs('DeleteMessage')).toHaveLength(0);
+    expect(sqs.inputs('ChangeMessageVisibility')).toEqual([
       { QueueUrl: QUEUE_URL, ReceiptHandle: 'handle-m1', VisibilityTimeout: 0 },
       { QueueUrl: QUEUE_URL, ReceiptHandle: 'handle-m2', VisibilityTimeout: 0 },
     ]);
@@ -220,22 +272,20 @@ describe('redriving', () => {
   });
 
   it('stops at the limit', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-    sqs
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({ Messages: [destinationRecord('m1'), destinationRecord('m2')] })
-      .resolves({ Messages: [destinationRecord('m3')] });
+    const lambda = fakeLambda(() => lambdaAccepted());
+    const sqs = fakeSqs([
+      sqsReceived([destinationRecord('m1'), destinationRecord('m2')]),
+      sqsReceived([destinationRecord('m3')]),
+    ]);
 
-    const report = await redrive(clients(), options({ limit: 2 }));
+    const report = await redrive(clients(sqs, lambda), options({ limit: 2 }));
 
     expect(report.redriven.map((i) => i.messageId)).toEqual(['m1', 'm2']);
-    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
+    expect(sqs.inputs('ReceiveMessage')).toHaveLength(1);
   });
 
   it('finds the queue of a stage by its name', async () => {
-    sqs
-      .on(GetQueueUrlCommand, { QueueName: 'article-digest-prod-failed-invocations' })
-      .resolves({ QueueUrl: QUEUE_URL });
-    await expect(queueUrlForStage(new SQSClient({ region: 'eu-west-1' }), 'prod')).resolves.toBe(QUEUE_URL);
+    const sqs = fakeSqs(queueHolding(), { 'article-digest-prod-failed-invocations': QUEUE_URL });
+    await expect(queueUrlForStage(clients(sqs).sqs, 'prod')).resolves.toBe(QUEUE_URL);
   });
 });
