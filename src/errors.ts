@@ -18,3 +18,11 @@ export function describeIssues(
     .map((i) => `${i.path.join('.') || root}: ${i.message}`)
     .join('; ');
 }
+
+/** Anything that looks like an email address, as SES names a recipient it refused ("...failed the check: a@b.c"). */
+const ADDRESS = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+/g;
+
+/** `text` with every email address masked: what logs and stored failure records may keep of a message. */
+export function withoutAddresses(text: string): string {
+  return text.replace(ADDRESS, '[address]');
+}

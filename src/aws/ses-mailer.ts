@@ -14,6 +14,7 @@ import {
   type SendEmailCommandOutput,
 } from '@aws-sdk/client-sesv2';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
+import { withoutAddresses } from '../errors.js';
 import { MailerError, type Mailer } from '../use-cases/run-digest/ports.js';
 
 /** SES answered (or never got the request) and nothing was sent: trying again can succeed. */
@@ -53,20 +54,24 @@ const AMBIGUOUS = new Set([
  */
 export const OUTCOME_UNKNOWN = 'SendOutcomeUnknown';
 
+/**
+ * Every message is kept without the addresses SES names in it ("...not verified: a@b.c"): it is logged, and
+ * stored on failure records, where the subscriber id already says who.
+ */
 export function toMailerError(error: unknown): MailerError {
-  if (!(error instanceof Error)) return new MailerError(String(error), 'Unknown', true);
+  if (!(error instanceof Error)) return new MailerError(withoutAddresses(String(error)), 'Unknown', true);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (error as { code?: string }).code;
   const known = (names: Set<string>) => names.has(error.name) || (code !== undefined && names.has(code));
   if (known(AMBIGUOUS)) {
     const cause = code !== undefined && code !== error.name ? `${error.name} ${code}` : error.name;
-    return new MailerError(`${cause}: ${error.message}`, OUTCOME_UNKNOWN, true, true);
+    return new MailerError(`${cause}: ${withoutAddresses(error.message)}`, OUTCOME_UNKNOWN, true, true);
   }
   // A signature refused for clock skew: the signer has corrected the clock, so the next attempt is signed right.
   const clockSkewCorrected =
     (error as { $metadata?: { clockSkewCorrected?: boolean } }).$metadata?.clockSkewCorrected === true;
   const retryable = known(RETRYABLE) || clockSkewCorrected || status === 429 || (status ?? 0) >= 500;
-  return new MailerError(error.message, error.name, retryable);
+  return new MailerError(withoutAddresses(error.message), error.name, retryable);
 }
 
 /** Turns each attempt's failure into a MailerError, which the SDK's retry middleware does not retry. */

@@ -16,6 +16,7 @@ import { createDynamoDbSignupState } from '../aws/dynamodb-signup-state.js';
 import { createDynamoDbSubscriberStore } from '../aws/dynamodb-subscriber-store.js';
 import { createSesMailer } from '../aws/ses-mailer.js';
 import type { SubscribeConfig } from '../config.js';
+import { withoutAddresses } from '../errors.js';
 import { fixedSecrets } from '../links/link-secrets.js';
 import type { LinkSecretSource } from '../links/ports.js';
 import { SCRIPT_HASH } from '../links/subscribe-pages.js';
@@ -132,15 +133,12 @@ export function createSubscribeHandler(
   return middy(subscribe).use(injectLambdaContext(logger, { clearState: true }));
 }
 
-/** Anything that looks like an email address, as SES names a recipient it refused ("...failed the check: a@b.c"). */
-const ADDRESS = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+/g;
-
 /**
  * What the log keeps of a failed send: the error's name, code and flags, and its message with every address
  * masked. No stack: the error comes from the SDK, and its place in our code is this function's one call.
  */
 export function errorForLog(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error).replace(ADDRESS, '[address]') };
+  if (!(error instanceof Error)) return { message: withoutAddresses(String(error)) };
   const { code, retryable, ambiguous } = error as {
     code?: unknown;
     retryable?: unknown;
@@ -148,7 +146,7 @@ export function errorForLog(error: unknown): Record<string, unknown> {
   };
   return {
     name: error.name,
-    message: error.message.replace(ADDRESS, '[address]'),
+    message: withoutAddresses(error.message),
     ...(code !== undefined && { code }),
     ...(retryable !== undefined && { retryable }),
     ...(ambiguous !== undefined && { ambiguous }),

@@ -432,8 +432,8 @@ async function warnAboutSending(deps: DigestDeps, account: SendingAccount, due: 
     if (verified === false) {
       log.warn(
         'SES is in the sandbox and this recipient is not verified: SES will reject the digest. ' +
-          'Verify the address in SES or request production access.',
-        { subscriberId: subscriber.id, email: subscriber.email },
+          'Verify the address in SES (npm run subscribers -- list shows it) or request production access.',
+        { subscriberId: subscriber.id },
       );
     } else if (verified === undefined) {
       log.warn('SES is in the sandbox and the recipient could not be checked', {

@@ -85,6 +85,35 @@ describe('SendEmail over the SDK', () => {
     ).rejects.toMatchObject({ code: answer.type, retryable: true, ambiguous: false });
     expect(requests).toHaveLength(2);
   });
+
+  it('keeps no address of the message SES rejects with: it is logged and stored on failure records', async () => {
+    const rejection =
+      'Email address is not verified. The following identities failed the check in region EU-WEST-1: ' +
+      'reader.one@example.com, "Reader" <reader.two@example.org>';
+    const client = new SESv2Client({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      requestHandler: {
+        handle: async () => ({
+          response: {
+            statusCode: 400,
+            headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'MessageRejected' },
+            body: Readable.from([Buffer.from(JSON.stringify({ message: rejection }))]),
+          },
+        }),
+      },
+    });
+
+    const failure = await createSesMailer(client)
+      .send(email)
+      .catch((error: unknown) => error as Error);
+
+    expect(failure).toMatchObject({ code: 'MessageRejected', retryable: false });
+    expect(failure.message).toBe(
+      'Email address is not verified. The following identities failed the check in region EU-WEST-1: ' +
+        '[address], "Reader" <[address]>',
+    );
+  });
 });
 
 /** A client whose GetEmailIdentity answers from `identities` (SES's JSON), 404 NotFoundException otherwise. */
