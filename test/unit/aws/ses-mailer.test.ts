@@ -106,7 +106,10 @@ describe('SendEmail over the SDK', () => {
 
     const failure = await createSesMailer(client)
       .send(email)
-      .catch((error: unknown) => error as Error);
+      .then(
+        () => new Error('SES accepted the message'),
+        (error: unknown) => error as Error,
+      );
 
     expect(failure).toMatchObject({ code: 'MessageRejected', retryable: false });
     expect(failure.message).toBe(
