@@ -428,8 +428,19 @@ describe('least privilege', () => {
     ]);
   });
 
-  /** digest (sending inline) and digestSender: claims, ledger, failures and moving dueAt, item writes only. */
-  const writeSendState = allow('ClaimAndRecordSends', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [TABLE]);
+  /**
+   * digest (sending inline) and digestSender: claims, ledger, failures and moving dueAt, item writes, and the
+   * GetItem of the profile record() falls back to when neither of its conditional updates applies.
+   */
+  const writeSendState = allow(
+    'ClaimAndRecordSends',
+    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    [TABLE],
+  );
+  /** Single-item requests only on partitions whose key matches one of `prefixes`. */
+  const onPartitions = (prefixes: string[]) => ({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes },
+  });
 
   it('digest reads summaries, queries the due index, writes items and snapshots, enqueues batches, sends only as the sender', () => {
     expect(roleStatements(template, 'DigestRole')).toEqual([
@@ -574,7 +585,7 @@ describe('least privilege', () => {
   it('unsubscribe only updates subscribers in the digest table and reads its signing secret', () => {
     expect(roleStatements(template, 'UnsubscribeRole')).toEqual([
       logs('UnsubscribeLogGroup'),
-      allow('RecordUnsubscribes', ['dynamodb:UpdateItem'], [TABLE]),
+      allow('RecordUnsubscribes', ['dynamodb:UpdateItem'], [TABLE], onPartitions(['SUB#*'])),
       readSecrets('ReadUnsubscribeSigningKey', ['UnsubscribeSecret']),
     ]);
   });
@@ -582,7 +593,12 @@ describe('least privilege', () => {
   it('subscribe updates and reads single items of the digest table, sends only as the sender, and reads its own secret', () => {
     expect(roleStatements(template, 'SubscribeRole')).toEqual([
       logs('SubscribeLogGroup'),
-      allow('ManageSubscribersAndSignupLimits', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [TABLE]),
+      allow(
+        'ManageSubscribersAndSignupLimits',
+        ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        [TABLE],
+        onPartitions(['SUB#*', 'RATE#*', 'CONFIRM#*']),
+      ),
       sendAsSender,
       readSecrets('ReadSubscribeSigningKey', ['SubscribeSecret']),
     ]);
@@ -720,15 +736,42 @@ describe('failed invocations', () => {
     });
   });
 
-  it('alarms when the signup page turns requests away for lack of concurrency', () => {
-    expect(props('SubscribeThrottlesAlarm', 'AWS::CloudWatch::Alarm')).toMatchObject({
+  it.each([
+    ['SubscribeThrottlesAlarm', 'SubscribeLambdaFunction'],
+    ['UnsubscribeThrottlesAlarm', 'UnsubscribeLambdaFunction'],
+    ['ArticleLinkThrottlesAlarm', 'ArticleLinkLambdaFunction'],
+  ])('%s: a public function turned requests away for lack of concurrency', (alarmId, functionId) => {
+    expect(props(alarmId, 'AWS::CloudWatch::Alarm')).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Throttles',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SubscribeLambdaFunction' } }],
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
       Statistic: 'Sum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: 'AlarmTopic' }],
+      OKActions: [{ Ref: 'AlarmTopic' }],
+    });
+  });
+
+  // Account-wide in the region, no dimensions: SES reviews an account at 5 % bounces or 0.1 % complaints.
+  it.each([
+    ['SesBounceRateAlarm', 'ses-bounce-rate', 'Reputation.BounceRate', 0.05],
+    ['SesComplaintRateAlarm', 'ses-complaint-rate', 'Reputation.ComplaintRate', 0.001],
+  ])('%s alarms on the SES reputation metric before SES acts on it', (alarmId, name, metric, threshold) => {
+    expect(props(alarmId, 'AWS::CloudWatch::Alarm')).toEqual({
+      AlarmName: `article-digest-dev-${name}`,
+      AlarmDescription: expect.any(String),
+      Namespace: 'AWS/SES',
+      MetricName: metric,
+      Statistic: 'Maximum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+      OKActions: [{ Ref: 'AlarmTopic' }],
     });
   });
 
@@ -1390,6 +1433,11 @@ describe('the roles allow every call the functions make (local stack, requests r
     expect(made('subscribe', 'dynamodb:UpdateItem', table)).toBe(true);
     expect(made('subscribe', 'dynamodb:GetItem', table)).toBe(true);
     expect(made('subscribe', 'ses:SendEmail', identity(LOCAL_SENDER))).toBe(true);
+    // The partitions each role's LeadingKeys condition must allow, as the code really keys them.
+    const partitions = (name: FunctionName) =>
+      [...new Set(calls[name].flatMap((c) => c.context['dynamodb:LeadingKeys']?.split('#')[0] ?? []))].sort();
+    expect(partitions('unsubscribe')).toEqual(['SUB']);
+    expect(partitions('subscribe')).toEqual(['CONFIRM', 'RATE', 'SUB']);
     expect(calls.articleLink.filter((c) => c.action === 's3:GetObject')).toHaveLength(2);
     expect(fetchedArticle).toEqual({ status: 200, text: ARTICLE });
   });
@@ -1401,12 +1449,31 @@ describe('the roles allow every call the functions make (local stack, requests r
   it('the evaluator itself denies what the roles leave out', () => {
     const statements = roleStatements(template, 'UnsubscribeRole');
     const put = (key: string) => s3Call('PUT', `/${LOCAL_BUCKET}/${encodeURIComponent(key)}`);
-    const dynamoDb = (operation: string, body: Record<string, string>) =>
+    const dynamoDb = (operation: string, body: Record<string, unknown>) =>
       jsonProtocolCall(`DynamoDB_20120810.${operation}`, LOCAL_REGION, JSON.stringify(body));
-    const update = dynamoDb('UpdateItem', { TableName: LOCAL_TABLE });
+    const onItem = (operation: string, pk: string, TableName = LOCAL_TABLE) =>
+      dynamoDb(operation, { TableName, Key: { pk: { S: pk }, sk: { S: 'PROFILE' } } });
+    const update = onItem('UpdateItem', 'SUB#0f3a');
     expect(update && allows(statements, update, resolve)).toBe(true);
-    const elsewhere = dynamoDb('UpdateItem', { TableName: 'another-table' });
+    const elsewhere = onItem('UpdateItem', 'SUB#0f3a', 'another-table');
     expect(elsewhere && allows(statements, elsewhere, resolve)).toBe(false);
+    // Partitions: unsubscribe only subscribers; subscribe also its rate counters and used links.
+    const subscribe = roleStatements(template, 'SubscribeRole');
+    for (const pk of ['RATE#ANY#2026-01-01T10', 'CONFIRM#abc', 'RUN#x']) {
+      const call = onItem('UpdateItem', pk);
+      expect(call && allows(statements, call, resolve), pk).toBe(false);
+    }
+    for (const pk of ['SUB#0f3a', 'RATE#SOURCE#h#2026-01-01T10', 'RATE#ADDRESS#0f3a', 'CONFIRM#abc']) {
+      const call = onItem('GetItem', pk);
+      expect(call && allows(subscribe, call, resolve), pk).toBe(true);
+    }
+    const otherPartition = onItem('UpdateItem', 'RUN#x');
+    expect(otherPartition && allows(subscribe, otherPartition, resolve)).toBe(false);
+    // record()'s fallback read of the profile, when neither conditional update applied.
+    const readProfile = onItem('GetItem', 'SUB#0f3a');
+    for (const role of ['DigestRole', 'DigestSenderRole']) {
+      expect(readProfile && allows(roleStatements(template, role), readProfile, resolve), role).toBe(true);
+    }
     expect(allows(statements, put('state/unsubscribed/abc.json'), resolve)).toBe(false);
     expect(allows(statements, put('state/ledger/abc/2026-11-24.json'), resolve)).toBe(false);
     const sender = roleStatements(template, 'DigestSenderRole');

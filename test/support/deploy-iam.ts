@@ -8,6 +8,7 @@
  */
 import dc from 'node:diagnostics_channel';
 import { ClientRequest } from 'node:http';
+import { PARTITION_KEY } from '../../src/aws/digest-table.js';
 import type { Statement } from './deploy-template.js';
 
 /** The account id SES ARNs of recorded calls carry (the emulators have none); resolve the template's to it. */
@@ -182,6 +183,9 @@ interface JsonProtocolBody {
   TableName?: string;
   IndexName?: string;
   QueueUrl?: string;
+  /** GetItem, UpdateItem, DeleteItem name their item by `Key`, PutItem by `Item`. */
+  Key?: Record<string, { S?: string }>;
+  Item?: Record<string, { S?: string }>;
 }
 
 /** SQS batch operations are authorized as their single-message actions. */
@@ -193,8 +197,9 @@ const SQS_BATCH_ACTIONS: Record<string, string> = {
 
 /**
  * A DynamoDB or SQS request (AWS JSON protocol: the operation in `X-Amz-Target`) as the IAM call it needs: a
- * table, or its index when the request names one; a queue, named by the last segment of its URL. Requests
- * naming no table or queue (ListTables, ListQueues, ...) are not a function's and are left out.
+ * table, or its index when the request names one; a queue, named by the last segment of its URL. A single-item
+ * DynamoDB request carries its partition key as `dynamodb:LeadingKeys`. Requests naming no table or queue
+ * (ListTables, ListQueues, ...) are not a function's and are left out.
  */
 export function jsonProtocolCall(target: string, region: string, body: string): AwsCall | undefined {
   const [service = '', operation = ''] = target.split('.');
@@ -202,10 +207,11 @@ export function jsonProtocolCall(target: string, region: string, body: string): 
   const arn = (kind: string, resource: string) => `arn:aws:${kind}:${region}:${LOCAL_ACCOUNT_ID}:${resource}`;
   if (service.startsWith('DynamoDB_') && message.TableName !== undefined) {
     const table = `table/${message.TableName}`;
+    const leadingKey = (message.Key ?? message.Item)?.[PARTITION_KEY]?.S;
     return {
       action: `dynamodb:${operation}`,
       resource: arn('dynamodb', message.IndexName ? `${table}/index/${message.IndexName}` : table),
-      context: {},
+      context: leadingKey === undefined ? {} : { 'dynamodb:LeadingKeys': leadingKey },
       request: `${operation} ${message.TableName}${message.IndexName ? ` index ${message.IndexName}` : ''}`,
     };
   }
@@ -242,8 +248,10 @@ const glob = (pattern: string) =>
 /**
  * Whether any Allow statement grants `call`. Resources and condition values are compared after `resolve`
  * turns the template's text (`${AWS::Region}`, the stack's bucket name, ...) into what the emulator uses.
- * Conditions: `StringEquals` and `StringLike` on single-valued keys of the call's context; a key the call
- * lacks, or any other operator, is not met.
+ * Conditions: `StringEquals` and `StringLike` on single-valued keys of the call's context, and
+ * `ForAllValues:StringLike` on `dynamodb:LeadingKeys` (one value per single-item request); a key the call
+ * lacks, or any other operator, is not met. (IAM would let a `ForAllValues` condition on a missing key pass;
+ * here a call whose key was not read counts as denied.)
  */
 export function allows(statements: Statement[], call: AwsCall, resolve: (arn: string) => string): boolean {
   return statements.some((statement) => {
@@ -262,6 +270,7 @@ function conditionMet(statement: Statement, call: AwsCall, resolve: (text: strin
     const matches: Record<string, (pattern: string, value: string) => boolean> = {
       StringEquals: (pattern, value) => pattern === value,
       StringLike: (pattern, value) => glob(pattern).test(value),
+      'ForAllValues:StringLike': (pattern, value) => glob(pattern).test(value),
     };
     const match = matches[operator];
     if (!match || typeof keys !== 'object' || keys === null || Array.isArray(keys)) return false;
