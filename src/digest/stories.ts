@@ -37,7 +37,7 @@
  * grow with the square of the window (2,000 summaries naming one place took 21 s). Reports of one event
  * share a rarer name than that: the bound cost 1 of the 5,540 same-event pairs of the measured set.
  */
-import { contentStems } from '../summary/tokens.js';
+import { CALENDAR_WORDS, contentStems } from '../summary/tokens.js';
 import { importance } from './importance.js';
 import { isNearDuplicate } from './near-duplicates.js';
 import type { StoredSummary } from './stored-summary.js';
@@ -116,12 +116,7 @@ function computeFeatures(item: StoredSummary): EventFeatures {
 }
 
 /** Months and weekdays: every story of a day holds them. */
-const CALENDAR_STEMS = new Set(
-  contentStems(
-    'january february march april may june july august september october november december ' +
-      'monday tuesday wednesday thursday friday saturday sunday',
-  ),
-);
+const CALENDAR_STEMS = new Set(contentStems([...CALENDAR_WORDS].join(' ')));
 
 /** How many values the two sets share, counting no further than `enough`. */
 function shared(a: Set<string>, b: Set<string>, enough: number): number {

@@ -6,31 +6,21 @@
  * root ("Russia", "Russian"); of a phrase and one inside it, one is kept (see repeatsChosen). Two passes
  * over the words plus a sort of the repeated phrases: linear in the text's length.
  */
-import { STOPWORDS, hasLetter, isSingleSpace, opensUppercase, stem, withoutPossessive } from './tokens.js';
+import {
+  CALENDAR_WORDS,
+  STOPWORDS,
+  hasLetter,
+  isSingleSpace,
+  opensUppercase,
+  stem,
+  withoutPossessive,
+} from './tokens.js';
 
 const MAX_KEY_PHRASES = 8;
 const MAX_PHRASE_WORDS = 3;
 const MIN_OCCURRENCES = 2;
 /** Where the lede ends, in words: a phrase seen this early counts double. */
 const LEDE_WORDS = 50;
-/**
- * Days and months say when, not what: never a key phrase on their own ("Monday", "DEC", "Mai"). English and
- * the other languages the summarizer detects whose names do not inflect (Russian ones do, and are left out).
- */
-const CALENDAR_WORDS = new Set(
-  (
-    'monday tuesday wednesday thursday friday saturday sunday january february march april june july august ' +
-    'september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
-    'montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz mai juni juli oktober ' +
-    'dezember lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril juin juillet ' +
-    'août septembre octobre novembre décembre lunes martes miércoles jueves viernes sábado domingo enero ' +
-    'febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunedì martedì ' +
-    'mercoledì giovedì venerdì sabato domenica gennaio febbraio aprile maggio giugno luglio settembre ' +
-    'ottobre dicembre segunda terça quarta quinta sexta janeiro fevereiro março maio junho julho setembro ' +
-    'outubro novembro dezembro maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari ' +
-    'maart mei juni augustus'
-  ).split(' '),
-);
 /** The one function word a phrase may hold inside it: "Bank of England", "state of emergency". */
 const INNER_FUNCTION_WORD = 'of';
 

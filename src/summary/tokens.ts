@@ -19,6 +19,26 @@ export const STOPWORDS = new Set(
   ).split(' '),
 );
 
+/**
+ * Days and months say when, not what: never a key phrase on their own ("Monday", "DEC", "Mai"), and no sign
+ * that two stories report one event. English and the other languages the summarizer detects whose names do
+ * not inflect (Russian ones do, and are left out).
+ */
+export const CALENDAR_WORDS = new Set(
+  (
+    'monday tuesday wednesday thursday friday saturday sunday january february march april june july august ' +
+    'september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
+    'montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz mai juni juli oktober ' +
+    'dezember lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril juin juillet ' +
+    'août septembre octobre novembre décembre lunes martes miércoles jueves viernes sábado domingo enero ' +
+    'febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunedì martedì ' +
+    'mercoledì giovedì venerdì sabato domenica gennaio febbraio aprile maggio giugno luglio settembre ' +
+    'ottobre dicembre segunda terça quarta quinta sexta janeiro fevereiro março maio junho julho setembro ' +
+    'outubro novembro dezembro maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari ' +
+    'maart mei juni augustus'
+  ).split(' '),
+);
+
 /** Lowercase word tokens, letters and digits, apostrophes kept inside words. */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? [];
