@@ -63,8 +63,9 @@ Commands:
       Adds and updates the subscribers a file lists (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB). CSV: a header
       row naming the columns (${CSV_COLUMNS.join(',')}; only email is required), topics and keywords
       separated by ";" inside their field, fields with commas in double quotes. JSON: the old
-      {"subscribers": [...]} document. Empty fields take the defaults. Subscribers already as the file
-      says are not rewritten, so importing a file again changes nothing; anyone who unsubscribed is
+      {"subscribers": [...]} document. For someone already stored, an empty field or a missing column
+      keeps their value; new subscribers get the defaults. Subscribers already as the file says are
+      not rewritten, so importing a file again changes nothing; anyone who unsubscribed is
       left unsubscribed (use add to re-subscribe them). Each rejected line is printed with its reason.
   migrate-from-bucket --bucket BUCKET [--subscribers-key ${DEFAULT_SUBSCRIBERS_KEY}] [--state-prefix ${DEFAULT_STATE_PREFIX}] [--dry-run]
       Once, when a deployment moves to the table: brings over the subscribers document of versions

@@ -1,6 +1,6 @@
 /**
  * What the digest use case needs from the outside world. Adapters in `src/aws/` implement these on DynamoDB,
- * SQS, S3 and SES; tests pass emulator-backed adapters or adapters over a mocked SDK client.
+ * SQS, S3 and SES; tests pass in-memory ports, emulator-backed adapters, or these adapters over a fake request handler.
  */
 import type { LedgerEntry, SendFailure } from '../../digest/ledger.js';
 import type { OutgoingEmail } from '../../digest/email.js';
