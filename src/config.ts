@@ -222,6 +222,9 @@ const subscribeShape = {
   SUBSCRIBE_SIGNING_SECRET: purposeSecrets('subscribeConfirm').optional(),
 };
 
+/** How every configuration error ends: where the variables are described. */
+const SET_THEM = 'Set these environment variables (see docs/configuration.md).';
+
 /** `subject`: what the message says the configuration is for, e.g. "the digest function". */
 function load<S extends z.ZodRawShape>(shape: S, env: Env, subject: string): z.infer<z.ZodObject<S>> {
   const values = Object.fromEntries(Object.keys(shape).map((name) => [name, emptyToUndefined(env[name])]));
@@ -235,12 +238,12 @@ function load<S extends z.ZodRawShape>(shape: S, env: Env, subject: string): z.i
           : name.endsWith('_SECRET')
             ? 'its value is not shown'
             : `got ${JSON.stringify(values[name])}`;
-      return `${name} ${issue.message} (${got})`;
+      // zod's own text for an absent value ("expected string, received undefined") says less than this.
+      const problem =
+        values[name] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
+      return `${name} ${problem} (${got})`;
     });
-    throw new ConfigError(
-      `Invalid configuration for ${subject}: ${problems.join('; ')}. ` +
-        'Set these environment variables (see README, "Configuration").',
-    );
+    throw new ConfigError(`Invalid configuration for ${subject}: ${problems.join('; ')}. ` + SET_THEM);
   }
   return parsed.data;
 }
@@ -268,7 +271,7 @@ export function loadSubscribeConfig(env: Env = process.env) {
       'Invalid configuration for the subscribe function: SUBSCRIBE_SIGNING_SECRET (on AWS, ' +
         'SUBSCRIBE_SIGNING_SECRET_ID naming its secret) or LINK_SIGNING_SECRET must be set (it is not): the ' +
         'key its forms, confirmation and preferences links are signed with. ' +
-        'Set these environment variables (see README, "Configuration").',
+        SET_THEM,
     );
   }
   return { ...config, subscribeSecrets: secrets };
@@ -335,7 +338,7 @@ export function loadLinkEndpointConfig(endpoint: 'unsubscribe' | 'article-link',
     throw new ConfigError(
       `Invalid configuration for the ${endpoint} function: ${own} (on AWS, ${own}_ID naming its secret) or ` +
         'LINK_SIGNING_SECRET must be set (it is not): the key its links are verified with. ' +
-        'Set these environment variables (see README, "Configuration").',
+        SET_THEM,
     );
   }
   return { ...config, linkSecrets };

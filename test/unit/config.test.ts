@@ -30,7 +30,7 @@ describe('config', () => {
   it('names a missing variable and says what to set', () => {
     expect(() => loadSummarizeConfig({})).toThrow(ConfigError);
     expect(() => loadSummarizeConfig({})).toThrow(
-      /BUCKET .*\(it is not set\).*Set these environment variables/,
+      /BUCKET is required \(it is not set\).*Set these environment variables/,
     );
   });
 
