@@ -25,7 +25,16 @@ import { build, type BuildOptions } from 'esbuild';
 import iconv from 'iconv-lite';
 import { hasEvalFile, missingEvalData, readEvalRows, type EvalRow } from './eval-data.js';
 import { rouge } from './rouge.js';
+import { checkCommandLine } from '../src/local/command-line.js';
 
+checkCommandLine(
+  `usage: npm run bench [-- --only digest]
+  Measures bundle sizes and cold starts, per-article time and ROUGE against npm summarizers (with the
+  optional evaluation data), upload scaling and the parse bounds, and one subscriber's digest, each next to a
+  baseline measured in the same run; the last line is one JSON object of the figures. Takes a few minutes.
+  --only digest runs the digest step alone.`,
+  ['--only'],
+);
 const ROOT = join(__dirname, '..');
 const WORK = mkdtempSync(join(tmpdir(), 'bench-'));
 const run = promisify(execFile);

@@ -19,6 +19,7 @@ import { evaluateEntities } from './eval-entities.js';
 import { evaluateKeyPhrases } from './eval-keyphrases.js';
 import { evaluateClusters } from './eval-clusters.js';
 import { rouge, type RougeScores } from './rouge.js';
+import { checkCommandLine } from '../src/local/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = join(ROOT, 'out', 'eval');
@@ -251,4 +252,11 @@ function figures(results: ResultRow[]) {
   }));
 }
 
+checkCommandLine(
+  `usage: npm run eval [-- --update-docs]
+  Scores the product against the human summaries and gold entities in EVAL_DATA_DIR (default ../shared/eval),
+  next to baselines computed in the same run; the tables go to stdout and out/eval/, the last line is one
+  JSON object of the figures. --update-docs also copies the chart to docs/eval-chart.svg.`,
+  ['--update-docs'],
+);
 main();

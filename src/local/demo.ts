@@ -7,10 +7,17 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.js';
+import { checkCommandLine } from './command-line.js';
 import { startLocalStack } from './local-stack.js';
 import { sampleArticlePaths } from './samples.js';
 
+const USAGE = `usage: npm run demo -- [--out DIR] [FILE...]
+  Starts the local emulators, uploads FILE... (default: the samples in samples/), summarizes them, sends one
+  digest, and saves the summaries, failure records and emails under DIR (default out/). The last line is
+  {"uploaded":N,"summarized":N,"failed":N,"emails":N}.`;
+
 async function main(): Promise<void> {
+  checkCommandLine(USAGE, ['--out']);
   const { out, paths } = parseArgs(process.argv.slice(2));
   const files = paths.length > 0 ? paths.map((p) => resolve(p)) : sampleArticlePaths();
   const stack = await startLocalStack({ quietLogs: true });
@@ -66,7 +73,7 @@ function parseArgs(args: string[]): { out: string; paths: string[] } {
   const at = args.indexOf('--out');
   if (at === -1) return { out: resolve('out'), paths: args };
   const dir = args[at + 1];
-  if (!dir) throw new Error('--out needs a directory. Usage: npm run demo -- [--out DIR] FILE...');
+  if (!dir || dir.startsWith('-')) throw new Error(`--out needs a directory.\n${USAGE}`);
   return { out: resolve(dir), paths: args.filter((_, i) => i !== at && i !== at + 1) };
 }
 

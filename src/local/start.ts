@@ -5,6 +5,7 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import { errorMessage } from '../errors.js';
+import { checkCommandLine } from './command-line.js';
 import type { UploadOutcome } from '../use-cases/summarize-upload/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
@@ -12,7 +13,13 @@ import { removeStackFile, writeStackFile } from './stack-file.js';
 import { sampleArticlePaths } from './samples.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const USAGE = `usage: npm start
+  Runs the service on this machine (S3, SES, DynamoDB and SQS emulators on 127.0.0.1, no AWS account):
+  summarizes the samples in samples/, sends a digest, then keeps running. Prints the local URLs; Enter sends
+  the next day's digest, Ctrl+C stops. No options.`;
+
 async function main(): Promise<void> {
+  checkCommandLine(USAGE, []);
   const stack = await startLocalStack({
     quietLogs: true,
     onSummarized: (r) => r.outcomes.forEach(printOutcome),

@@ -132,3 +132,21 @@ interface EmailFile {
   destination: { to: string[] };
   body: { html: string; text: string };
 }
+
+describe('npm run demo on its command line', () => {
+  it('prints its usage for --help and refuses an option it does not know, uploading nothing', async () => {
+    const help = await run('npm', ['run', '-s', 'demo', '--', '--help'], { timeout: 30_000 });
+    expect(help.stdout).toMatch(/^usage: npm run demo -- \[--out DIR\] \[FILE\.\.\.\]/);
+
+    const refused = await run('npm', ['run', '-s', 'demo', '--', '--bogus', 'samples/harbour-ferry.txt'], {
+      timeout: 30_000,
+    }).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string; stdout?: string }) => error,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toContain('unknown option --bogus');
+    expect(refused?.stdout).not.toContain('uploaded');
+    expect(refused?.stderr).not.toMatch(/^uploaded /m);
+  });
+});
