@@ -23,6 +23,7 @@ import { DEFAULT_SUMMARIZE_OPTIONS } from '../src/summary/options.js';
 import { plainTextDocument } from '../src/summary/plain-text.js';
 import { summarySchema } from '../src/summary/schema.js';
 import { summarizeDocument } from '../src/summary/summarize.js';
+import { reportProgress } from './progress.js';
 
 export interface ClusterRow {
   id: string;
@@ -150,14 +151,11 @@ export function evaluateClusters(file = process.env.EVAL_CLUSTER_FILE): ClusterE
     if (!item) return;
     items.push(item);
     gold.push(String(row.event));
-    // One line rewritten on a terminal; in a log, a line every 250 articles.
-    const every = process.stderr.isTTY ? 50 : 250;
-    if ((i + 1) % every === 0 || i + 1 === rows.length) {
-      const line = `same-event set: ${i + 1}/${rows.length} articles summarized`;
-      process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-    }
+    reportProgress(`same-event set: ${i + 1}/${rows.length} articles summarized`, i + 1, rows.length, {
+      terminal: 50,
+      log: 250,
+    });
   });
-  if (process.stderr.isTTY) process.stderr.write('\n');
   const labels = (clusterOf: Map<StoredSummary, string>) =>
     items.map((item) => clusterOf.get(item) ?? item.key);
   const systems: PairScores[] = [

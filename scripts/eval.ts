@@ -18,6 +18,7 @@ import { evaluateHeadlines } from './eval-headlines.js';
 import { evaluateEntities } from './eval-entities.js';
 import { evaluateKeyPhrases } from './eval-keyphrases.js';
 import { evaluateClusters } from './eval-clusters.js';
+import { reportProgress } from './progress.js';
 import { rouge, type RougeScores } from './rouge.js';
 import { checkCommandLine } from '../src/local/command-line.js';
 
@@ -133,10 +134,11 @@ function evaluateFile(name: string): { results: ResultRow[]; datelines?: Datelin
     if (content.summary.some(opensWithDateline)) datelines.summary++;
     if (content.keyPoints.some(opensWithDateline)) datelines.keyPoints++;
     if (opensWithDateline(content.title.text)) datelines.title++;
-    if ((i + 1) % 25 === 0 || i + 1 === rows.length)
-      process.stderr.write(`\r${file}: ${i + 1}/${rows.length} articles`);
+    reportProgress(`${file}: ${i + 1}/${rows.length} articles`, i + 1, rows.length, {
+      terminal: 25,
+      log: 125,
+    });
   });
-  process.stderr.write('\n');
   const results = [product.summary, lead3, textRank3, product.keyPoints, leadK, textRankK].map((a) =>
     a.row(file),
   );
