@@ -76,7 +76,7 @@ export function extractDates(text: string, publishedAt?: string): StatedDate[] {
       const iso = isoDate(year ?? (mm && dd ? contextYear : undefined), mm, dd);
       added.push({ text: literal, start, end, ...(iso ? { iso } : {}) });
     }
-    found = [...found, ...added].sort((a, b) => a.start - b.start);
+    if (added.length > 0) found = [...found, ...added].sort((a, b) => a.start - b.start);
   }
   const seen = new Set<string>();
   return found.filter((d) => !seen.has(d.text) && seen.add(d.text)).slice(0, MAX_DATES);

@@ -48,10 +48,16 @@ export const isDemonym = (lower: string) =>
  * city or county in a sports fixture is its club ("Milan", "Surrey"), a country its national team.
  */
 export function gazetteerType(lower: string, countryOnly = false): EntityType | undefined {
-  if (COUNTRY_SET.has(lower) || WORLD_REGIONS.has(lower) || PLACE_ACRONYMS.has(lower.toUpperCase()))
-    return 'places';
+  if (COUNTRY_LEVEL.has(lower) || isPlaceAcronym(lower)) return 'places';
   return countryOnly ? undefined : LISTED_TYPES.get(lower);
 }
+
+/**
+ * "us", "u.s.": upper-casing never shortens a string, so a name longer than the longest acronym is not
+ * upper-cased to be looked up (most names looked up are).
+ */
+const isPlaceAcronym = (lower: string) =>
+  lower.length <= LONGEST_PLACE_ACRONYM && PLACE_ACRONYMS.has(lower.toUpperCase());
 
 /** Countries and parts of the world the generated lists lack ("Britain", "Middle East"). */
 const WORLD_REGIONS = new Set(
@@ -66,6 +72,9 @@ const WORLD_REGIONS = new Set(
 );
 
 const PLACE_ACRONYMS = set('US U.S. USA U.S.A. UK U.K. UAE U.A.E. USSR');
+const LONGEST_PLACE_ACRONYM = Math.max(...[...PLACE_ACRONYMS].map((acronym) => acronym.length));
+/** Countries and world regions in one set: one look-up for the names that are neither. */
+const COUNTRY_LEVEL = new Set([...COUNTRY_SET, ...WORLD_REGIONS]);
 
 /** An acronym is an organization ("NATO", "U.N.") unless it is one of the few that name countries. */
 export const acronymType = (word: string): EntityType =>

@@ -86,7 +86,10 @@ const MAX_NAME_CHARS = 100;
 const isNameSized = ({ name }: Candidate) =>
   name.length <= MAX_NAME_CHARS && name.split(' ').length <= MAX_NAME_WORDS;
 
-/** Every word with where it stands; a single pass of one regular expression. */
+/**
+ * Every word with where it stands, in a single pass of one regular expression: `match`, and `indexOf` from the
+ * previous word's end for where each stands (as in keywords.ts, without an object built for every word).
+ */
 function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
   const tokens: Token[] = [];
   const starts = sentences.map((s) => s.start);
@@ -94,8 +97,9 @@ function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
   let lineShouted = false;
   let lineEnd = -1;
   let previousEnd = 0;
-  for (const match of text.matchAll(TOKEN)) {
-    const start = match.index;
+  for (const word of text.match(TOKEN) ?? []) {
+    const start = text.indexOf(word, previousEnd);
+    const end = start + word.length;
     let sentenceStart =
       tokens.length === 0 ||
       (!isSingleSpace(text, previousEnd, start) && opensAfter(text.slice(previousEnd, start)));
@@ -108,8 +112,8 @@ function tokenize(text: string, sentences: readonly Sentence[]): Token[] {
       if (lineEnd < 0) lineEnd = text.length;
       lineShouted = isShouted(text, start, lineEnd);
     }
-    tokens.push({ text: match[0], start, end: start + match[0].length, sentenceStart, shouted: lineShouted });
-    previousEnd = start + match[0].length;
+    tokens.push({ text: word, start, end, sentenceStart, shouted: lineShouted });
+    previousEnd = end;
   }
   return tokens;
 }
@@ -155,7 +159,8 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i] as Token;
-    const dateline = datelinePlace(tokens, i, text);
+    // Only a word opening a sentence can open a dateline.
+    const dateline = token.sentenceStart ? datelinePlace(tokens, i, text) : undefined;
     if (dateline) {
       candidates.push({ name: dateline.name, votes: { places: 3 } });
       i = dateline.end;
@@ -323,12 +328,11 @@ function typedRun(
   const words = tokens.slice(start, to).map((t) => t.text);
   const lastWritten = withoutPossessive(words[words.length - 1] ?? '');
   const relation = RELATION_SUFFIX.exec(lastWritten)?.[1];
-  const last = lastWritten.replace(RELATION_SUFFIX, '');
+  // The name ends with its last word, so only a last word with a relation has one to cut.
+  const last = relation ? lastWritten.replace(RELATION_SUFFIX, '') : lastWritten;
   words[words.length - 1] = last;
-  const name = withoutPossessive(text.slice(tokens[start]?.start, tokens[to - 1]?.end)).replace(
-    RELATION_SUFFIX,
-    '',
-  );
+  const written = withoutPossessive(text.slice(tokens[start]?.start, tokens[to - 1]?.end));
+  const name = relation ? written.replace(RELATION_SUFFIX, '') : written;
   // A name opening with a capital opens with no digit.
   if (name.length < 2 || !opensUppercase(name)) return undefined;
   // "West Indian", "World Cup", "GDP": nationalities, events and units are not people, places or bodies.
@@ -442,8 +446,8 @@ function resolve(candidates: readonly Candidate[], text: string): Entities {
   }
   const typeOf = new Map<string, EntityType>();
   for (const [name, votes] of totals) {
-    const best = (Object.entries(votes) as Array<[EntityType, number]>).sort((a, b) => b[1] - a[1])[0];
-    if (best) typeOf.set(name, best[0]);
+    const best = heaviest(votes);
+    if (best) typeOf.set(name, best);
   }
   // The surname of a person named in full is that person, whatever its own evidence ("Clinton said").
   const surnames = new Set<string>();
@@ -460,6 +464,19 @@ function resolve(candidates: readonly Candidate[], text: string): Entities {
     organizations: countMentions(mergeVariants(byType.organizations), text),
     places: countMentions(mergeVariants(byType.places), text),
   };
+}
+
+/** The type with the most votes, the first listed on a tie. */
+function heaviest(votes: Partial<Record<EntityType, number>>): EntityType | undefined {
+  let best: EntityType | undefined;
+  let bestWeight = -Infinity;
+  for (const [type, weight] of Object.entries(votes) as Array<[EntityType, number]>) {
+    if (weight > bestWeight) {
+      best = type;
+      bestWeight = weight;
+    }
+  }
+  return best;
 }
 
 /**
@@ -494,27 +511,25 @@ function countMentions(names: MentionedName[], text: string, surnames = false): 
  * The occurrences of `phrases` in `text` that no letter or digit touches on either side, left to right,
  * not overlapping, the longest phrase first at each position: what one regular expression of all the
  * phrases matches, without compiling one per call (that compilation was a quarter of the summarizer's
- * time). Only the places where some phrase's first character occurs are visited, found with indexOf.
+ * time). Only the places where a phrase stands, found with indexOf, are looked at: far fewer than the
+ * places of the phrases' first characters, which were all read before.
  */
 export function wholeWordMatches(text: string, phrases: readonly string[]): string[] {
-  const byFirst = new Map<string, string[]>();
-  for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) {
-    if (!phrase) continue;
-    const list = byFirst.get(phrase.charAt(0));
-    if (list) list.push(phrase);
-    else byFirst.set(phrase.charAt(0), [phrase]);
-  }
-  const starts: number[] = [];
-  for (const first of byFirst.keys())
-    for (let at = text.indexOf(first); at >= 0; at = text.indexOf(first, at + 1)) starts.push(at);
-  starts.sort((a, b) => a - b);
+  // Longest first: of the phrases standing at one position, the first found is the longest.
+  const byLength = phrases.filter((phrase) => phrase.length > 0).sort((a, b) => b.length - a.length);
+  const hits: Array<{ at: number; rank: number }> = [];
+  byLength.forEach((phrase, rank) => {
+    for (let at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+      if (isTrailSurrogateOfPair(text, at) || isWordCharBefore(text, at)) continue;
+      if (!isWordCharAt(text, at + phrase.length)) hits.push({ at, rank });
+    }
+  });
+  hits.sort((a, b) => a.at - b.at || a.rank - b.rank);
   const found: string[] = [];
   let searchFrom = 0;
-  for (const at of starts) {
-    if (at < searchFrom || isTrailSurrogateOfPair(text, at) || isWordCharBefore(text, at)) continue;
-    const list = byFirst.get(text.charAt(at)) ?? [];
-    const phrase = list.find((p) => text.startsWith(p, at) && !isWordCharAt(text, at + p.length));
-    if (phrase === undefined) continue;
+  for (const { at, rank } of hits) {
+    if (at < searchFrom) continue;
+    const phrase = byLength[rank] as string;
     found.push(phrase);
     searchFrom = at + phrase.length;
   }
@@ -560,13 +575,20 @@ export function mergeVariants(mentions: string[]): MentionedName[] {
       (counts.get(b) ?? 0) - (counts.get(a) ?? 0),
   );
   const canonical = new Map<string, string>();
+  // The names that are their own root, longest first (as `names` is sorted): a name's host is the first
+  // longer one that contains it.
+  const roots: Array<{ name: string; parts: string[] }> = [];
   for (const name of names) {
     const parts = words.get(name) ?? [];
-    const host = names.find((other) => {
-      const otherParts = words.get(other) ?? [];
-      if (otherParts.length <= parts.length || canonical.get(other) !== other) return false;
-      return isContiguous(otherParts, parts);
-    });
+    let host: string | undefined;
+    for (const root of roots) {
+      if (root.parts.length <= parts.length) break;
+      if (isContiguous(root.parts, parts)) {
+        host = root.name;
+        break;
+      }
+    }
+    if (host === undefined) roots.push({ name, parts });
     canonical.set(name, host ?? name);
   }
   const merged = new Map<string, number>();

@@ -42,6 +42,8 @@ interface Word {
   key: string;
   /** The key's number within the text: equal keys, equal numbers. */
   keyId: number;
+  /** A stopword, one of the language's function words or a contraction of one. */
+  functionWord: boolean;
   /** Can end a phrase (and start one): a content word with a letter. */
   content: boolean;
   /** Can start a phrase: a content word, or a capitalized function word inside a sentence ("New York"). */
@@ -69,6 +71,8 @@ interface Candidate {
   /** The form shown: the one the article uses most. */
   form: string;
   isName: boolean;
+  /** What choosePhrases ranks it by. */
+  score: number;
 }
 
 /** `alsoSkip`: function words of the article's language when it is not English. */
@@ -98,6 +102,7 @@ export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = ne
         inner: [],
         form: '',
         isName: false,
+        score: 0,
       };
       candidates.set(id, candidate);
     }
@@ -140,15 +145,14 @@ function choosePhrases(repeated: Candidate[]): string[] {
   }
   const own = (c: Candidate) =>
     c.words * Math.max(0, c.count - (claimed.get(c.key) ?? 0)) * (c.firstSeen < LEDE_WORDS ? 2 : 1);
-  const score = new Map(repeated.map((c) => [c, own(c)]));
+  for (const candidate of repeated) candidate.score = own(candidate);
   for (const [inner, phrase] of holder) {
     const part = byKey.get(inner);
-    if (part?.isName) score.set(phrase, Math.max(score.get(phrase) ?? 0, own(part)));
+    if (part?.isName) phrase.score = Math.max(phrase.score, own(part));
   }
-  const scoreOf = (c: Candidate) => score.get(c) ?? 0;
   const ranked = repeated
-    .filter((c) => scoreOf(c) > 0)
-    .sort((a, b) => scoreOf(b) - scoreOf(a) || b.words - a.words || a.firstSeen - b.firstSeen);
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score || b.words - a.words || a.firstSeen - b.firstSeen);
   const chosen: Candidate[] = [];
   for (const candidate of ranked) {
     if (chosen.length >= MAX_KEY_PHRASES) break;
@@ -206,11 +210,14 @@ interface PhraseOccurrences {
  * content word, "of" allowed inside; single words need three letters. A phrase is identified by a number
  * written in the digits of its words' keys (distinct phrases, distinct numbers; exact, as an analysed text
  * has far fewer than 2^17 distinct words), so counting them builds no string: the key is spelled out only
- * for the phrases that repeat.
+ * for the phrases that repeat. A phrase holding a word whose key occurs once cannot repeat, so it is not
+ * listed: that is most phrases, and each listed one costs a count.
  */
 function listPhrases(tokens: Word[]): PhraseOccurrences {
   let base = 1;
   for (const token of tokens) base = Math.max(base, token.keyId + 2);
+  const keyCounts = new Uint32Array(base);
+  for (const token of tokens) keyCounts[token.keyId] = (keyCounts[token.keyId] ?? 0) + 1;
   const phrases: PhraseOccurrences = { ids: [], starts: [], lengths: [] };
   for (let from = 0; from < tokens.length; from++) {
     if (!tokens[from]?.opens) continue;
@@ -219,6 +226,8 @@ function listPhrases(tokens: Word[]): PhraseOccurrences {
       const last = tokens[from + words - 1];
       if (!last || (words > 1 && !last.joined)) break;
       if (words > 1 && !last.content && last.lower !== INNER_FUNCTION_WORD) break;
+      // Every longer phrase from here holds this word too.
+      if ((keyCounts[last.keyId] ?? 0) < MIN_OCCURRENCES) break;
       id = id * base + last.keyId + 1;
       if (last.content && (words > 1 || (last.lower.length >= 3 && !CALENDAR_WORDS.has(last.lower)))) {
         phrases.ids.push(id);
@@ -243,10 +252,21 @@ function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
     if (id === undefined) keyIds.set(key, (id = keyIds.size));
     return id;
   };
-  // First the stems and their numbers; a name's root replaces them below.
+  // First the stems and their numbers; a name's root replaces them below. Each distinct written word is
+  // lowercased, stemmed and judged once: most words of an article recur.
+  const spellings = new Map<string, Spelling>();
   for (const token of tokens) {
-    token.key = stem(token.lower);
-    token.keyId = idOf(token.key);
+    let spelling = spellings.get(token.text);
+    if (spelling === undefined) {
+      const lower = token.text.toLowerCase();
+      const key = stem(lower);
+      spelling = { lower, key, keyId: idOf(key), functionWord: isFunctionWord(lower, alsoSkip) };
+      spellings.set(token.text, spelling);
+    }
+    token.lower = spelling.lower;
+    token.key = spelling.key;
+    token.keyId = spelling.keyId;
+    token.functionWord = spelling.functionWord;
   }
   // A name is a stem written with a capital more often than not where a capital means something (inside a sentence).
   const capitalBalance = new Array<number>(keyIds.size).fill(0);
@@ -258,12 +278,7 @@ function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
   for (const token of tokens) {
     const stemId = token.keyId;
     const isName = (capitalBalance[stemId] as number) > 0;
-    // Contractions are function words too: "we're", "it's", "don't".
-    const functionWord =
-      STOPWORDS.has(token.lower) ||
-      alsoSkip.has(token.lower) ||
-      (/['’]/.test(token.lower) &&
-        (STOPWORDS.has(token.lower.split(/['’]/)[0] ?? '') || /n['’]t$/.test(token.lower)));
+    const functionWord = token.functionWord;
     const content = !functionWord && hasLetter(token.text);
     // "I" is the one function word always written with a capital.
     const opensName = isName && !token.opensSentence && !/^i\b/.test(token.lower);
@@ -277,6 +292,20 @@ function readWords(text: string, alsoSkip: ReadonlySet<string>): Word[] {
   }
   return tokens;
 }
+
+/** What a word's spelling decides, worked out once per distinct spelling of the text. */
+interface Spelling {
+  lower: string;
+  key: string;
+  keyId: number;
+  functionWord: boolean;
+}
+
+/** Contractions are function words too: "we're", "it's", "don't". */
+const isFunctionWord = (lower: string, alsoSkip: ReadonlySet<string>) =>
+  STOPWORDS.has(lower) ||
+  alsoSkip.has(lower) ||
+  (/['’]/.test(lower) && (STOPWORDS.has(lower.split(/['’]/)[0] ?? '') || /n['’]t$/.test(lower)));
 
 const sameNeighbour = (seen: string | null | undefined, neighbour: string) =>
   seen === undefined || seen === neighbour ? neighbour : null;
@@ -347,8 +376,6 @@ function nameRoot(word: string): string {
   return root;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
-
 /**
  * Whether the gap `text[from, to)` between two words ends a sentence: a newline, or an end mark followed
  * only by closing quotes or brackets, spaces and opening ones. Read backwards from the next word, once: as
@@ -367,24 +394,35 @@ const END_MARKS = new Set('.!?:;');
 const CLOSING = new Set('"\'”’)]');
 const OPENING = new Set('"“‘([');
 
+const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+
+/**
+ * The words of the text with where they stand. `match` gives the words without the object `matchAll` builds
+ * for each (index, input, groups: most of the time reading them took); each is found again with `indexOf`
+ * from the end of the one before, which finds the match itself, as no letter or digit stands between two
+ * matches (every letter or digit starts one).
+ */
 function tokenize(text: string): Word[] {
   const tokens: Word[] = [];
   let previousEnd = -1;
-  for (const match of text.matchAll(WORD)) {
-    const written = withoutPossessive(match[0]);
-    const start = match.index;
+  let searchFrom = 0;
+  for (const word of text.match(WORD) ?? []) {
+    const start = text.indexOf(word, searchFrom);
+    searchFrom = start + word.length;
+    const written = withoutPossessive(word);
     // A possessive ends the phrase: "Russia's special forces" is not one.
     const joined = previousEnd >= 0 && isSingleSpace(text, previousEnd, start);
     tokens.push({
       text: written,
-      lower: written.toLowerCase(),
       start,
       end: start + written.length,
       opensSentence: previousEnd < 0 || (!joined && endsSentence(text, previousEnd, start)),
       joined,
       // Worked out by readWords, once every word is known.
+      lower: '',
       key: '',
       keyId: 0,
+      functionWord: false,
       content: false,
       opens: false,
       lowered: false,

@@ -158,7 +158,11 @@ function continuesAfter(previous: string, next: string): boolean {
 const GLUED_START =
   /\s(?<=[\p{Ll}\d'’”)]\s)\s*(?=(?:The|He|She|It|Its|They|We|In|At|But|And|This|These|Those|His|Her|Their|When|While|After|Before|There)\s+[\p{Ll}\d])/gu;
 
+/** GLUED_START to test a piece with: most have no glued caption, and `matchAll` copies its pattern first. */
+const HAS_GLUED_START = new RegExp(GLUED_START.source, 'u');
+
 function splitGluedCaption(piece: { text: string; index: number }): Array<{ text: string; index: number }> {
+  if (!HAS_GLUED_START.test(piece.text)) return [piece];
   const parts: Array<{ text: string; index: number }> = [];
   let from = 0;
   for (const match of piece.text.matchAll(GLUED_START)) {

@@ -25,15 +25,12 @@ const MAX_SPAN_WORDS = 10;
 /** The document's own title, or a short first line without closing punctuation (plain-text news files). */
 export function givenTitle(ownTitle: string | undefined, text: string): Title | undefined {
   if (ownTitle?.trim()) return { text: ownTitle.trim(), origin: 'document' };
-  // Read up to the first line break, not split into every line of the text.
+  // Read up to the first line break, not split into every line of the text; a text of one line has no
+  // first line to take, and its words are not counted.
   const lineBreak = text.indexOf('\n');
-  const firstLine = (lineBreak < 0 ? text : text.slice(0, lineBreak)).trim();
-  if (
-    firstLine &&
-    firstLine.split(/\s+/).length <= MAX_FIRST_LINE_WORDS &&
-    !/[.!?:;,"”]$/.test(firstLine) &&
-    lineBreak >= 0
-  ) {
+  if (lineBreak < 0) return undefined;
+  const firstLine = text.slice(0, lineBreak).trim();
+  if (firstLine && firstLine.split(/\s+/).length <= MAX_FIRST_LINE_WORDS && !/[.!?:;,"”]$/.test(firstLine)) {
     return { text: firstLine, origin: 'first-line' };
   }
   return undefined;
