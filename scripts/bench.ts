@@ -33,7 +33,7 @@ checkCommandLine(
   optional evaluation data), upload scaling and the parse bounds, and one subscriber's digest, each next to a
   baseline measured in the same run; the last line is one JSON object of the figures. Takes a few minutes.
   --only digest runs the digest step alone.`,
-  ['--only'],
+  { options: { '--only': 'value' } },
 );
 const ROOT = join(__dirname, '..');
 const WORK = mkdtempSync(join(tmpdir(), 'bench-'));

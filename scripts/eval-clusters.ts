@@ -148,13 +148,13 @@ export function evaluateClusters(file = process.env.EVAL_CLUSTER_FILE): ClusterE
   const gold: string[] = [];
   rows.forEach((row, i) => {
     const item = summarized(row, i);
-    if (!item) return;
-    items.push(item);
-    gold.push(String(row.event));
     reportProgress(`same-event set: ${i + 1}/${rows.length} articles summarized`, i + 1, rows.length, {
       terminal: 50,
       log: 250,
     });
+    if (!item) return;
+    items.push(item);
+    gold.push(String(row.event));
   });
   const labels = (clusterOf: Map<StoredSummary, string>) =>
     items.map((item) => clusterOf.get(item) ?? item.key);

@@ -259,6 +259,6 @@ checkCommandLine(
   Scores the product against the human summaries and gold entities in EVAL_DATA_DIR (default ../shared/eval),
   next to baselines computed in the same run; the tables go to stdout and out/eval/, the last line is one
   JSON object of the figures. --update-docs also copies the chart to docs/eval-chart.svg.`,
-  ['--update-docs'],
+  { options: { '--update-docs': 'flag' } },
 );
 main();

@@ -238,9 +238,15 @@ function load<S extends z.ZodRawShape>(shape: S, env: Env, subject: string): z.i
           : name.endsWith('_SECRET')
             ? 'its value is not shown'
             : `got ${JSON.stringify(values[name])}`;
-      // zod's own text for an absent value ("expected string, received undefined") says less than this.
+      // zod's own text for a wrong type ("expected number, received NaN") says less than these.
       const problem =
-        values[name] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
+        issue.code !== 'invalid_type'
+          ? issue.message
+          : values[name] === undefined
+            ? 'is required'
+            : issue.expected === 'number'
+              ? 'must be a number'
+              : issue.message;
       return `${name} ${problem} (${got})`;
     });
     throw new ConfigError(`Invalid configuration for ${subject}: ${problems.join('; ')}. ` + SET_THEM);

@@ -1,20 +1,43 @@
 /**
  * The command line of a local entry point (`npm start`, `npm run demo`, `eval`, `bench`): `--help` or `-h`
- * prints its usage and exits 0; an option it does not know stops it with the usage (exit 2) instead of being
- * taken for a file name or ignored.
+ * prints its usage and exits 0; an option it does not know, an option without its value, or a word where it
+ * takes none stops it with the usage (exit 2) before anything runs, instead of being ignored or taken for a
+ * file name.
  */
-export function checkCommandLine(
+export interface CommandLineSpec {
+  /** The options it takes, each with whether a value follows it (`--out DIR`). */
+  options?: Record<string, 'flag' | 'value'>;
+  /** Whether words that are not options (file names) are taken. */
+  takesWords?: boolean;
+}
+
+/** What the command line asks for other than a run: the usage (exit 0) or a refusal (exit 2). */
+export function commandLineOutcome(
   usage: string,
-  knownOptions: readonly string[],
-  args: readonly string[] = process.argv.slice(2),
-): void {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(usage);
-    process.exit(0);
+  spec: CommandLineSpec,
+  args: readonly string[],
+): { exitCode: 0 | 2; message: string } | undefined {
+  if (args.includes('--help') || args.includes('-h')) return { exitCode: 0, message: usage };
+  const options = spec.options ?? {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const kind = options[arg];
+    let problem: string | undefined;
+    if (kind === 'value') {
+      const value = args[++i];
+      if (value === undefined || value.startsWith('-')) problem = `${arg} needs a value`;
+    } else if (kind === undefined && arg.startsWith('-')) problem = `unknown option ${arg}`;
+    else if (kind === undefined && !spec.takesWords) problem = `unexpected argument ${JSON.stringify(arg)}`;
+    if (problem) return { exitCode: 2, message: `${problem}\n${usage}` };
   }
-  const unknown = args.filter((arg) => arg.startsWith('-') && !knownOptions.includes(arg));
-  if (unknown.length > 0) {
-    console.error(`unknown option ${unknown.join(', ')}\n${usage}`);
-    process.exit(2);
-  }
+  return undefined;
+}
+
+/** Applies `commandLineOutcome` to this process: prints the usage or the refusal and exits, or returns. */
+export function checkCommandLine(usage: string, spec: CommandLineSpec = {}): void {
+  const outcome = commandLineOutcome(usage, spec, process.argv.slice(2));
+  if (outcome === undefined) return;
+  if (outcome.exitCode === 0) console.log(outcome.message);
+  else console.error(outcome.message);
+  process.exit(outcome.exitCode);
 }

@@ -17,7 +17,7 @@ const USAGE = `usage: npm run demo -- [--out DIR] [FILE...]
   {"uploaded":N,"summarized":N,"failed":N,"emails":N}.`;
 
 async function main(): Promise<void> {
-  checkCommandLine(USAGE, ['--out']);
+  checkCommandLine(USAGE, { options: { '--out': 'value' }, takesWords: true });
   const { out, paths } = parseArgs(process.argv.slice(2));
   const files = paths.length > 0 ? paths.map((p) => resolve(p)) : sampleArticlePaths();
   const stack = await startLocalStack({ quietLogs: true });
@@ -69,12 +69,11 @@ async function main(): Promise<void> {
   }
 }
 
+/** `--out DIR` and the files, once checkCommandLine has made sure `--out` has its directory. */
 function parseArgs(args: string[]): { out: string; paths: string[] } {
   const at = args.indexOf('--out');
   if (at === -1) return { out: resolve('out'), paths: args };
-  const dir = args[at + 1];
-  if (!dir || dir.startsWith('-')) throw new Error(`--out needs a directory.\n${USAGE}`);
-  return { out: resolve(dir), paths: args.filter((_, i) => i !== at && i !== at + 1) };
+  return { out: resolve(args[at + 1] as string), paths: args.filter((_, i) => i !== at && i !== at + 1) };
 }
 
 async function saveAll(out: string, dir: string, items: { name: string; body: unknown }[]): Promise<void> {

@@ -19,7 +19,7 @@ const USAGE = `usage: npm start
   the next day's digest, Ctrl+C stops. No options.`;
 
 async function main(): Promise<void> {
-  checkCommandLine(USAGE, []);
+  checkCommandLine(USAGE);
   const stack = await startLocalStack({
     quietLogs: true,
     onSummarized: (r) => r.outcomes.forEach(printOutcome),

@@ -27,6 +27,12 @@ describe('config', () => {
     });
   });
 
+  it('says a variable that must be a number is not one', () => {
+    expect(() => loadSummarizeConfig({ BUCKET: 'b-ok', SUMMARY_MAX_SENTENCES: 'three' })).toThrow(
+      /SUMMARY_MAX_SENTENCES must be a number \(got "three"\)/,
+    );
+  });
+
   it('names a missing variable and says what to set', () => {
     expect(() => loadSummarizeConfig({})).toThrow(ConfigError);
     expect(() => loadSummarizeConfig({})).toThrow(

@@ -109,6 +109,8 @@ describe('whole-word matching of names', () => {
       'Ann',
       'Anna',
       'Ann Lee',
+      // Listed twice: found once, where it stands.
+      'Ann',
       '𝐀lpha',
       'Ölund',
       'São Paulo',
@@ -130,5 +132,9 @@ describe('whole-word matching of names', () => {
     // Assess
     expect(differing).toEqual([]);
     expect(texts.filter((text) => byRegularExpression(text, names).length > 1).length).toBeGreaterThan(200);
+  });
+
+  it('skips an empty name rather than matching everywhere', () => {
+    expect(wholeWordMatches('Ann met Anna.', ['', 'Anna', 'Ann'])).toEqual(['Ann', 'Anna']);
   });
 });
