@@ -13,8 +13,10 @@ const work = mkdtempSync(join(tmpdir(), 'bundled-html-'));
 /** The `alias` entries of custom.esbuild in serverless.yml, as the Lambda bundles are built with them. */
 function bundleAliases(): Record<string, string> {
   const yml = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
-  const block = /\n {4}alias:\n((?: {6}\S+: \S+\n)+)/.exec(yml)?.[1] ?? '';
-  return Object.fromEntries([...block.matchAll(/^ {6}(\S+): (\S+)$/gm)].map((m) => [m[1], m[2]]));
+  // The block's entries, and the comment lines that explain them.
+  const block = /\n {4}alias:\n((?: {6}(?:#.*|\S+: \S+)\n)+)/.exec(yml)?.[1] ?? '';
+  // A key may be quoted ('@aws-sdk/client-s3').
+  return Object.fromEntries([...block.matchAll(/^ {6}'?([^\s#']+)'?: (\S+)$/gm)].map((m) => [m[1], m[2]]));
 }
 
 type Extract = (bytes: Uint8Array, hints: { key?: string; contentType?: string }) => ArticleDocument;
@@ -44,9 +46,14 @@ const STYLED = `<!doctype html><html><head><title>Ferry</title><style>p { color:
 <p>Councillors approved the plan by nine votes to two, and the operator will retrain its crews over the spring.</p>
 <p>Residents had asked for quieter boats for years, and the new ferries cut noise at the quay by half, the council said.</p></article></body></html>`;
 
-describe('the HTML reader as bundled for Lambda (linkedom without its CSS parser)', () => {
-  it('replaces the CSS parser, as serverless.yml says', () => {
-    expect(bundleAliases()).toEqual({ 'cssomnom/parse': './src/article/no-css-parser.ts' });
+describe("the HTML reader as bundled for Lambda, with serverless.yml's aliases", () => {
+  it('is built with every alias serverless.yml gives the bundles: no CSS parser, htmlparser2 reduced to its Parser', () => {
+    expect(bundleAliases()).toEqual({
+      'cssomnom/parse': './src/article/no-css-parser.ts',
+      '@aws-sdk/client-bedrock-runtime': './node_modules/@aws-sdk/client-bedrock-runtime/dist-es/index.js',
+      '@aws-sdk/client-s3': './node_modules/@aws-sdk/client-s3/dist-es/index.js',
+      htmlparser2: './node_modules/htmlparser2/dist/esm/Parser.js',
+    });
   });
 
   const pages: Array<[string, Uint8Array]> = [
