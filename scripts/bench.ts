@@ -24,6 +24,7 @@ import { inflateRawSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
 import iconv from 'iconv-lite';
 import { hasEvalFile, missingEvalData, readEvalRows, type EvalRow } from './eval-data.js';
+import { bundleAliases } from './bundle-aliases.js';
 import { rouge } from './rouge.js';
 import { checkCommandLine } from '../src/local/command-line.js';
 
@@ -78,7 +79,7 @@ const SHIPPED: BuildOptions = {
   target: 'node20',
   platform: 'node',
   format: 'cjs',
-  alias: { 'cssomnom/parse': './src/article/no-css-parser.ts' },
+  alias: bundleAliases(ROOT),
   absWorkingDir: ROOT,
   logLevel: 'silent',
 };

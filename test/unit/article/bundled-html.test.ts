@@ -6,18 +6,10 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractArticle } from '../../../src/article/extract.js';
 import type { ArticleDocument } from '../../../src/article/document.js';
+import { bundleAliases } from '../../../scripts/bundle-aliases.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'bundled-html-'));
-
-/** The `alias` entries of custom.esbuild in serverless.yml, as the Lambda bundles are built with them. */
-function bundleAliases(): Record<string, string> {
-  const yml = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
-  // The block's entries, and the comment lines that explain them.
-  const block = /\n {4}alias:\n((?: {6}(?:#.*|\S+: \S+)\n)+)/.exec(yml)?.[1] ?? '';
-  // A key may be quoted ('@aws-sdk/client-s3').
-  return Object.fromEntries([...block.matchAll(/^ {6}'?([^\s#']+)'?: (\S+)$/gm)].map((m) => [m[1], m[2]]));
-}
 
 type Extract = (bytes: Uint8Array, hints: { key?: string; contentType?: string }) => ArticleDocument;
 let bundled: Extract;
@@ -31,7 +23,7 @@ beforeAll(async () => {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    alias: bundleAliases(),
+    alias: bundleAliases(ROOT),
     absWorkingDir: ROOT,
     logLevel: 'silent',
   });
@@ -48,7 +40,7 @@ const STYLED = `<!doctype html><html><head><title>Ferry</title><style>p { color:
 
 describe("the HTML reader as bundled for Lambda, with serverless.yml's aliases", () => {
   it('is built with every alias serverless.yml gives the bundles: no CSS parser, htmlparser2 reduced to its Parser', () => {
-    expect(bundleAliases()).toEqual({
+    expect(bundleAliases(ROOT)).toEqual({
       'cssomnom/parse': './src/article/no-css-parser.ts',
       '@aws-sdk/client-bedrock-runtime': './node_modules/@aws-sdk/client-bedrock-runtime/dist-es/index.js',
       '@aws-sdk/client-s3': './node_modules/@aws-sdk/client-s3/dist-es/index.js',
