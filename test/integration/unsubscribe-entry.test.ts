@@ -6,19 +6,17 @@
  * that injects nothing and only shows which writes the entry sent (`DYNAMODB_ENDPOINT`).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDbClient } from '../../src/aws/clients.js';
 import { createDigestTable } from '../../src/aws/digest-table.js';
 import { createDynamoDbSubscriberStore } from '../../src/aws/dynamodb-subscriber-store.js';
 import { subscriberId } from '../../src/digest/subscribers.js';
 import { unsubscribeToken } from '../../src/links/unsubscribe-token.js';
-import { startDynamoDbEmulator, type DynamoDbEmulator } from '../../src/local/dynamodb-emulator.js';
-import { LOCAL_CLIENT_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
+import { LOCAL_REGION } from '../../src/local/emulators.js';
 import { holding, type JsonResponder } from '../support/aws-http-fake-secrets.js';
 import { startSecretsManagerServer, type SecretsManagerServer } from '../support/aws-http-server.js';
 import { functionUrlEvent } from '../support/digest-events.js';
+import { localDynamoDbForTests } from '../support/local-dynamodb.js';
 import { subscribersOf } from '../support/digest-memory.js';
 import { dynamoDbRequest, faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 
@@ -31,10 +29,9 @@ const id = subscriberId(EMAIL);
 /** Changes one character of the MAC (not the last, whose unused bits a spelling check alone would catch). */
 const tamper = (token: string) => `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
 
-let dynalite: DynamoDbEmulator | undefined;
 let proxy: FaultProxy | undefined;
 /** Straight to dynalite, not through the proxy: the test's own reads and writes are not the entry's. */
-let dynamodb: DynamoDBClient | undefined;
+const dynalite = localDynamoDbForTests();
 /** The inputs of the UpdateItem requests the entry sent in this test, in order. */
 let updates: Record<string, unknown>[] = [];
 /** This test's digest table (`DIGEST_TABLE`), holding Ana's profile. */
@@ -42,11 +39,6 @@ let table = '';
 let secrets: SecretsManagerServer | undefined;
 
 beforeAll(async () => {
-  dynalite = await startDynamoDbEmulator();
-  dynamodb = createDynamoDbClient(
-    { AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: dynalite.endpoint },
-    { credentials: LOCAL_CLIENT_CREDENTIALS },
-  );
   proxy = await startFaultProxy({ target: dynalite.endpoint });
   // A rule that never matches: it only sees every request go by.
   proxy.add({
@@ -60,18 +52,16 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  dynamodb?.destroy();
   await proxy?.close();
-  await dynalite?.close();
 });
 
-const store = () => createDynamoDbSubscriberStore(dynamodb!, table);
+const store = () => createDynamoDbSubscriberStore(dynalite.client, table);
 
 beforeEach(async () => {
   vi.resetModules();
   updates = [];
   table = `digest-test-${randomUUID()}`;
-  await createDigestTable(dynamodb!, table);
+  await createDigestTable(dynalite.client, table);
   for (const subscriber of subscribersOf({ subscribers: [{ email: EMAIL }] })) {
     await store().put(subscriber, new Date(0));
   }

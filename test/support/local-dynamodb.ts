@@ -8,7 +8,7 @@ import { createDynamoDbClient } from '../../src/aws/clients.js';
 import { startDynamoDbEmulator, type DynamoDbEmulator } from '../../src/local/dynamodb-emulator.js';
 import { LOCAL_CLIENT_CREDENTIALS, LOCAL_REGION } from '../../src/local/emulators.js';
 
-export function localDynamoDbForTests(): { readonly client: DynamoDBClient } {
+export function localDynamoDbForTests(): { readonly client: DynamoDBClient; readonly endpoint: string } {
   let emulator: DynamoDbEmulator | undefined;
   let client: DynamoDBClient | undefined;
   beforeAll(async () => {
@@ -26,6 +26,11 @@ export function localDynamoDbForTests(): { readonly client: DynamoDBClient } {
     get client() {
       if (client === undefined) throw new Error('the local DynamoDB client is only there inside the tests');
       return client;
+    },
+    /** For code that builds its own client (`DYNAMODB_ENDPOINT`), or a proxy in front of dynalite. */
+    get endpoint() {
+      if (emulator === undefined) throw new Error('the local DynamoDB is only there inside the tests');
+      return emulator.endpoint;
     },
   };
 }
