@@ -27,7 +27,14 @@ export async function writeStackFile(stack: StackFile, path = STACK_FILE): Promi
   await writeFile(path, `${JSON.stringify(stackFileSchema.parse(stack), null, 2)}\n`);
 }
 
-export async function removeStackFile(path = STACK_FILE): Promise<void> {
+/**
+ * Removes the file if it still describes `stack`: a second `npm start` overwrites it with its own, and the
+ * first one stopping must not take away the file of the one still running.
+ */
+export async function removeStackFile(stack: StackFile, path = STACK_FILE): Promise<void> {
+  // Missing or unreadable: nothing of another stack's to keep.
+  const current = await readStackFile(path).catch(() => undefined);
+  if (current !== undefined && current.DYNAMODB_ENDPOINT !== stack.DYNAMODB_ENDPOINT) return;
   await rm(path, { force: true });
 }
 

@@ -25,22 +25,28 @@ async function main(): Promise<void> {
     onSummarized: (r) => r.outcomes.forEach(printOutcome),
   });
   // Lets `npm run subscribers -- --local ...` reach this stack's table while it runs.
-  await writeStackFile({
+  const stackFile = {
     DIGEST_TABLE: stack.table,
     DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint,
     AWS_REGION: LOCAL_REGION,
-  });
+  };
+  await writeStackFile(stackFile);
   // Ctrl+C (SIGINT) or kill (SIGTERM), from now on: the file goes with the stack, so --local never finds a
   // stack that is gone. (`npm start` execs node, so npm's SIGTERM reaches this process, not only its shell.)
+  // Ctrl+C in a terminal signals npm and node both, and npm passes its own on: the second signal must not
+  // interrupt the cleanup the first began.
   const keyboard: { input?: Interface } = {};
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     keyboard.input?.close();
-    await removeStackFile();
+    await removeStackFile(stackFile);
     await stack.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
   for (const path of sampleArticlePaths()) await stack.upload(path);
   await stack.settled();
 

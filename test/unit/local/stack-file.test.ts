@@ -29,12 +29,26 @@ describe('the local stack file', () => {
 
     await writeStackFile(stack, path);
     const read = await readStackFile(path);
-    await removeStackFile(path);
+    await removeStackFile(stack, path);
 
     expect(read).toEqual(stack);
     await expect(readStackFile(path)).rejects.toThrow(
       /no local stack is running .* start one with npm start/,
     );
+  });
+
+  it('leaves the file of another local stack that started since, and removes its own', async () => {
+    const path = join(directory, 'two', 'stack.json');
+    const second = { ...stack, DYNAMODB_ENDPOINT: 'http://127.0.0.1:45679' };
+    await writeStackFile(stack, path);
+    await writeStackFile(second, path);
+
+    await removeStackFile(stack, path);
+    const afterFirstStops = await readStackFile(path);
+    await removeStackFile(second, path);
+
+    expect(afterFirstStops).toEqual(second);
+    await expect(readStackFile(path)).rejects.toThrow(/no local stack is running/);
   });
 
   it('says what to do with a file that is not a stack file', async () => {
