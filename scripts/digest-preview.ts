@@ -8,6 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { checkCommandLine } from '../src/local/command-line.js';
 import { runDigest } from '../src/use-cases/run-digest/run-digest.js';
 import { fakeLinkSigner, memoryDeps, stored } from '../test/support/digest-memory.js';
 import { newsDay } from '../test/support/news-day.js';
@@ -71,6 +72,9 @@ export async function writePreview(outDir = resolve('out')): Promise<{ daily: Pr
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) {
+  checkCommandLine(`usage: npm run digest:preview
+  Writes out/digest-preview.html and .txt (a daily digest over 1,000 fixture summaries) and the weekly one,
+  from fixtures, with no AWS and no emulator. No options.`);
   writePreview()
     .then(({ daily, weekly }) => {
       console.log(`Daily:  ${daily.subject}`);

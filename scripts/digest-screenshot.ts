@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { checkCommandLine } from '../src/local/command-line.js';
 import { writePreview } from './digest-preview.js';
 
 const CHROMIUM_FLAGS = [
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   screenshot(chromium, weekly, resolve(outDir, 'digest-preview-weekly.png'), false);
 }
 
+checkCommandLine(`usage: npm run digest:screenshot
+  Writes the digest preview, then renders it in headless Chromium (the Debian package chromium) to
+  out/digest-preview.png, -dark.png, -full.png and -weekly.png. No options.`);
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -31,7 +31,9 @@ export const hasEvalFile = (name: string): boolean => existsSync(join(EVAL_DATA_
 /** One line telling what is skipped and where to put the data. */
 export const missingEvalData = (what: string): string =>
   `${what} skipped: no evaluation data in ${EVAL_DATA_DIR}. ` +
-  'Put the evaluation .jsonl files there, or set EVAL_DATA_DIR to their folder.';
+  'Put the evaluation .jsonl files there (cnndm-frank250.jsonl and bbc-dev250.jsonl, one ' +
+  '{"id","article","reference"[,"title"]} a line; conll2003-dev-docs.jsonl for entities; see ' +
+  'docs/summary-quality.md, "Measured"), or set EVAL_DATA_DIR to their folder.';
 
 export function readEvalRows(name: string): EvalRow[] {
   return readFileSync(join(EVAL_DATA_DIR, name), 'utf8')

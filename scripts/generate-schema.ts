@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { checkCommandLine } from '../src/local/command-line.js';
 import { SUMMARY_SCHEMA_VERSION, failureRecordSchema, summarySchema } from '../src/summary/schema.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../schema/summary.schema.json', import.meta.url));
@@ -33,6 +34,9 @@ export function failureRecordJsonSchema(): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  checkCommandLine(`usage: npm run schema
+  Regenerates schema/summary.schema.json and schema/failure-record.schema.json from src/summary/schema.ts
+  (a test fails while either is stale). No options.`);
   for (const [path, text] of [
     [SCHEMA_PATH, summaryJsonSchema()],
     [FAILURE_RECORD_SCHEMA_PATH, failureRecordJsonSchema()],

@@ -13,8 +13,8 @@ import { sampleArticlePaths } from './samples.js';
 
 const USAGE = `usage: npm run demo -- [--out DIR] [FILE...]
   Starts the local emulators, uploads FILE... (default: the samples in samples/), summarizes them, sends one
-  digest, and saves the summaries, failure records and emails under DIR (default out/). The last line is
-  {"uploaded":N,"summarized":N,"failed":N,"emails":N}.`;
+  digest, and saves the summaries, failure records and emails under DIR (default out/), replacing
+  DIR/summaries, DIR/failures and DIR/emails. The last line is {"uploaded":N,"summarized":N,"failed":N,"emails":N}.`;
 
 async function main(): Promise<void> {
   checkCommandLine(USAGE, { options: { '--out': 'value' }, takesWords: true });

@@ -8,8 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { extractArticle } from '../article/extract.js';
 import { summarizeDocument } from '../summary/summarize.js';
 import type { SummaryContent } from '../summary/schema.js';
+import { commandLineOutcome } from './command-line.js';
 
-const USAGE = 'usage: npm run -s summarize -- FILE... | --jsonl IN.jsonl';
+const USAGE = `usage: npm run -s summarize -- FILE... | --jsonl IN.jsonl
+  FILE...: the structured summary of each file (text, Markdown, HTML or JSON, as an upload would be read),
+  one JSON object for one file, an array for several; nothing is printed if a file cannot be summarized.
+  --jsonl: one line {"id","article"[,"title"]} in, one line {"id", ...summary} out; a bad line is reported
+  on stderr and the others go on. (-s keeps npm's banner out of the JSON.)`;
 
 export function summarizeFile(path: string): SummaryContent {
   return summarizeDocument(extractArticle(new Uint8Array(readFileSync(path)), { key: path }));
@@ -30,17 +35,28 @@ export function summarizeJsonlLine(line: string, lineNumber: number): string {
 }
 
 export function main(args: string[]): number {
-  if (args.length === 0 || args.includes('--help')) {
-    console.error(USAGE);
-    return args.length === 0 ? 2 : 0;
+  const outcome =
+    args.length === 0
+      ? { exitCode: 2, message: USAGE }
+      : commandLineOutcome(USAGE, { options: { '--jsonl': 'value' }, takesWords: true }, args);
+  if (outcome !== undefined) {
+    (outcome.exitCode === 0 ? console.log : console.error)(outcome.message);
+    return outcome.exitCode;
   }
   if (args[0] === '--jsonl') {
-    const input = args[1];
-    if (!input || args.length > 2) {
-      console.error(USAGE);
+    const input = args[1] as string;
+    if (args.length > 2) {
+      console.error(`--jsonl reads one file, not several\n${USAGE}`);
       return 2;
     }
-    const lines = readFileSync(input, 'utf8').split('\n');
+    let text: string;
+    try {
+      text = readFileSync(input, 'utf8');
+    } catch (error: unknown) {
+      console.error(`${input}: ${describe(error)}`);
+      return 1;
+    }
+    const lines = text.split('\n');
     let failures = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
@@ -66,7 +82,11 @@ export function main(args: string[]): number {
   return 0;
 }
 
+/** The error, with what to do for the file-system ones a mistyped path gives. */
 function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file: check the path';
+  if (code === 'EISDIR') return 'is a directory: name the files in it';
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

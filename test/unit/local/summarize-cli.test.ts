@@ -71,3 +71,26 @@ describe('the summarize CLI', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('the summarize CLI on a mistyped command line', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/local/summarize-cli.ts', ...args], {
+      encoding: 'utf8',
+    });
+
+  it('refuses an option it does not know, rather than reading it as a file', () => {
+    const run = cli('--jsonn', 'in.jsonl');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^unknown option --jsonn\nusage: npm run -s summarize/);
+  });
+
+  it('says a path does not exist or is a folder, without a stack trace', () => {
+    const missing = cli('--jsonl', 'no-such-file.jsonl');
+    const folder = cli('samples');
+
+    expect([missing.status, folder.status]).toEqual([1, 1]);
+    expect(missing.stderr.trim()).toBe('no-such-file.jsonl: no such file: check the path');
+    expect(folder.stderr.trim()).toBe('samples: is a directory: name the files in it');
+  });
+});
