@@ -173,26 +173,28 @@ function cadence(s: Subscriber): string {
   return s.frequency === 'weekly' ? `${s.sendAt} weekly ${s.weekday ?? '?'}` : s.sendAt;
 }
 
+const OPTIONS = {
+  local: { type: 'boolean', default: false },
+  stage: { type: 'string' },
+  'time-zone': { type: 'string' },
+  'send-at': { type: 'string' },
+  topics: { type: 'string' },
+  keywords: { type: 'string' },
+  frequency: { type: 'string' },
+  weekday: { type: 'string' },
+  bucket: { type: 'string' },
+  'subscribers-key': { type: 'string', default: DEFAULT_SUBSCRIBERS_KEY },
+  'state-prefix': { type: 'string', default: DEFAULT_STATE_PREFIX },
+  'dry-run': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
   silenceSdkNodeVersionNotice();
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      local: { type: 'boolean', default: false },
-      stage: { type: 'string' },
-      'time-zone': { type: 'string' },
-      'send-at': { type: 'string' },
-      topics: { type: 'string' },
-      keywords: { type: 'string' },
-      frequency: { type: 'string' },
-      weekday: { type: 'string' },
-      bucket: { type: 'string' },
-      'subscribers-key': { type: 'string', default: DEFAULT_SUBSCRIBERS_KEY },
-      'state-prefix': { type: 'string', default: DEFAULT_STATE_PREFIX },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: OPTIONS,
   });
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
@@ -415,6 +417,13 @@ function explain(error: unknown): { message: string; code: number } {
     };
   }
   const cause = error instanceof Error && 'code' in error ? String(error.code) : '';
+  if (cause === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // "--timezone" for "--time-zone": the same letters without the dashes.
+    const given = /'(--?[^']+)'/.exec((error as Error).message)?.[1] ?? '';
+    const meant = Object.keys(OPTIONS).find((name) => name.replaceAll('-', '') === given.replaceAll('-', ''));
+    const hint = meant ? `: did you mean --${meant}?` : '';
+    return { message: `unknown option ${given}${hint}\n(npm run subscribers -- --help)`, code: 2 };
+  }
   if (cause.startsWith('ERR_PARSE_ARGS')) {
     return { message: `${(error as Error).message}\n(npm run subscribers -- --help)`, code: 2 };
   }

@@ -106,7 +106,7 @@ const entrySchema = z
     sendAt: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
-        message: 'must be a local time "HH:MM" such as "07:00"',
+        message: 'must be a whole local hour "HH:00" such as "07:00"',
         abort: true,
       })
       .refine((hhmm) => hhmm.endsWith(':00'), WHOLE_HOUR)

@@ -157,8 +157,11 @@ describe('npm run subscribers', () => {
     const noCommand = await subscribers(table, 'frobnicate');
     const missingTable = await subscribers('no-such-table', 'list');
     const badFile = await subscribers(table, 'import', join(directory, 'list.xlsx'));
+    const misspelt = await subscribers(table, 'add', 'ana@example.com', '--timezone', 'UTC');
 
     expect(noCommand).toMatchObject({ code: 2 });
+    expect(misspelt).toMatchObject({ code: 2 });
+    expect(misspelt.stderr).toContain('unknown option --timezone: did you mean --time-zone?');
     expect(noCommand.stderr).toContain('unknown command "frobnicate"');
     expect(missingTable.code).toBe(1);
     expect(missingTable.stderr).toContain('the table does not exist');

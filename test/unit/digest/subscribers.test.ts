@@ -61,7 +61,7 @@ describe('the subscribers list', () => {
     expect(list.invalid.map((i) => [i.index, i.reason])).toEqual([
       [1, expect.stringContaining('email: must be an email address')],
       [2, expect.stringContaining('timeZone: must be an IANA time zone')],
-      [3, expect.stringContaining('sendAt: must be a local time "HH:MM"')],
+      [3, expect.stringContaining('sendAt: must be a whole local hour "HH:00"')],
       [4, expect.stringContaining('listed more than once')],
       [5, expect.stringContaining('colour')],
       [6, expect.any(String)],
