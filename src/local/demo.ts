@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       })),
     );
     console.error(
-      `saved ${summaries.length} summaries, ${failures.length} failure records and ${emails.length} emails under ${out}/`,
+      `saved ${count(summaries.length, 'summary', 'summaries')}, ${count(failures.length, 'failure record')} and ${count(emails.length, 'email')} under ${out}/`,
     );
     console.log(
       JSON.stringify({
@@ -82,6 +82,9 @@ async function saveAll(out: string, dir: string, items: { name: string; body: un
     items.map((item) => writeFile(join(out, dir, item.name), `${JSON.stringify(item.body, null, 2)}\n`)),
   );
 }
+
+/** "1 summary", "2 summaries". */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 const lastSegment = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
