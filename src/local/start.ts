@@ -9,7 +9,7 @@ import { checkCommandLine } from './command-line.js';
 import type { UploadOutcome } from '../use-cases/summarize-upload/summarize-upload.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
-import { removeStackFile, writeStackFile } from './stack-file.js';
+import { readStackFile, removeStackFile, writeStackFile } from './stack-file.js';
 import { sampleArticlePaths } from './samples.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     DYNAMODB_ENDPOINT: stack.dynamoDb.endpoint,
     AWS_REGION: LOCAL_REGION,
   };
+  await warnIfAnotherStackRuns();
   await writeStackFile(stackFile);
   // Ctrl+C (SIGINT) or kill (SIGTERM), from now on: the file goes with the stack, so --local never finds a
   // stack that is gone. (`npm start` execs node, so npm's SIGTERM reaches this process, not only its shell.)
@@ -88,6 +89,22 @@ Press Enter to run the next day's digest, Ctrl+C to stop.`);
     'line',
     () => void sendDigest().catch((e: unknown) => console.error(`digest failed: ${String(e)}`)),
   );
+}
+
+/** A stack file whose DynamoDB still answers is another `npm start`'s: say that --local now means this one. */
+async function warnIfAnotherStackRuns(): Promise<void> {
+  const other = await readStackFile().catch(() => undefined);
+  if (other === undefined) return;
+  const answers = await fetch(other.DYNAMODB_ENDPOINT, { signal: AbortSignal.timeout(1_000) }).then(
+    () => true,
+    () => false,
+  );
+  if (answers) {
+    console.warn(
+      `Another npm start is running (its DynamoDB answers at ${other.DYNAMODB_ENDPOINT}); ` +
+        '`npm run subscribers -- --local` now reaches this one.',
+    );
+  }
 }
 
 function printOutcome(outcome: UploadOutcome): void {
