@@ -34,8 +34,8 @@ async function main(): Promise<void> {
   await writeStackFile(stackFile);
   // Ctrl+C (SIGINT) or kill (SIGTERM), from now on: the file goes with the stack, so --local never finds a
   // stack that is gone. (`npm start` execs node, so npm's SIGTERM reaches this process, not only its shell.)
-  // Ctrl+C in a terminal signals npm and node both, and npm passes its own on: the second signal must not
-  // interrupt the cleanup the first began.
+  // A terminal's Ctrl+C reaches npm and node both, and npm passes its own on: the stop runs once, and the
+  // second signal does not cut its cleanup short.
   const keyboard: { input?: Interface } = {};
   let stopping = false;
   const stop = async () => {
