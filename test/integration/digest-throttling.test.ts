@@ -17,6 +17,7 @@ import {
   type FaultRule,
 } from '../support/fault-proxy.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';
+import { localDateIn } from '../support/time-zones.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -81,7 +82,7 @@ describe('a throttled send', () => {
     const bo = throttle('bo@example.org');
 
     const first = await runDigest(stack().deps({}, { ses }), now);
-    const failure = await stack().sendFailure('bo@example.org', now.toISOString().slice(0, 10));
+    const failure = await stack().sendFailure('bo@example.org', localDateIn(stack().dueTimeZone, now));
     // One request per attempt of the run's retry loop: the SDK re-sent none of them.
     const firstRunRequests = bo.requests();
     bo.stop();

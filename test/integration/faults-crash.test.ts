@@ -41,12 +41,8 @@ import {
   type FaultProxy,
   type ProxiedRequest,
 } from '../support/fault-proxy.js';
-import {
-  expectOneRecordPerUpload,
-  localDateIn,
-  zoneAtEight,
-  putUploads,
-} from '../support/fault-scenarios.js';
+import { expectOneRecordPerUpload, putUploads } from '../support/fault-scenarios.js';
+import { localDateIn, zoneAtEight } from '../support/time-zones.js';
 import { setEnv } from '../../src/local/lambda-runtime.js';
 import { emulatorS3Client } from '../support/s3-fixtures.js';
 import { subscribersOf } from '../support/digest-memory.js';

@@ -20,7 +20,7 @@ import {
   type FaultProxy,
   type FaultRule,
 } from '../support/fault-proxy.js';
-import { localDateIn, zoneAtEight } from '../support/fault-scenarios.js';
+import { localDateIn, zoneAtEight } from '../support/time-zones.js';
 import { lambdaContext, setEnv } from '../../src/local/lambda-runtime.js';
 import { copiesPerRecipient, startDigestStack, type DigestStack } from '../support/digest-stack.js';
 import { buildSummary, summaryKey } from '../support/summary-fixtures.js';

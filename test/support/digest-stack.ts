@@ -35,6 +35,7 @@ import {
 } from '../../src/local/emulators.js';
 import type { Summary } from '../../src/summary/schema.js';
 import { memoryLog, subscribersOf } from './digest-memory.js';
+import { zoneAtEight } from './time-zones.js';
 
 export const TEST_BUCKET = 'digest-test-bucket';
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -60,8 +61,13 @@ export interface DigestStack {
    * only the schedule decides when they are due).
    */
   subscribe(who: string[] | { subscribers: unknown[] }, at?: Date): Promise<Subscriber[]>;
-  /** Subscribes addresses on UTC at 00:00: owed today's digest at any run today. */
+  /**
+   * Subscribes addresses at 00:00 in `dueTimeZone`: owed the digest of their local day at any run in the
+   * hours after the stack started.
+   */
   subscribeDue(emails: string[]): Promise<Subscriber[]>;
+  /** `zoneAtEight` of the stack's start, whatever time of day the suite runs. */
+  dueTimeZone: string;
   /** The address's newest ledger entry, as the profile's `latest` holds it (what refuses a second digest). */
   latest(email: string): Promise<LedgerEntry | undefined>;
   /** The address's ledger history item for that local date (DAY#), if any: the audit trail. */
@@ -140,6 +146,7 @@ export async function startDigestStack(): Promise<DigestStack> {
       LINK_SIGNING_SECRET: TEST_SECRET,
       ...env,
     });
+  const dueTimeZone = zoneAtEight(new Date());
   const putJson = async (key: string, value: unknown) => {
     await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: JSON.stringify(value) }));
   };
@@ -155,7 +162,8 @@ export async function startDigestStack(): Promise<DigestStack> {
     store,
     subscribe,
     subscribeDue: (emails) =>
-      subscribe({ subscribers: emails.map((email) => ({ email, timeZone: 'UTC', sendAt: '00:00' })) }),
+      subscribe({ subscribers: emails.map((email) => ({ email, timeZone: dueTimeZone, sendAt: '00:00' })) }),
+    dueTimeZone,
     async latest(email) {
       return (await store().get(subscriberId(email)))?.latest as LedgerEntry | undefined;
     },

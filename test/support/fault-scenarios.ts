@@ -76,26 +76,6 @@ export async function expectOneRecordPerUpload(
   expect(actual).toEqual(expected);
 }
 
-/**
- * An `Etc/GMT±N` zone where it is 08:xx at `now`, so subscribers with `sendAt: 07:00` are due at once and the
- * next two hourly runs fall on the same local date, whatever time of day the test runs.
- */
-export function zoneAtEight(now: Date): string {
-  let offset = 8 - now.getUTCHours();
-  if (offset < -12) offset += 24;
-  // POSIX-style names: Etc/GMT-8 is UTC+8.
-  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
-
-/** `YYYY-MM-DD` in `zone`. */
-export const localDateIn = (zone: string, at: Date): string =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-
 /** Uploads each file under its key, one after another (so notifications arrive in order), as a user would. */
 export async function putUploads(
   s3: S3Client,
