@@ -19,8 +19,12 @@ const NAME = String.raw`(?=\p{Lu})[\p{L}.'’-]+(?:\s+${NAME_WORD})*`;
  * Each pattern demands the furniture's own shape (a colon, an imperative with its object, capitalised
  * names only), so that a line of prose starting "By Sunday, ..." or "Follow the money ..." stays.
  */
+/** The header of a list of links to other stories; the headlines under it go with it (`isListedHeadline`). */
+const LINK_LIST_HEADER =
+  /^(related (stories|articles|coverage|content|links)|read more|see also|more on this( story)?|recommended|most read|you may also like)\s*(:|$)/i;
+
 const NOISE_LINES: readonly RegExp[] = [
-  /^(related (stories|articles|coverage|content|links)|read more|see also|more on this( story)?|recommended|most read|you may also like)\s*(:|$)/i,
+  LINK_LIST_HEADER,
   /^(share (this|on)|tweet (this|us)|email (this|us)|print (this|article)|subscribe (to|now|here)|follow (us|@)|sign up (for|to|here)|click here|like us on)\b.{0,120}$/i,
   new RegExp(
     String.raw`^(?:By|BY|Written by|Reporting by|Words by)\s+${NAME}(?:(?:\s*[,|–—]|\s+-)\s*${NAME})*$`,
@@ -33,10 +37,12 @@ const NOISE_LINES: readonly RegExp[] = [
     'u',
   ),
   /^(video|photo|footage|images?) of .{0,160}\b(courtesy of|credit(ed)? to)\b.{0,60}$/i,
+  // A caption line: "Featured Photo: Water pours from the spillway. Photo courtesy of the water board".
+  /^((featured|top|header|main|lead) )?(photo|image|picture|video|footage|graphic)s?: .{0,300}$/i,
   /^advertisement$/i,
 ];
 
-/** Bracketed or parenthesised credits anywhere: "[Featured Photo via RT YouTube Screen Capture]". */
+/** Bracketed or parenthesised credits anywhere: "[Featured Photo via NBS YouTube Screen Capture]". */
 const BRACKETED_CREDIT =
   /[[(](featured |top |header )?(photo|image|picture|video|footage|graphic)s?( credit)?\s*(:|via|by|courtesy|source|credit)[^\])\n]{0,120}[\])]/gi;
 
@@ -44,8 +50,22 @@ const BRACKETED_CREDIT =
 const INLINE_NOISE =
   /\b(Scroll down for (the )?video|Click here for more|Watch the video below|Visit site)\b\.{0,3}/g;
 
-/** "RELATED STORIES:" glued mid-paragraph swallows the rest of that paragraph (the list of headlines). */
-const GLUED_RELATED = /(?<!\s)\s*RELATED (STORIES|ARTICLES|COVERAGE)\s*:.*$/gm;
+/**
+ * "RELATED STORIES:" glued mid-line swallows the rest of that line (the list of headlines). On a line of
+ * its own it is a header, and the lines under it are the list (`LINK_LIST_HEADER`).
+ */
+const GLUED_RELATED = /(?<!\s)[ \t]*RELATED (STORIES|ARTICLES|COVERAGE)\s*:.*$/gm;
+
+/** How many lines under a link-list header can be its headlines. */
+const MAX_LISTED_HEADLINES = 8;
+
+/**
+ * A headline as link lists print them, one per line: short, and not ending a sentence the way prose does.
+ * A line of prose under the list ends it and stays.
+ */
+function isListedHeadline(line: string): boolean {
+  return line.split(/\s+/, 17).length <= 16 && !/[.!:;,"”’)\]]$/.test(line);
+}
 
 export function removeBoilerplate(text: string): string {
   const paragraphs = text
@@ -53,8 +73,18 @@ export function removeBoilerplate(text: string): string {
     .replace(INLINE_NOISE, '\n\n')
     .replace(GLUED_RELATED, '')
     .split(/\n/)
-    .map((line) => line.trim())
-    .map((line) => (NOISE_LINES.some((pattern) => pattern.test(line)) ? '' : line));
+    .map((line) => line.trim());
+  let headlinesLeft = 0;
+  for (const [i, line] of paragraphs.entries()) {
+    if (line === '') continue;
+    if (headlinesLeft > 0 && isListedHeadline(line)) {
+      headlinesLeft--;
+      paragraphs[i] = '';
+      continue;
+    }
+    headlinesLeft = LINK_LIST_HEADER.test(line) ? MAX_LISTED_HEADLINES : 0;
+    if (NOISE_LINES.some((pattern) => pattern.test(line))) paragraphs[i] = '';
+  }
   return (
     paragraphs
       .join('\n')

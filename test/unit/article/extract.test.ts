@@ -186,19 +186,43 @@ describe('extractArticle', () => {
     // Prepare
     const text = [
       STORY,
-      'Video of the aftermath of the raids can be viewed above, on this page, courtesy of RT .',
-      'RELATED STORIES:Russian Attack An ISIS Operation? Links To Islamic Militants FearedHundreds Of ISIS Fighters Killed',
+      'Video of the raid can be watched above, courtesy of NBS .',
+      'RELATED STORIES:Floods Close Two Bridges Dam Repairs Delayed Again? Divers Return To The Reservoir',
       'Share this article',
-      'A sequence of firefights ensued, lasting until about 1 p.m. local time.',
-      '[Featured Photo via RT YouTube Screen Capture]',
+      'The firefight lasted until about 1 p.m. local time.',
+      '[Featured Photo via NBS YouTube Screen Capture]',
     ].join('\n');
 
     // Act
     const doc = extractArticle(utf8(text), { key: 'a.txt' });
 
     // Assess
-    expect(doc.text).toBe(
-      `${STORY}\n\nA sequence of firefights ensued, lasting until about 1 p.m. local time.`,
+    expect(doc.text).toBe(`${STORY}\n\nThe firefight lasted until about 1 p.m. local time.`);
+  });
+
+  it('removes the headlines listed under a related-stories header and caption lines, up to the next prose', () => {
+    // Prepare
+    const prose = 'The firefight lasted until about 1 p.m. local time.';
+    const question = 'Who ordered the raid?';
+    const text = [
+      STORY,
+      'RELATED STORIES:',
+      'Dam repairs delayed for a third year',
+      'Is the reservoir safe?',
+      prose,
+      'Read more',
+      question,
+      'Featured Photo: Troops leave the village on Sunday. Photo courtesy of the Interior Ministry',
+      'Video: residents describe the night of the raid',
+    ].join('\n');
+
+    // Act
+    const doc = extractArticle(utf8(text), { key: 'a.txt' });
+
+    // Assess: a short question is a headline only under a header; the prose line ends the list and stays.
+    expect(doc.text).toBe(`${STORY}\n\n${prose}`);
+    expect(extractArticle(utf8(`${STORY}\n${question}`), { key: 'b.txt' }).text).toBe(
+      `${STORY}\n${question}`,
     );
   });
 
