@@ -130,7 +130,7 @@ const ORGANIZATION_WORDS = set(
     'Railway Railways Rail Chamber Cooperative Co-operative Treasury Fed Brewery Breweries Foods ' +
     'Pharma Media Entertainment Studios Records Steel Mining Chemicals Shipping Logistics Hotels Resorts ' +
     'S.A. Bros Bros. Newspaper Zeitung Magazine Review Gazette Telegraph Guardian Daily International Reserve ' +
-    'Power',
+    'Power Directorate Inspectorate Secretariat Administration Consortium',
 );
 export const isOrganizationWord = (word: string) => ORGANIZATION_WORDS.has(word);
 
@@ -151,6 +151,26 @@ const PLACE_WORDS = set(
     'Terrace Crescent Gardens Quay Wharf Pier Harbour Harbor Station Halt Junction Beach Forest Falls Hill',
 );
 export const isPlaceWord = (word: string) => PLACE_WORDS.has(word);
+
+/**
+ * Lowercase nouns of a facility or a landform right after a name that modifies them: "the Kariba dam",
+ * "the Severn bridge". Such a thing is named after its site, so the name is a place, not a person. Works
+ * that businesses own (plant, factory, mine, store) are left out: "the Toyota plant" names a company; so
+ * are "border" and "coast", which follow adjectives of nationality ("the Zairean border").
+ */
+export const PLACE_NOUNS_AFTER = set(
+  'dam dams reservoir reservoirs bridge tunnel canal viaduct weir lake river estuary valley gorge moor moors ' +
+    'airport airfield harbour harbor seafront',
+);
+
+/** Words that join two names of one kind: "at Ardley and Felsham". */
+export const COORDINATORS = set('and or');
+
+/**
+ * Frames that cite a body with "the" before its name: "told the X", "according to the X". A person is
+ * told, or cited, without an article.
+ */
+export const CITING_VERBS_BEFORE_THE = set('told');
 
 /** News agencies and wire services, named without any organisation word. */
 export const NEWS_AGENCIES = set(

@@ -23,6 +23,9 @@ import {
   PLACE_NOUNS_BEFORE_OF,
   PLACE_PREPOSITIONS,
   SPORTS_VERBS_AFTER,
+  CITING_VERBS_BEFORE_THE,
+  COORDINATORS,
+  PLACE_NOUNS_AFTER,
   SPORTS_WORDS_BEFORE,
   TEAM_NOUNS_AFTER,
   TIME_WORDS,
@@ -156,6 +159,9 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
   const lowercase = new Set<string>();
   for (const token of tokens) if (opensLowercase(token.text)) lowercase.add(token.text);
   const candidates: Candidate[] = [];
+  // The index of the token after the last name typed as a place after a preposition ("at Ardley"), for the
+  // name coordinated with it.
+  let placeEnd = -1;
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i] as Token;
@@ -199,7 +205,14 @@ function englishCandidates(text: string, tokens: readonly Token[]): Candidate[] 
     }
     for (const [from, to] of splitRun(tokens, i, end)) {
       const candidate = typedRun(tokens, from, to, text, lowercase);
-      if (candidate) candidates.push(candidate);
+      if (!candidate) continue;
+      // "at Ardley and Felsham Moor": a name joined by "and" or "or" to a place that "at", "in", "from"...
+      // introduced is a place too ("Syria and Arabs", "Essex and Kent" open sentences: no preposition).
+      if (placeEnd === from - 1 && COORDINATORS.has(wordBefore(tokens, from, text)))
+        addVote(candidate.votes, 'places', 1.5);
+      const introduced = PLACE_PREPOSITIONS.has(wordBefore(tokens, from, text));
+      placeEnd = introduced && heaviest(candidate.votes) === 'places' ? to : -1;
+      candidates.push(candidate);
     }
     i = end;
   }
@@ -278,7 +291,7 @@ function datelinePlace(
 const WORD_INITIAL = /(^|[\s-])\p{Ll}/gu;
 /** "Lockerbie, Scotland", "Irvine, Calif.": the region after a place's name. */
 const REGION_AFTER = /^, (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*)?)/u;
-/** "Vilayat KBK, a militant Islamic group": the description after the name says it is a body. */
+/** "Kessel Vanguard, a militant separatist group": the description after the name says it is a body. */
 const DESCRIBED_AS_BODY =
   /^, (?:a|an) (?:[\p{L}'’-]+ ){0,3}(?:group|company|firm|party|organi[sz]ation|charity|network|movement|militia|agency|band|bank|airline|coalition|alliance|faction)\b/u;
 const PLAIN_NAME_WORD = /^\p{Lu}[\p{Ll}'’-]+$/u;
@@ -394,6 +407,16 @@ function typedRun(
     if (before === 'said') addVote(votes, 'people', 2);
   }
   if (PLACE_PREPOSITIONS.has(before)) addVote(votes, 'places', 1.5);
+  // "the Kariba dam", "the Severn bridge": a name before a facility or landform is its site.
+  if (PLACE_NOUNS_AFTER.has(after) && following.startsWith(' ')) addVote(votes, 'places', 3);
+  // "told the X", "according to the X": a body is told or cited with an article, a person without one.
+  if (before === 'the') {
+    const second = wordBefore(tokens, from - 1, text);
+    const cited =
+      CITING_VERBS_BEFORE_THE.has(second) ||
+      (second === 'to' && wordBefore(tokens, from - 2, text).toLowerCase() === 'according');
+    if (cited) addVote(votes, 'organizations', 2);
+  }
   if (before === 'of' && PLACE_NOUNS_BEFORE_OF.has(tokens[from - 2]?.text ?? '')) addVote(votes, 'places', 3);
   if (ORGANIZATION_NOUNS_BEFORE.has(before || appositive)) addVote(votes, 'organizations', 2);
   if (framedAsPerson && DESCRIBED_AS_BODY.test(following)) addVote(votes, 'organizations', 3);
@@ -403,10 +426,11 @@ function typedRun(
     SPORTS_VERBS_AFTER.has(after) || SPORTS_WORDS_BEFORE.has(before) || TEAM_NOUNS_AFTER.has(after);
   if (plays && !personLike && gazetteerType(lowerName, true) !== 'places') addVote(votes, 'organizations', 6);
   // Two or three capitalized words that are no common words, places or known bodies, with no other
-  // evidence: a person's name ("Tamerlan Tsarnaev").
+  // evidence: a person's name ("Tamerlan Tsarnaev"). Not after "the": "the Corran Pavilion" is a thing.
   if (
     words.length >= 2 &&
     words.length <= 3 &&
+    before !== 'the' &&
     Object.keys(votes).length === 0 &&
     words.every(
       (w) => PLAIN_NAME_WORD.test(w) && !lowercase.has(w.toLowerCase()) && !gazetteerType(w.toLowerCase()),
@@ -415,6 +439,15 @@ function typedRun(
   )
     addVote(votes, 'people', 1);
   return { name, votes };
+}
+
+/** The word right before tokens[k] in its clause (one space between them), or "". */
+function wordBefore(tokens: readonly Token[], k: number, text: string): string {
+  const token = tokens[k];
+  const previous = tokens[k - 1];
+  if (!token || !previous || token.sentenceStart || !isSingleSpace(text, previous.end, token.start))
+    return '';
+  return previous.text;
 }
 
 function addVote(votes: Partial<Record<EntityType, number>>, type: EntityType, weight: number): void {

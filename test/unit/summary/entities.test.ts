@@ -61,14 +61,14 @@ describe('English entities', () => {
     // Prepare
     const text =
       "The quarry's owner, Ardley Aggregates, has agreed to lease the site. Haulage firm Brackwell Sands " +
-      "will move the spoil. The club's owner, Graham Pell, welcomed the deal. Police blamed Vilayat KBK, " +
-      'a militant Islamic group, for the attack. Instead, a local group will run it.';
+      "will move the spoil. The club's owner, Graham Pell, welcomed the deal. Police blamed Kessel Vanguard, " +
+      'a militant separatist group, for the attack. Instead, a local group will run it.';
 
     // Act
     const { organizations, people } = entitiesOf(text);
 
     // Assess
-    expect(names(organizations)).toEqual(['Ardley Aggregates', 'Brackwell Sands', 'Vilayat KBK']);
+    expect(names(organizations)).toEqual(['Ardley Aggregates', 'Brackwell Sands', 'Kessel Vanguard']);
     expect(names(people)).toEqual(['Graham Pell']);
   });
 
@@ -160,6 +160,80 @@ describe('English entities', () => {
       organizations: [],
       places: [],
     });
+  });
+
+  it('reads a name right before a facility or landform noun as its site, not a person', () => {
+    // Prepare
+    const text =
+      'Water rose behind Ostby Crag dam overnight. Traffic crossed Wendle Hope bridge slowly, and ' +
+      'Marit Solberg watched from the bank.';
+
+    // Act
+    const { places, people } = entitiesOf(text);
+
+    // Assess
+    expect(names(places)).toEqual(['Ostby Crag', 'Wendle Hope']);
+    expect(names(people)).toEqual(['Marit Solberg']);
+  });
+
+  it('reads a name joined by "and" to a place after "at" or "in" as a place, but not at a sentence start', () => {
+    // Prepare
+    const text =
+      'Lorries were sent to depots at Pellworth and Sanda Rigg on Tuesday. Norway and Brede Alnes ' +
+      'signed the accord.';
+
+    // Act
+    const { places, people } = entitiesOf(text);
+
+    // Assess
+    expect(names(places)).toEqual(expect.arrayContaining(['Pellworth', 'Sanda Rigg']));
+    expect(names(places)).not.toContain('Brede Alnes');
+    expect(names(people)).toEqual(['Brede Alnes']);
+  });
+
+  it('reads a name after "told the" or "according to the" as a body, not a person', () => {
+    // Prepare
+    const text =
+      'The ferry operator told the Wexcombe Sentinel that sailings would resume. According to the ' +
+      'Pellam Ledger, the repairs cost twice the estimate.';
+
+    // Act
+    const { organizations, people } = entitiesOf(text);
+
+    // Assess
+    expect(names(organizations)).toEqual(['Pellam Ledger', 'Wexcombe Sentinel']);
+    expect(people).toEqual([]);
+  });
+
+  it('takes no bare two-word name after "the" for a person', () => {
+    // Prepare
+    const text = 'Visitors queued outside the Corran Pavilion all afternoon, and Ilse Vardy sold tickets.';
+
+    // Act
+    const { people } = entitiesOf(text);
+
+    // Assess
+    expect(names(people)).toEqual(['Ilse Vardy']);
+  });
+
+  it('types a name ending in Directorate, Inspectorate, Secretariat, Administration or Consortium as an organization', () => {
+    // Prepare
+    const text =
+      'Officials from the Western Fisheries Directorate met the Northern Schools Inspectorate, the ' +
+      'Coastal Treaty Secretariat, the Southern Water Administration and the Fenmoor Builders Consortium.';
+
+    // Act
+    const { organizations, places } = entitiesOf(text);
+
+    // Assess
+    expect(names(organizations)).toEqual([
+      'Coastal Treaty Secretariat',
+      'Fenmoor Builders Consortium',
+      'Northern Schools Inspectorate',
+      'Southern Water Administration',
+      'Western Fisheries Directorate',
+    ]);
+    expect(places).toEqual([]);
   });
 
   it('lists at most 30 names per type, the most mentioned first', () => {
