@@ -66,7 +66,7 @@ describe('summarize handler on a real S3-compatible server', () => {
   }
 
   it('summarizes an upload whose key has spaces, "+", "%" and unicode, from the event S3 sends', async () => {
-    const key = 'articles/Nalchik raid + 100% café.txt';
+    const key = 'articles/Marrowby dam + 100% café.txt';
     const event = await upload(key, seedArticle());
     expect(event.Records[0]?.s3.object.key).not.toContain(' ');
 

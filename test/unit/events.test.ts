@@ -10,7 +10,7 @@ const event = <T>(name: string): T =>
 /** The events under events/ are fed to the real handlers (`serverless invoke local`, docs/development.md). */
 describe('the sample events', () => {
   it('describe the seed sample as S3 stores it, so invoke local summarizes it instead of calling it superseded', () => {
-    // docs/development.md uploads samples/000_4ee77f7c6db00e4b.txt with one PUT: S3's ETag is then its MD5.
+    // docs/development.md uploads samples/dam-evacuation.txt with one PUT: S3's ETag is then its MD5.
     const sample = seedArticleBytes();
     const object = event<S3Event>('s3-put.json').Records[0]?.s3.object;
 

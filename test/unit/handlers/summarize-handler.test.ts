@@ -22,7 +22,7 @@ import { testSummarizeSettings } from '../../support/summarize-settings.js';
 
 const context = { functionName: 'summarize', awsRequestId: 'unit' } as Context;
 const putEvent = JSON.parse(readFileSync('events/s3-put.json', 'utf-8')) as S3Event;
-const UPLOADED_KEY = 'articles/Russia raid in Nalchik – 100% report.txt';
+const UPLOADED_KEY = 'articles/Dam evacuation in Marrowby – 100% report.txt';
 
 /** How the fake S3 answers each kind of request; GetObject may depend on the key. */
 interface S3Answers {

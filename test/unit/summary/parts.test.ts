@@ -75,7 +75,7 @@ describe('sources', () => {
   it('finds outlets in attribution frames but not people or vague sources', () => {
     // Prepare
     const text =
-      'According to a report by the Russian news agency Interfax , troops stormed the bunker. ' +
+      'Troops stormed the bunker, according to a report by the Russian news agency Interfax . ' +
       'The footage was courtesy of RT. Reuters reported the death toll. According to police, nobody fled. ' +
       'According to Michael Smith, the raid was planned.';
 

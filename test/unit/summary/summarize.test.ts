@@ -7,19 +7,25 @@ import { SUMMARY_SCHEMA_VERSION, summarySchema } from '../../../src/summary/sche
 import { loadSummarizeConfig } from '../../../src/config.js';
 import { seedArticleBytes } from '../../support/samples.js';
 
-const SEED = 'articles/000_4ee77f7c6db00e4b.txt';
+const SEED = 'articles/dam-evacuation.txt';
 
 describe('summarizeDocument', () => {
   it('returns content that, completed by the pipeline fields, is a valid stored summary', () => {
     // Prepare
-    const doc = extractArticle(seedArticleBytes(), { key: 'articles/000.txt', contentType: 'text/plain' });
+    const doc = extractArticle(seedArticleBytes(), { key: SEED, contentType: 'text/plain' });
 
     // Act
     const content = summarizeDocument(doc);
     const stored = summarySchema.safeParse({
       schemaVersion: SUMMARY_SCHEMA_VERSION,
       id: '0123456789abcdef',
-      source: { bucket: 'b', key: 'articles/000.txt', size: 4471, format: doc.format, charset: doc.charset },
+      source: {
+        bucket: 'b',
+        key: SEED,
+        size: seedArticleBytes().byteLength,
+        format: doc.format,
+        charset: doc.charset,
+      },
       createdAt: new Date(0).toISOString(),
       ...content,
     });
