@@ -14,15 +14,15 @@
 const NAME_WORD = String.raw`(?:(?=\p{Lu})[\p{L}.'’-]+|and|of|&|de|van|von)`;
 const NAME = String.raw`(?=\p{Lu})[\p{L}.'’-]+(?:\s+${NAME_WORD})*`;
 
+/** The header of a list of links to other stories; the headlines under it go with it (`isListedHeadline`). */
+const LINK_LIST_HEADER =
+  /^(related (stories|articles|coverage|content|links)|read more|see also|more on this( story)?|recommended|most read|you may also like)\s*(:|$)/i;
+
 /**
  * Whole lines that are furniture: related-story lists, share prompts, bylines, timestamps, credits.
  * Each pattern demands the furniture's own shape (a colon, an imperative with its object, capitalised
  * names only), so that a line of prose starting "By Sunday, ..." or "Follow the money ..." stays.
  */
-/** The header of a list of links to other stories; the headlines under it go with it (`isListedHeadline`). */
-const LINK_LIST_HEADER =
-  /^(related (stories|articles|coverage|content|links)|read more|see also|more on this( story)?|recommended|most read|you may also like)\s*(:|$)/i;
-
 const NOISE_LINES: readonly RegExp[] = [
   LINK_LIST_HEADER,
   /^(share (this|on)|tweet (this|us)|email (this|us)|print (this|article)|subscribe (to|now|here)|follow (us|@)|sign up (for|to|here)|click here|like us on)\b.{0,120}$/i,

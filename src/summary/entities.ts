@@ -369,10 +369,7 @@ function typedRun(
   // The words either side count only within the clause: "said X", "X beat", not across a full stop.
   const previous = tokens[from - 1];
   const next = tokens[to];
-  const before =
-    previous && !tokens[from]?.sentenceStart && isSingleSpace(text, previous.end, tokens[from]?.start ?? 0)
-      ? previous.text
-      : '';
+  const before = wordBefore(tokens, from, text);
   const after = next && !next.sentenceStart && /^,? $/.test(text.slice(nameEnd, next.start)) ? next.text : '';
   const following = text.slice(nameEnd, nameEnd + 40);
   // "the quarry's owner, Ardley Aggregates,": the noun the name is in apposition to.
