@@ -11,6 +11,7 @@ import { plainTextDocument } from '../src/summary/plain-text.js';
 import { splitSentences } from '../src/summary/sentences.js';
 import { summarizeDocument } from '../src/summary/summarize.js';
 import { MAX_HEADLINE_WORDS, startsWithWords } from '../src/summary/title.js';
+import { words } from '../src/summary/tokens.js';
 import { hasEvalFile, readEvalRows } from './eval-data.js';
 import { rougeN } from './rouge.js';
 
@@ -28,6 +29,10 @@ interface Violations {
   ellipsis: number;
   notSpan: number;
   opensSummary: number;
+  /** The rule's letter against its spirit: titles that are summary[0]'s words from its 2nd word on… */
+  fromSecondWord: number;
+  /** …or from its 3rd to 6th word. */
+  fromThirdToSixthWord: number;
 }
 
 interface SystemRow {
@@ -61,6 +66,8 @@ function evaluateSet(set: string, scores: Scores): Violations {
     ellipsis: 0,
     notSpan: 0,
     opensSummary: 0,
+    fromSecondWord: 0,
+    fromThirdToSixthWord: 0,
   };
   const score = (system: string, candidate: string, reference: string) => {
     const entry = scores.get(system) ?? { words: [], f1: [] };
@@ -89,8 +96,20 @@ function evaluateSet(set: string, scores: Scores): Violations {
     if (/…|\.\.\./.test(title)) counts.ellipsis++;
     if (!sentences.some((s) => s.includes(title))) counts.notSpan++;
     if (startsWithWords(content.summary[0] ?? '', title)) counts.opensSummary++;
+    const offset = offsetInOpening(content.summary[0] ?? '', title);
+    if (offset === 1) counts.fromSecondWord++;
+    if (offset >= 2) counts.fromThirdToSixthWord++;
   }
   return counts;
+}
+
+/** Where `title` starts among the first 6 words of `text`, compared word by word (-1 when it does not). */
+function offsetInOpening(text: string, title: string): number {
+  const head = words(text);
+  const span = words(title);
+  for (let from = 0; from < 6; from++)
+    if (startsWithWords(head.slice(from).join(' '), span.join(' '))) return from;
+  return -1;
 }
 
 /** The headline tables and their figures, or undefined when bbc-dev250 is not in the evaluation data. */
@@ -109,11 +128,11 @@ export function evaluateHeadlines(): { table: string; figures: object } | undefi
     ...systems.map((s) => `| ${s.system} | ${s.words.toFixed(1)} | ${s.rouge1.toFixed(2)} |`),
   ];
   const ruleTable = [
-    `| set | articles | derived titles | given (first line) | over ${MAX_HEADLINE_WORDS} words | ellipsis | not a span of one sentence | opens summary[0] |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| set | articles | derived titles | given (first line) | over ${MAX_HEADLINE_WORDS} words | ellipsis | not a span of one sentence | opens summary[0] | summary[0] from its 2nd word | from its 3rd to 6th word |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rules.map(
       (r) =>
-        `| ${r.set} | ${r.articles} | ${r.derived} | ${r.given} | ${r.overLength} | ${r.ellipsis} | ${r.notSpan} | ${r.opensSummary} |`,
+        `| ${r.set} | ${r.articles} | ${r.derived} | ${r.given} | ${r.overLength} | ${r.ellipsis} | ${r.notSpan} | ${r.opensSummary} | ${r.fromSecondWord} | ${r.fromThirdToSixthWord} |`,
     ),
   ];
   return { table: [...scoreTable, '', ...ruleTable].join('\n'), figures: { systems, rules } };
