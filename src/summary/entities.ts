@@ -489,11 +489,14 @@ function resolve(candidates: readonly Candidate[], text: string): Entities {
     const type = surnames.has(name) ? 'people' : typeOf.get(name);
     if (type) byType[type].push(name);
   }
-  return {
-    people: countMentions(mergeVariants(byType.people), text, true),
-    organizations: countMentions(mergeVariants(byType.organizations), text),
-    places: countMentions(mergeVariants(byType.places), text),
-  };
+  return countMentions(
+    {
+      people: mergeVariants(byType.people),
+      organizations: mergeVariants(byType.organizations),
+      places: mergeVariants(byType.places),
+    },
+    text,
+  );
 }
 
 /** The type with the most votes, the first listed on a tie. */
@@ -510,31 +513,34 @@ function heaviest(votes: Partial<Record<EntityType, number>>): EntityType | unde
 }
 
 /**
- * Mentions counted in the text itself, in one pass, longest name first at each position, so "Tsarnaev"
- * inside "Tamerlan Tsarnaev" is not counted twice. People are named in full once, then by surname
- * ("Zankishiev was killed"); a surname two people share is ambiguous.
+ * Mentions counted in the text itself, in one pass over the names of every kind, longest name first at
+ * each position, so "Tsarnaev" inside "Tamerlan Tsarnaev" is not counted twice, nor the place "Tarne"
+ * inside the newspaper "Tarne Herald". People are named in full once, then by surname ("Zankishiev was
+ * killed"); a surname two people share is ambiguous.
  */
-function countMentions(names: MentionedName[], text: string, surnames = false): MentionedName[] {
-  if (names.length === 0) return names;
-  const owner = new Map<string, string>(names.map(({ name }) => [name, name]));
-  if (surnames) {
-    const lastWord = (name: string) => name.slice(name.lastIndexOf(' ') + 1);
-    const bySurname = new Map<string, number>();
-    for (const { name } of names) bySurname.set(lastWord(name), (bySurname.get(lastWord(name)) ?? 0) + 1);
-    for (const { name } of names) {
-      const surname = lastWord(name);
-      const shared = (bySurname.get(surname) ?? 0) > 1;
-      if (surname !== name && !shared && !owner.has(surname)) owner.set(surname, name);
-    }
+function countMentions(byType: Record<EntityType, MentionedName[]>, text: string): Entities {
+  // Each name is of one kind, so a name (or a person's surname) owns what it matches.
+  const owner = new Map<string, string>();
+  for (const names of Object.values(byType)) for (const { name } of names) owner.set(name, name);
+  const lastWord = (name: string) => name.slice(name.lastIndexOf(' ') + 1);
+  const bySurname = new Map<string, number>();
+  for (const { name } of byType.people)
+    bySurname.set(lastWord(name), (bySurname.get(lastWord(name)) ?? 0) + 1);
+  for (const { name } of byType.people) {
+    const surname = lastWord(name);
+    const shared = (bySurname.get(surname) ?? 0) > 1;
+    if (surname !== name && !shared && !owner.has(surname)) owner.set(surname, name);
   }
   const counted = new Map<string, number>();
   for (const written of wholeWordMatches(text, [...owner.keys()])) {
     const name = owner.get(written);
     if (name) counted.set(name, (counted.get(name) ?? 0) + 1);
   }
-  return names
-    .map(({ name, mentions }) => ({ name, mentions: Math.max(mentions, counted.get(name) ?? 0) }))
-    .sort((a, b) => b.mentions - a.mentions || a.name.localeCompare(b.name));
+  const counts = (type: EntityType) =>
+    byType[type]
+      .map(({ name, mentions }) => ({ name, mentions: Math.max(mentions, counted.get(name) ?? 0) }))
+      .sort((a, b) => b.mentions - a.mentions || a.name.localeCompare(b.name));
+  return { people: counts('people'), organizations: counts('organizations'), places: counts('places') };
 }
 
 /**

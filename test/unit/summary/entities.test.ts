@@ -236,6 +236,20 @@ describe('English entities', () => {
     expect(places).toEqual([]);
   });
 
+  it("counts a place named inside an organization's name as the organization's mention, not the place's", () => {
+    // Prepare: "Wexcombe" stands alone twice and twice more inside "Wexcombe Town Council".
+    const text =
+      'Floods reached Wexcombe on Monday. The Wexcombe Town Council said the river had peaked, and a ' +
+      'Wexcombe Town Council survey counted the homes affected in Wexcombe.';
+
+    // Act
+    const { organizations, places } = entitiesOf(text);
+
+    // Assess
+    expect(places).toEqual([{ name: 'Wexcombe', mentions: 2 }]);
+    expect(organizations).toEqual([{ name: 'Wexcombe Town Council', mentions: 2 }]);
+  });
+
   it('lists at most 30 names per type, the most mentioned first', () => {
     // Prepare: forty people (PersonAa … PersonBn), the last one named three times.
     const letter = (i: number) =>
