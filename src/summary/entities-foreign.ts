@@ -2,7 +2,8 @@
  * Entities of text that is not English, from what its script and capitalization show without English
  * rules: a run of capitalized words led by a known first name is a person ("Grégory Doucet", "Анатолий
  * Локоть"), a run a gazetteer knows is a place, an acronym is an organization, and in languages that
- * capitalize only names, a run opened by an organisation word ("Banque de France") is one. German
+ * capitalize only names, a run opened by an organisation word ("Banque de France") is one, and a run
+ * after a preposition of place or a noun naming a kind of place or body is one of those. German
  * capitalizes every noun, so there a capital proves nothing: only first names, gazetteer places and
  * acronyms count, and "Milliarden Euro" is nobody.
  */
@@ -49,9 +50,47 @@ const ORGANIZATION_HEADS = new Set(
   ).split(' '),
 );
 
+/**
+ * In languages that capitalize names only, what the word before a run says about it: a preposition of
+ * place ("à Montvallon", "en Bretagne"), "de" after a noun naming a kind of place ("la gare de Montvallon",
+ * "la città di Lucca"), or a noun naming a kind of body ("l'association Vélo Vallée", "el grupo Vesta").
+ */
+const PLACE_PREPOSITIONS: Record<string, ReadonlySet<string>> = {
+  fr: new Set(['à', 'en']),
+  es: new Set(['en']),
+  it: new Set(['a', 'in']),
+  pt: new Set(['em']),
+};
+const PLACE_NOUNS = new Set(
+  (
+    'village ville commune gare lac région quartier vallée port île ' +
+    'ciudad pueblo provincia municipio barrio puerto isla ' +
+    'città comune provincia paese lago porto isola ' +
+    'cidade vila município bairro porto ilha'
+  ).split(' '),
+);
+const OF = new Set(['de', 'di', 'do', 'da']);
+const BODY_NOUNS = new Set(
+  (
+    'association société entreprise groupe syndicat fondation collectif fédération ' +
+    'asociación empresa grupo sindicato fundación ' +
+    'associazione società azienda gruppo sindacato fondazione ' +
+    'associação empresa grupo sindicato fundação'
+  ).split(' '),
+);
+/** Feasts and seasons written with a capital after "à", "en" or "a". */
+const FEASTS = new Set(
+  'Noël Pâques Toussaint Pentecôte Navidad Pascua Natale Pasqua Natal Carnaval'.split(' '),
+);
+/** "l'association" is "association" after an elided article. */
+const withoutElision = (word: string) => word.toLowerCase().replace(/^[ld]['’]/u, '');
+
 const CONNECTORS = new Set('de du des la le del di da do dos van von der y e'.split(' '));
-/** "Grégory", and "d'Estaing" or "l'Oréal" after an elided article. */
-const CAPITALIZED = /^(?:[ldLD]['’])?\p{Lu}/u;
+/**
+ * "Grégory", and "d'Estaing" or "l'Oréal" after an elided article, but not "L'association", whose capital
+ * is the article's.
+ */
+const CAPITALIZED = /^(?:[ldLD]['’](?=\p{Lu})|(?![ldLD]['’]))\p{Lu}/u;
 const ACRONYM = /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]{1,5}$/u;
 const isCapitalized = (word: string) => CAPITALIZED.test(word);
 const isAcronym = (word: string) => ACRONYM.test(word);
@@ -94,8 +133,24 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
     return previous !== undefined && GERMAN_PLACE_CUES.has(previous.text.toLowerCase());
   }
 
+  /** What the words before a run make of it, in a language that capitalizes names only. */
+  function cueBefore(index: number): EntityType | undefined {
+    const previous = tokens[index - 1];
+    const first = tokens[index]?.text ?? '';
+    // "en Conseil des ministres", "à l'Assemblée", "à Noël": a body or a feast, not a place.
+    const bodyOrElided = ORGANIZATION_HEADS.has(first) || withoutElision(first) !== first.toLowerCase();
+    if (!previous || language === 'de' || tokens[index]?.sentenceStart || bodyOrElided || FEASTS.has(first))
+      return undefined;
+    const word = withoutElision(previous.text);
+    if (PLACE_PREPOSITIONS[language]?.has(word)) return 'places';
+    if (BODY_NOUNS.has(word)) return 'organizations';
+    const noun = tokens[index - 2];
+    return OF.has(word) && noun && PLACE_NOUNS.has(withoutElision(noun.text)) ? 'places' : undefined;
+  }
+
   function typeRun(from: number, to: number): void {
     const words = tokens.slice(from, to).map((t) => t.text);
+    const found = candidates.length;
     for (let k = 0; k < words.length; k++) {
       const word = words[k] ?? '';
       const rest = words.length - k;
@@ -123,5 +178,7 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
         return;
       }
     }
+    const cue = candidates.length === found ? cueBefore(from) : undefined;
+    if (cue) add(span(from, to), cue);
   }
 }

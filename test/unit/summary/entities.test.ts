@@ -306,6 +306,30 @@ describe('entities of other languages', () => {
     });
   });
 
+  it('in French and Spanish read a place from the preposition or place noun before it, and a body from its noun', () => {
+    // Prepare
+    const french =
+      "Le conseil a ouvert une piste entre le village de Saint-Orbec et la gare de Ravenelle. L'association " +
+      "Roue Libre demande des bancs. Le maire l'a confié à Julien Marchetti, qui vit à Ravenelle depuis " +
+      "dix ans et travaille en Bretagne. Le projet passera en Conseil des ministres à Noël, à l'Assemblée ensuite.";
+    const spanish =
+      'El ayuntamiento abrió una nueva biblioteca en Valdemora el lunes. La ciudad de Tresmontes prepara ' +
+      'otra, y el grupo Vesta Obras la construirá, dijo María Ortega.';
+
+    // Act
+    const fr = entitiesOf(french);
+    const es = entitiesOf(spanish);
+
+    // Assess
+    expect([detectLanguage(french), detectLanguage(spanish)]).toEqual(['fr', 'es']);
+    expect(names(fr.places)).toEqual(['Bretagne', 'Ravenelle', 'Saint-Orbec']);
+    expect(names(fr.organizations)).toEqual(['Roue Libre']);
+    expect(names(fr.people)).toEqual(['Julien Marchetti']);
+    expect(names(es.places)).toEqual(['Tresmontes', 'Valdemora']);
+    expect(names(es.organizations)).toEqual(['Vesta Obras']);
+    expect(names(es.people)).toEqual(['María Ortega']);
+  });
+
   it('in Russian read a name led by a first name, whatever its case ending', () => {
     // Prepare
     const text =
