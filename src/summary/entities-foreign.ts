@@ -179,6 +179,10 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
       }
     }
     const cue = candidates.length === found ? cueBefore(from) : undefined;
-    if (cue) add(span(from, to), cue);
+    // "en Twitter" is where something was said, but Twitter is a company, as the gazetteer knows.
+    if (cue) {
+      const knownBody = gazetteerType(folded(span(from, to))) === 'organizations';
+      add(span(from, to), knownBody ? 'organizations' : cue);
+    }
   }
 }

@@ -314,7 +314,7 @@ describe('entities of other languages', () => {
       "dix ans et travaille en Bretagne. Le projet passera en Conseil des ministres à Noël, à l'Assemblée ensuite.";
     const spanish =
       'El ayuntamiento abrió una nueva biblioteca en Valdemora el lunes. La ciudad de Tresmontes prepara ' +
-      'otra, y el grupo Vesta Obras la construirá, dijo María Ortega.';
+      'otra, y el grupo Vesta Obras la construirá, dijo María Ortega en Twitter.';
 
     // Act
     const fr = entitiesOf(french);
@@ -326,7 +326,7 @@ describe('entities of other languages', () => {
     expect(names(fr.organizations)).toEqual(['Roue Libre']);
     expect(names(fr.people)).toEqual(['Julien Marchetti']);
     expect(names(es.places)).toEqual(['Tresmontes', 'Valdemora']);
-    expect(names(es.organizations)).toEqual(['Vesta Obras']);
+    expect(names(es.organizations)).toEqual(['Twitter', 'Vesta Obras']);
     expect(names(es.people)).toEqual(['María Ortega']);
   });
 
