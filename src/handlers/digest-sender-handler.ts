@@ -69,14 +69,14 @@ export function createDigestSenderHandler(
     totals: { sent: number; failed: number },
   ): Promise<boolean> => {
     if (!deps.hasTimeLeft()) {
-      logger.warn('No time left to start this batch; SQS delivers it again');
+      deps.log.warn('No time left to start this batch; SQS delivers it again');
       return false;
     }
     const parsed = parseSendBatch(record.body);
     if ('reason' in parsed) {
       // Retrying cannot mend it, but a dead-lettered message is what an operator is alarmed about and can
       // look at, and redrive once a sender that reads it is deployed (a version the planner writes ahead).
-      logger.error('The message is not a send batch; it goes to the dead-letter queue after its tries', {
+      deps.log.error('The message is not a send batch; it goes to the dead-letter queue after its tries', {
         reason: parsed.reason,
       });
       return false;
@@ -88,7 +88,7 @@ export function createDigestSenderHandler(
       return report.complete;
     } catch (error: unknown) {
       // The store, S3 or the snapshot failed: SQS delivers the batch again; what was sent stays claimed.
-      logger.error('The send batch failed; SQS delivers it again', {
+      deps.log.error('The send batch failed; SQS delivers it again', {
         error,
         runAt: parsed.batch.runAt,
         summariesKey: parsed.batch.summariesKey,
@@ -99,20 +99,20 @@ export function createDigestSenderHandler(
 
   const send = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const wired = await resolveWiring(wiring);
-    const deps: SenderDeps = { ...wired, log: logger, hasTimeLeft: timeLeftIn(context) };
+    const hasTimeLeft = timeLeftIn(context);
     const totals = { sent: 0, failed: 0 };
     const batchItemFailures: SQSBatchItemFailure[] = [];
     for (const record of event.Records) {
-      logger.appendKeys({
-        messageId: record.messageId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
+      // A logger of the record's own, not keys appended to the shared one: invocations that overlap in one
+      // process (the local stack's pollers) would otherwise name each other's message.
+      const log = logger.createChild({
+        persistentKeys: {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+        },
       });
-      try {
-        const done = await sendRecord(deps, record, totals);
-        if (!done) batchItemFailures.push({ itemIdentifier: record.messageId });
-      } finally {
-        logger.removeKeys(['messageId', 'receiveCount']);
-      }
+      const done = await sendRecord({ ...wired, log, hasTimeLeft }, record, totals);
+      if (!done) batchItemFailures.push({ itemIdentifier: record.messageId });
     }
     metrics.addMetric('DigestsSent', MetricUnit.Count, totals.sent);
     metrics.addMetric('DigestsFailed', MetricUnit.Count, totals.failed);

@@ -49,18 +49,18 @@ export function createSummarizeHandler(
         versionId: record.s3.object.versionId,
         uploadedAt: new Date(record.eventTime),
       };
-      logger.appendKeys({ bucket: ref.bucket, key: ref.key });
+      // A logger of the record's own, not keys appended to the shared one: invocations that overlap in one
+      // process (the local stack runs them so) would otherwise name each other's upload.
+      const log = logger.createChild({ persistentKeys: { bucket: ref.bucket, key: ref.key } });
       try {
         const outcome = await summarizeUpload(ref, deps);
         outcomes.push(outcome);
-        logOutcome(logger, metrics, outcome);
+        logOutcome(log, metrics, outcome);
       } catch (error: unknown) {
-        logger.error('Could not summarize the article; the invocation will be retried', { error });
+        log.error('Could not summarize the article; the invocation will be retried', { error });
         // Counted, so an invocation that only failed still publishes a metric to alarm on.
         metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
         retryable.push(ref.key);
-      } finally {
-        logger.removeKeys(['bucket', 'key']);
       }
     }
     if (retryable.length > 0) {

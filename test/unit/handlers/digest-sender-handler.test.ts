@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredSummary } from '../../../src/digest/stored-summary.js';
 import {
   createDigestSenderHandler,
@@ -14,10 +14,10 @@ import {
   capturingMailer,
   fakeLinkSigner,
   memoryStore,
-  quietLogger,
   storedSummary,
   subscribersOf,
 } from '../../support/digest-memory.js';
+import { capturedLogger, linesSaying } from '../../support/log-lines.js';
 import { buildSummary } from '../../support/summary-fixtures.js';
 
 const RUN_AT = '2026-11-24T07:00:00.000Z';
@@ -63,6 +63,8 @@ function setup(emails: string[]) {
   const snapshots: RunSnapshots = {
     save: async () => SNAPSHOT_KEY,
     async load(key) {
+      // A snapshot under slow/ answers after the others, so invocations can overlap.
+      if (key.includes('/slow/')) await new Promise((resolve) => setTimeout(resolve, 50));
       const summaries = saved.get(key);
       if (summaries === undefined) throw new Error(`no snapshot ${key}`);
       return summaries;
@@ -92,13 +94,16 @@ function setup(emails: string[]) {
   const metrics = new Metrics({ namespace: 'test', serviceName: 'digest-sender' });
   const added = vi.spyOn(metrics, 'addMetric');
   vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
-  const logger = quietLogger();
-  const errors = vi.spyOn(logger, 'error');
+  const { logger, lines } = capturedLogger('digest-sender-test');
   const handler = createDigestSenderHandler(wiring, logger, metrics);
-  return { handler, batch, mailer, store, added, errors };
+  return { handler, batch, mailer, store, added, lines };
 }
 
 describe('the digest sender handler', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('sends every subscriber of the batch, reports no failure and emits DigestsSent and DigestsFailed', async () => {
     const { handler, batch, mailer, added } = setup(['ana@example.com', 'ben@example.com']);
 
@@ -113,7 +118,7 @@ describe('the digest sender handler', () => {
   });
 
   it('reports a message that is not a send batch, with the reason logged, and still sends the others', async () => {
-    const { handler, batch, mailer, errors } = setup(['ana@example.com']);
+    const { handler, batch, mailer, lines } = setup(['ana@example.com']);
     const wrongVersion = JSON.stringify({ ...batch, version: 2 });
 
     const response = await handler(
@@ -130,9 +135,13 @@ describe('the digest sender handler', () => {
       { itemIdentifier: 'wrong-version' },
     ]);
     expect(mailer.sent).toHaveLength(1);
-    const reasons = errors.mock.calls.map((call) => (call[1] as { reason: string }).reason);
-    expect(reasons[0]).toMatch(/^not JSON/);
-    expect(reasons[1]).toMatch(/^version: /);
+    const refused = linesSaying(lines, 'The message is not a send batch');
+    expect(refused.map((line) => [line.level, line.messageId])).toEqual([
+      ['ERROR', 'not-json'],
+      ['ERROR', 'wrong-version'],
+    ]);
+    expect(refused[0]?.reason).toMatch(/^not JSON/);
+    expect(refused[1]?.reason).toMatch(/^version: /);
   });
 
   it('reports a batch cut short by the timeout, and its redelivery sends the rest without a second copy', async () => {
@@ -157,17 +166,37 @@ describe('the digest sender handler', () => {
   });
 
   it('reports a batch whose snapshot cannot be read, so SQS delivers it again', async () => {
-    const { handler, batch, mailer, errors } = setup(['ana@example.com']);
+    const { handler, batch, mailer, lines } = setup(['ana@example.com']);
     const missing = { ...batch, summariesKey: 'state/digest-runs/missing.json' };
 
     const response = await handler(eventOf(record(JSON.stringify(missing))), contextWith());
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'message-1' }] });
     expect(mailer.sent).toEqual([]);
-    expect(errors).toHaveBeenCalledWith(
-      'The send batch failed; SQS delivers it again',
-      expect.objectContaining({ summariesKey: 'state/digest-runs/missing.json' }),
-    );
+    expect(linesSaying(lines, 'The send batch failed; SQS delivers it again')).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        messageId: 'message-1',
+        summariesKey: 'state/digest-runs/missing.json',
+      }),
+    ]);
+  });
+
+  it('names the message it is about in every log line, when two invocations overlap in one process', async () => {
+    // Prepare: the local stack's pollers run invocations side by side on one module's logger.
+    const { handler, batch, lines } = setup(['ana@example.com']);
+    const slowAndMissing = { ...batch, summariesKey: 'state/digest-runs/slow/missing.json' };
+
+    // Act
+    const slow = handler(eventOf(record(JSON.stringify(slowAndMissing), 'slow-one')), contextWith());
+    await handler(eventOf(record('{"truncated": ', 'broken-one')), contextWith());
+    await slow;
+
+    // Assess
+    expect(linesSaying(lines, 'The message is not a send batch').map((line) => line.messageId)).toEqual([
+      'broken-one',
+    ]);
+    expect(linesSaying(lines, 'The send batch failed').map((line) => line.messageId)).toEqual(['slow-one']);
   });
 
   it('starts no batch when the invocation is already out of time', async () => {

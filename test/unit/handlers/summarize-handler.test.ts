@@ -17,6 +17,7 @@ import {
   type FakeAnswer,
   type SeenRequest,
 } from '../../support/aws-http-fake.js';
+import { capturedLogger, linesSaying } from '../../support/log-lines.js';
 import { seedArticle } from '../../support/samples.js';
 import { testSummarizeSettings } from '../../support/summarize-settings.js';
 
@@ -26,7 +27,7 @@ const UPLOADED_KEY = 'articles/Dam evacuation in Marrowby – 100% report.txt';
 
 /** How the fake S3 answers each kind of request; GetObject may depend on the key. */
 interface S3Answers {
-  get?: (key: string) => FakeAnswer;
+  get?: (key: string) => FakeAnswer | Promise<FakeAnswer>;
   put?: FakeAnswer;
   list?: FakeAnswer;
 }
@@ -52,7 +53,11 @@ function fakeS3(answers: S3Answers) {
   };
 }
 
-function handler(s3: ReturnType<typeof createS3Client>, metrics?: Metrics) {
+function handler(
+  s3: ReturnType<typeof createS3Client>,
+  metrics?: Metrics,
+  logger?: Parameters<typeof createSummarizeHandler>[1],
+) {
   return createSummarizeHandler(
     {
       articles: createS3ArticleStore(s3),
@@ -60,7 +65,7 @@ function handler(s3: ReturnType<typeof createS3Client>, metrics?: Metrics) {
       failures: createS3FailureStore(s3, 'bucket'),
       settings: testSummarizeSettings(),
     },
-    undefined,
+    logger,
     metrics,
   );
 }
@@ -113,6 +118,34 @@ describe('summarize handler', () => {
     const written = s3.puts().map((r) => s3Target(r).key);
     expect(written).toHaveLength(1);
     expect(written[0]).toMatch(/^summaries\//);
+  });
+
+  it('names the upload it is about in every log line, when two invocations overlap in one process', async () => {
+    // Prepare: the local stack runs invocations side by side on one module's logger; the empty upload's
+    // read answers last, so the other invocation starts and finishes while it waits.
+    const [first] = putEvent.Records;
+    if (!first) throw new Error('events/s3-put.json has no record');
+    const empty = structuredClone(first);
+    empty.s3.object.key = 'articles/empty.txt';
+    const answerLater = (answer: FakeAnswer) =>
+      new Promise<FakeAnswer>((resolve) => setTimeout(() => resolve(answer), 50));
+    const s3 = fakeS3({
+      get: (key) => (key === 'articles/empty.txt' ? answerLater(s3Object('')) : article()),
+      put: s3Written(),
+    });
+    const { logger, lines } = capturedLogger('summarize-test');
+    const run = handler(s3.s3, undefined, logger);
+
+    // Act
+    const slow = run({ Records: [empty] }, { ...context, awsRequestId: 'empty' });
+    await run({ Records: [first] }, { ...context, awsRequestId: 'seed' });
+    await slow;
+
+    // Assess
+    expect(linesSaying(lines, 'Stored the summary').map((line) => line.key)).toEqual([UPLOADED_KEY]);
+    expect(linesSaying(lines, 'The article cannot be summarized').map((line) => line.key)).toEqual([
+      'articles/empty.txt',
+    ]);
   });
 
   it('reports a redelivered upload as already summarized when S3 refuses the conditional write', async () => {
