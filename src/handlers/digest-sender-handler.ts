@@ -19,7 +19,7 @@ import { describeIssues, errorMessage } from '../errors.js';
 import type { SenderDeps } from '../use-cases/run-digest/deps.js';
 import { sendBatch } from '../use-cases/run-digest/send-batch-use-case.js';
 import { sendBatchSchema, type SendBatch } from '../use-cases/run-digest/send-batch.js';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
+import { logger as defaultLogger, logWithKeys, metrics as defaultMetrics } from '../observability.js';
 import { deliveryWiring, subscriberStore, timeLeftIn, type DigestClients } from './digest-wiring.js';
 import { resolveWiring } from './wiring.js';
 
@@ -103,13 +103,9 @@ export function createDigestSenderHandler(
     const totals = { sent: 0, failed: 0 };
     const batchItemFailures: SQSBatchItemFailure[] = [];
     for (const record of event.Records) {
-      // A logger of the record's own, not keys appended to the shared one: invocations that overlap in one
-      // process (the local stack's pollers) would otherwise name each other's message.
-      const log = logger.createChild({
-        persistentKeys: {
-          messageId: record.messageId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-        },
+      const log = logWithKeys(logger, {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
       });
       const done = await sendRecord({ ...wired, log, hasTimeLeft }, record, totals);
       if (!done) batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -15,7 +15,12 @@ import {
   type SummarizeUploadDeps,
   type UploadOutcome,
 } from '../use-cases/summarize-upload/summarize-upload.js';
-import { logger as defaultLogger, metrics as defaultMetrics } from '../observability.js';
+import {
+  logger as defaultLogger,
+  logWithKeys,
+  metrics as defaultMetrics,
+  type RecordLog,
+} from '../observability.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 
@@ -49,9 +54,7 @@ export function createSummarizeHandler(
         versionId: record.s3.object.versionId,
         uploadedAt: new Date(record.eventTime),
       };
-      // A logger of the record's own, not keys appended to the shared one: invocations that overlap in one
-      // process (the local stack runs them so) would otherwise name each other's upload.
-      const log = logger.createChild({ persistentKeys: { bucket: ref.bucket, key: ref.key } });
+      const log = logWithKeys(logger, { bucket: ref.bucket, key: ref.key });
       try {
         const outcome = await summarizeUpload(ref, deps);
         outcomes.push(outcome);
@@ -89,7 +92,7 @@ function parseS3Notification(event: unknown): S3Notification {
   return parsed.data;
 }
 
-function logOutcome(logger: Logger, metrics: Metrics, outcome: UploadOutcome): void {
+function logOutcome(logger: RecordLog, metrics: Metrics, outcome: UploadOutcome): void {
   switch (outcome.status) {
     case 'summarized':
       metrics.addMetric('ArticlesSummarized', MetricUnit.Count, 1);

@@ -11,7 +11,9 @@ export type LogLine = Record<string, unknown> & { level: string; message: string
 export function capturedLogger(serviceName: string): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
   const capture = (chunk: unknown) => {
-    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
+    // Only the logger's JSON lines; anything else written meanwhile (a warning) is left out.
+    for (const line of String(chunk).split('\n'))
+      if (line.startsWith('{')) lines.push(JSON.parse(line) as LogLine);
     return true;
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);

@@ -77,6 +77,7 @@ const article = () => s3Object(seedArticle(), { 'content-type': 'text/plain' });
 describe('summarize handler', () => {
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
   });
 
   it('decodes the key from the sample event before reading the object', async () => {
@@ -145,6 +146,25 @@ describe('summarize handler', () => {
     expect(linesSaying(lines, 'Stored the summary').map((line) => line.key)).toEqual([UPLOADED_KEY]);
     expect(linesSaying(lines, 'The article cannot be summarized').map((line) => line.key)).toEqual([
       'articles/empty.txt',
+    ]);
+  });
+
+  it("keeps the invocation on the record's log lines: its request id, and a cold start only on the first", async () => {
+    // Prepare: Lambda's on-demand environment, where Powertools reports cold starts.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const s3 = fakeS3({ get: article, put: s3Written() });
+    const { logger, lines } = capturedLogger('summarize-test');
+    const run = handler(s3.s3, undefined, logger);
+
+    // Act
+    await run(putEvent, { ...context, awsRequestId: 'first' });
+    await run(putEvent, { ...context, awsRequestId: 'second' });
+
+    // Assess
+    const stored = linesSaying(lines, 'Stored the summary');
+    expect(stored.map((line) => [line.function_request_id, line.cold_start, line.key])).toEqual([
+      ['first', true, UPLOADED_KEY],
+      ['second', false, UPLOADED_KEY],
     ]);
   });
 
