@@ -3,8 +3,8 @@
  * rules: a run of capitalized words led by a known first name is a person ("Grégory Doucet", "Анатолий
  * Локоть"), a run a gazetteer knows is a place, an acronym is an organization, and in languages that
  * capitalize only names, a run opened by an organisation word ("Banque de France") is one, and a run
- * after a preposition of place or a noun naming a kind of place or body is one of those. German
- * capitalizes every noun, so there a capital proves nothing: only first names, gazetteer places and
+ * after a noun naming a kind of place and "de", or after a noun naming a kind of body, is one of those.
+ * German capitalizes every noun, so there a capital proves nothing: only first names, gazetteer places and
  * acronyms count, and "Milliarden Euro" is nobody.
  */
 import type { Candidate, EntityType, Token } from './entities-types.js';
@@ -51,22 +51,19 @@ const ORGANIZATION_HEADS = new Set(
 );
 
 /**
- * In languages that capitalize names only, what the word before a run says about it: a preposition of
- * place ("à Montvallon", "en Bretagne"), "de" after a noun naming a kind of place ("la gare de Montvallon",
- * "la città di Lucca"), or a noun naming a kind of body ("l'association Vélo Vallée", "el grupo Vesta").
+ * In French, Spanish, Italian and Portuguese, what the words right before a run say it is: "de" after a noun
+ * naming a kind of place ("la gare de Montvallon", "il comune di Valdosca", "la ville d'Orvelle"), or a noun
+ * naming a kind of body ("l'association Vélo Vallée", "el grupo Vesta"). A preposition alone ("à", "en",
+ * "a") says too little: what follows it in news is as often a person or an institution ("à Macron", "in
+ * Senato") as a place.
  */
-const PLACE_PREPOSITIONS: Record<string, ReadonlySet<string>> = {
-  fr: new Set(['à', 'en']),
-  es: new Set(['en']),
-  it: new Set(['a', 'in']),
-  pt: new Set(['em']),
-};
+const CUED_LANGUAGES = new Set(['fr', 'es', 'it', 'pt']);
 const PLACE_NOUNS = new Set(
   (
     'village ville commune gare lac région quartier vallée port île ' +
     'ciudad pueblo provincia municipio barrio puerto isla ' +
-    'città comune provincia paese lago porto isola ' +
-    'cidade vila município bairro porto ilha'
+    'città comune paese lago porto isola ' +
+    'cidade vila município bairro ilha'
   ).split(' '),
 );
 const OF = new Set(['de', 'di', 'do', 'da']);
@@ -75,15 +72,17 @@ const BODY_NOUNS = new Set(
     'association société entreprise groupe syndicat fondation collectif fédération ' +
     'asociación empresa grupo sindicato fundación ' +
     'associazione società azienda gruppo sindacato fondazione ' +
-    'associação empresa grupo sindicato fundação'
+    'associação fundação'
   ).split(' '),
-);
-/** Feasts and seasons written with a capital after "à", "en" or "a". */
-const FEASTS = new Set(
-  'Noël Pâques Toussaint Pentecôte Navidad Pascua Natale Pasqua Natal Carnaval'.split(' '),
 );
 /** "l'association" is "association" after an elided article. */
 const withoutElision = (word: string) => word.toLowerCase().replace(/^[ld]['’]/u, '');
+/** "d'Orvelle": the place, after an elided "de". */
+const ELIDED_OF = /^[dD]['’]/u;
+/** "l'Assemblée": the article belongs to the name, which is a body, not the place a cue expects. */
+const ELIDED_ARTICLE = /^[lL]['’]/u;
+/** Words next to each other in one sentence: nothing between them but spaces (no comma, no full stop). */
+const ADJACENT_GAP = /^[ \t]+$/u;
 
 const CONNECTORS = new Set('de du des la le del di da do dos van von der y e'.split(' '));
 /**
@@ -133,19 +132,23 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
     return previous !== undefined && GERMAN_PLACE_CUES.has(previous.text.toLowerCase());
   }
 
-  /** What the words before a run make of it, in a language that capitalizes names only. */
+  /** What the words right before the run at `index` say it is (see CUED_LANGUAGES), if anything. */
   function cueBefore(index: number): EntityType | undefined {
+    const run = tokens[index];
     const previous = tokens[index - 1];
-    const first = tokens[index]?.text ?? '';
-    // "en Conseil des ministres", "à l'Assemblée", "à Noël": a body or a feast, not a place.
-    const bodyOrElided = ORGANIZATION_HEADS.has(first) || withoutElision(first) !== first.toLowerCase();
-    if (!previous || language === 'de' || tokens[index]?.sentenceStart || bodyOrElided || FEASTS.has(first))
-      return undefined;
+    if (!CUED_LANGUAGES.has(language) || !run || !previous) return undefined;
+    if (!adjacent(previous, run) || ELIDED_ARTICLE.test(run.text)) return undefined;
     const word = withoutElision(previous.text);
-    if (PLACE_PREPOSITIONS[language]?.has(word)) return 'places';
+    if (ELIDED_OF.test(run.text)) return PLACE_NOUNS.has(word) ? 'places' : undefined;
     if (BODY_NOUNS.has(word)) return 'organizations';
     const noun = tokens[index - 2];
-    return OF.has(word) && noun && PLACE_NOUNS.has(withoutElision(noun.text)) ? 'places' : undefined;
+    const afterPlaceNoun =
+      noun !== undefined && adjacent(noun, previous) && PLACE_NOUNS.has(withoutElision(noun.text));
+    return OF.has(word) && afterPlaceNoun ? 'places' : undefined;
+  }
+
+  function adjacent(left: Token, right: Token): boolean {
+    return ADJACENT_GAP.test(text.slice(left.end, right.start));
   }
 
   function typeRun(from: number, to: number): void {
@@ -179,10 +182,6 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
       }
     }
     const cue = candidates.length === found ? cueBefore(from) : undefined;
-    // "en Twitter" is where something was said, but Twitter is a company, as the gazetteer knows.
-    if (cue) {
-      const knownBody = gazetteerType(folded(span(from, to))) === 'organizations';
-      add(span(from, to), knownBody ? 'organizations' : cue);
-    }
+    if (cue) add(span(from, to).replace(ELIDED_OF, ''), cue);
   }
 }

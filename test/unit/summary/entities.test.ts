@@ -306,29 +306,46 @@ describe('entities of other languages', () => {
     });
   });
 
-  it('in French and Spanish read a place from the preposition or place noun before it, and a body from its noun', () => {
-    // Prepare
-    const french =
-      "Le conseil a ouvert une piste entre le village de Saint-Orbec et la gare de Ravenelle. L'association " +
-      "Roue Libre demande des bancs. Le maire l'a confié à Julien Marchetti, qui vit à Ravenelle depuis " +
-      "dix ans et travaille en Bretagne. Le projet passera en Conseil des ministres à Noël, à l'Assemblée ensuite.";
-    const spanish =
-      'El ayuntamiento abrió una nueva biblioteca en Valdemora el lunes. La ciudad de Tresmontes prepara ' +
-      'otra, y el grupo Vesta Obras la construirá, dijo María Ortega en Twitter.';
+  it.each([
+    [
+      'fr',
+      "Le conseil a ouvert une piste entre le village de Saint-Orbec et la gare de Ravenelle, jusqu'à la " +
+        "ville d'Orvelle. L'association Roue Libre demande des bancs. Selon la société, Dufour a quitté " +
+        'ses fonctions. Le maire a écrit à Marchetti et travaille en Bretagne. Le rapport de Lemaire est ' +
+        "attendu. Il a rejoint le groupe. Vasseur a refusé. Le marché du quartier de l'Horloge rouvre.",
+      { places: ['Orvelle', 'Ravenelle', 'Saint-Orbec'], organizations: ['Roue Libre'] },
+    ],
+    [
+      'es',
+      'El ayuntamiento de la ciudad de Tresmontes abrió una biblioteca el lunes, y el grupo Vesta Obras la ' +
+        'construirá. Según la empresa, Gómez dimitió el viernes. Los vecinos confían en Sandoval para la obra.',
+      { places: ['Tresmontes'], organizations: ['Vesta Obras'] },
+    ],
+    [
+      'it',
+      "Il consiglio del comune di Valdosca ha approvato il progetto e l'azienda Ferroluce lo realizzerà. " +
+        "Secondo l'azienda, Rossetti ha lasciato l'incarico. Il sindaco ha detto a Bellandi che la riforma " +
+        'passerà in Senato.',
+      { places: ['Valdosca'], organizations: ['Ferroluce'] },
+    ],
+    [
+      'pt',
+      'A prefeitura da cidade de Serra Alta aprovou a obra, e a empresa Lumitec Energia vai construir ' +
+        'a ponte. Segundo a empresa, Oliveira deixou o cargo. Os eleitores votaram em Tavares no domingo.',
+      { places: ['Serra Alta'], organizations: ['Lumitec Energia'] },
+    ],
+  ])(
+    'in %s read a place from a place noun and "de" before it and a body from its noun, not from a preposition, another noun or across punctuation',
+    (language, text, expected) => {
+      // Act
+      const entities = entitiesOf(text);
 
-    // Act
-    const fr = entitiesOf(french);
-    const es = entitiesOf(spanish);
-
-    // Assess
-    expect([detectLanguage(french), detectLanguage(spanish)]).toEqual(['fr', 'es']);
-    expect(names(fr.places)).toEqual(['Bretagne', 'Ravenelle', 'Saint-Orbec']);
-    expect(names(fr.organizations)).toEqual(['Roue Libre']);
-    expect(names(fr.people)).toEqual(['Julien Marchetti']);
-    expect(names(es.places)).toEqual(['Tresmontes', 'Valdemora']);
-    expect(names(es.organizations)).toEqual(['Twitter', 'Vesta Obras']);
-    expect(names(es.people)).toEqual(['María Ortega']);
-  });
+      // Assess
+      expect(detectLanguage(text)).toBe(language);
+      expect(names(entities.places)).toEqual(expected.places);
+      expect(names(entities.organizations)).toEqual(expected.organizations);
+    },
+  );
 
   it('in Russian read a name led by a first name, whatever its case ending', () => {
     // Prepare
