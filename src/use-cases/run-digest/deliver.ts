@@ -101,10 +101,11 @@ export async function deliver(
     // The one unclosable window is between SES accepting and this write (or an ambiguous failure, see
     // sendClaimed): nothing else happens in between.
     await recordSent(deps, entry('sent', messageId), dueAfterDay(subscriber, localDate));
+    // sesMessageId: a send batch's lines already carry the SQS message's messageId.
     log.info('Digest sent', {
       subscriberId: subscriber.id,
       localDate,
-      messageId,
+      sesMessageId: messageId,
       items: items.length,
       attempts,
     });
@@ -251,7 +252,7 @@ async function recordSent(deps: DeliveryDeps, entry: LedgerEntry, nextDueAt: Dat
         deps.log.error('Digest was sent but the ledger entry could not be written: a duplicate may follow', {
           subscriberId: entry.subscriberId,
           localDate: entry.localDate,
-          messageId: entry.messageId,
+          sesMessageId: entry.messageId,
           error: errorMessage(error),
         });
         return;

@@ -105,11 +105,15 @@ describe('the digest sender handler', () => {
   });
 
   it('sends every subscriber of the batch, reports no failure and emits DigestsSent and DigestsFailed', async () => {
-    const { handler, batch, mailer, added } = setup(['ana@example.com', 'ben@example.com']);
+    const { handler, batch, mailer, added, lines } = setup(['ana@example.com', 'ben@example.com']);
 
     const response = await handler(eventOf(record(JSON.stringify(batch))), contextWith());
 
     expect(response).toEqual({ batchItemFailures: [] });
+    // Each line names the SQS message it came from, and SES's id of the mail under its own name.
+    const sent = linesSaying(lines, 'Digest sent');
+    expect(sent.map((line) => line.messageId)).toEqual(['message-1', 'message-1']);
+    expect(sent.map((line) => line.sesMessageId).sort()).toEqual(mailer.sent.map((m) => m.messageId).sort());
     expect(mailer.sent.map((m) => m.to).sort()).toEqual(['ana@example.com', 'ben@example.com']);
     expect(added.mock.calls).toEqual([
       ['DigestsSent', 'Count', 2],

@@ -637,7 +637,7 @@ describe('a digest run', () => {
       expect.objectContaining({
         level: 'error',
         message: expect.stringContaining('ledger entry could not be written'),
-        attributes: expect.objectContaining({ messageId: 'message-1' }),
+        attributes: expect.objectContaining({ sesMessageId: 'message-1' }),
       }),
     );
   });
