@@ -9,6 +9,7 @@
  */
 import type { Candidate, EntityType, Token } from './entities-types.js';
 import { acronymType, folded, gazetteerType, isFirstName } from './entities-lexicon.js';
+import { isRomance } from './language.js';
 
 /** Common Russian first names, in the nominative; inflected forms are matched by their stem. */
 const RUSSIAN_FIRST_NAMES = (
@@ -51,13 +52,12 @@ const ORGANIZATION_HEADS = new Set(
 );
 
 /**
- * In French, Spanish, Italian and Portuguese, what the words right before a run say it is: "de" after a noun
+ * In a Romance language (language.ts), what the words right before a run say it is: "de" after a noun
  * naming a kind of place ("la gare de Montvallon", "il comune di Valdosca", "la ville d'Orvelle"), or a noun
  * naming a kind of body ("l'association Vélo Vallée", "el grupo Vesta"). A preposition alone ("à", "en",
  * "a") says too little: what follows it in news is as often a person or an institution ("à Macron", "in
  * Senato") as a place.
  */
-const CUED_LANGUAGES = new Set(['fr', 'es', 'it', 'pt']);
 const PLACE_NOUNS = new Set(
   (
     'village ville commune gare lac région quartier vallée port île ' +
@@ -132,11 +132,11 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
     return previous !== undefined && GERMAN_PLACE_CUES.has(previous.text.toLowerCase());
   }
 
-  /** What the words right before the run at `index` say it is (see CUED_LANGUAGES), if anything. */
+  /** What the words right before the run at `index` say it is (see PLACE_NOUNS), if anything. */
   function cueBefore(index: number): EntityType | undefined {
     const run = tokens[index];
     const previous = tokens[index - 1];
-    if (!CUED_LANGUAGES.has(language) || !run || !previous) return undefined;
+    if (!isRomance(language) || !run || !previous) return undefined;
     if (!adjacent(previous, run) || ELIDED_ARTICLE.test(run.text)) return undefined;
     const word = withoutElision(previous.text);
     if (ELIDED_OF.test(run.text)) return PLACE_NOUNS.has(word) ? 'places' : undefined;

@@ -76,7 +76,15 @@ interface Candidate {
 }
 
 /** `alsoSkip`: function words of the article's language when it is not English. */
-export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = new Set()): string[] {
+/**
+ * `headsFirst`: the language puts a phrase's head first ("piste cyclable" is a piste), as French, Spanish,
+ * Italian and Portuguese do; English puts it last ("special forces" are forces).
+ */
+export function extractKeywords(
+  text: string,
+  alsoSkip: ReadonlySet<string> = new Set(),
+  headsFirst = false,
+): string[] {
   const tokens = readWords(text, alsoSkip);
   const phrases = listPhrases(tokens);
   // Counted first, so that the details below are kept only for the few phrases that repeat.
@@ -122,7 +130,7 @@ export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = ne
     candidate.isName = isNameForm(candidate.form);
     candidate.inner = innerKeys(candidate.parts);
   }
-  return choosePhrases(repeated);
+  return choosePhrases(repeated, headsFirst);
 }
 
 /**
@@ -132,7 +140,7 @@ export function extractKeywords(text: string, alsoSkip: ReadonlySet<string> = ne
  * subject first). A name inside a longer name is one person or thing: the name that holds it most often
  * ranks where it would ("Britt McHenry" where "McHenry" would).
  */
-function choosePhrases(repeated: Candidate[]): string[] {
+function choosePhrases(repeated: Candidate[], headsFirst: boolean): string[] {
   const byKey = new Map(repeated.map((c) => [c.key, c]));
   const claimed = new Map<string, number>();
   const holder = new Map<string, Candidate>();
@@ -156,25 +164,27 @@ function choosePhrases(repeated: Candidate[]): string[] {
   const chosen: Candidate[] = [];
   for (const candidate of ranked) {
     if (chosen.length >= MAX_KEY_PHRASES) break;
-    if (!repeatsChosen(candidate, chosen)) chosen.push(candidate);
+    if (!repeatsChosen(candidate, chosen, headsFirst)) chosen.push(candidate);
   }
   return chosen.map((c) => c.form);
 }
 
 /**
  * The candidate says again what a chosen phrase says: two names, one inside the other ("McHenry" in "Britt
- * McHenry"); a phrase and its head ("special forces" in "Russian special forces"); two phrases sharing two
+ * McHenry"); a phrase and its head ("special forces" in "Russian special forces", "piste" in "piste
+ * cyclable" where heads come first); two phrases sharing two
  * words ("Russian special forces", "special forces troops"); or a phrase and a word it starts with, unless
  * that word stands alone at least as often as inside the chosen phrases, and twice ("council", "council vote").
  */
-function repeatsChosen(candidate: Candidate, chosen: Candidate[]): boolean {
+function repeatsChosen(candidate: Candidate, chosen: Candidate[], headsFirst: boolean): boolean {
   let inside = 0;
   for (const other of chosen) {
     const [shorter, longer] = candidate.words <= other.words ? [candidate, other] : [other, candidate];
     const contained = shorter.key === longer.key || longer.inner.includes(shorter.key);
-    // The last word heads an English phrase: "Russian special forces" are special forces.
-    if (contained && ((shorter.isName && longer.isName) || longer.key.endsWith(` ${shorter.key}`)))
-      return true;
+    const isHead = headsFirst
+      ? longer.key.startsWith(`${shorter.key} `)
+      : longer.key.endsWith(` ${shorter.key}`);
+    if (contained && ((shorter.isName && longer.isName) || isHead)) return true;
     if (!contained && sharedWords(candidate, other) >= 2) return true;
     if (!contained) continue;
     if (shorter === candidate) inside += longer.count;

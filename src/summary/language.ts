@@ -60,6 +60,14 @@ const FUNCTION_WORD_SETS = new Map(
 );
 const NO_WORDS: ReadonlySet<string> = new Set();
 
+/**
+ * French, Spanish, Italian and Portuguese: their noun phrases put the head first ("piste cyclable", "la gare
+ * de Montvallon"), and they capitalize names only.
+ */
+const ROMANCE_LANGUAGES = new Set(['fr', 'es', 'it', 'pt']);
+
+export const isRomance = (language: string): boolean => ROMANCE_LANGUAGES.has(language);
+
 /** The function words of a detected language (none for English, whose stopwords are in tokens.ts). */
 export function functionWords(language: string): ReadonlySet<string> {
   return FUNCTION_WORD_SETS.get(language) ?? NO_WORDS;

@@ -7,7 +7,7 @@ import { extractDates } from './dates.js';
 import { stripDatelines } from './datelines.js';
 import { extractEntities } from './entities.js';
 import { extractKeywords } from './keywords.js';
-import { detectLanguage, functionWords } from './language.js';
+import { detectLanguage, functionWords, isRomance } from './language.js';
 import { extractNumbers } from './numbers.js';
 import { extractQuotes } from './quotes.js';
 import { prepareSentences, selectKeyPoints, selectSummary } from './rank.js';
@@ -66,7 +66,7 @@ export function summarizeDocument(
       entities.people.map((p) => p.name),
     ),
     sources: extractSources(text, new Set(entities.organizations.map((o) => o.name))),
-    keywords: extractKeywords(text, functionWords(language)),
+    keywords: extractKeywords(text, functionWords(language), isRomance(language)),
     wordCount,
     readingTimeMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
     truncated,

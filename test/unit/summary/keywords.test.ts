@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractKeywords } from '../../../src/summary/keywords.js';
+import { functionWords } from '../../../src/summary/language.js';
 import { STOPWORDS } from '../../../src/summary/tokens.js';
 
 /** A short news item written for these tests. */
@@ -101,6 +102,24 @@ describe('key phrases', () => {
       expect(STOPWORDS.has(words.at(-1) ?? '')).toBe(false);
       expect(words.some((w) => /\p{L}/u.test(w))).toBe(true);
     }
+  });
+
+  it('keep a phrase over its head word, which comes first in a Romance language and last in English', () => {
+    // Prepare: the head stands alone as often as the phrase, so only its place in the phrase tells.
+    const french =
+      'La piste cyclable ouvre samedi. La piste cyclable suit la rivière. La piste est large. La piste est neuve.';
+    const english =
+      'The cycle path opens on Saturday. The cycle path follows the river. The path is wide. The path is new.';
+
+    // Act
+    const romance = extractKeywords(french, functionWords('fr'), true);
+    const headLast = extractKeywords(english);
+
+    // Assess
+    expect(romance).toContain('piste cyclable');
+    expect(romance).not.toContain('piste');
+    expect(headLast).toContain('cycle path');
+    expect(headLast).not.toContain('path');
   });
 
   it('keep "of" inside a name', () => {
