@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from '../src/zod.js';
 import { checkCommandLine } from '../src/local/command-line.js';
 import { SUMMARY_SCHEMA_VERSION, failureRecordSchema, summarySchema } from '../src/summary/schema.js';
 
@@ -14,7 +14,7 @@ export const FAILURE_RECORD_SCHEMA_PATH = fileURLToPath(
   new URL('../schema/failure-record.schema.json', import.meta.url),
 );
 
-function jsonSchemaText(schema: z.ZodType, name: string, title: string): string {
+function jsonSchemaText(schema: z.ZodMiniType, name: string, title: string): string {
   const document = {
     $id: `https://article-digest.local/schema/${name}.v${SUMMARY_SCHEMA_VERSION}.json`,
     title,

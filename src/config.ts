@@ -2,7 +2,7 @@
  * The only reader of `process.env`. Each function loads the part it needs once, at cold start, and a
  * missing or malformed variable fails the start with a message that names the variable and what to set.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { timeZone } from './digest/time-zone.js';
 import {
   LinkSecretsError,
@@ -21,9 +21,11 @@ type Env = Record<string, string | undefined>;
 
 const prefix = z
   .string()
-  .regex(/^[^/].*\/$/, 'must be a key prefix ending in "/" and not starting with "/", e.g. "articles/"');
+  .check(
+    z.regex(/^[^/].*\/$/, 'must be a key prefix ending in "/" and not starting with "/", e.g. "articles/"'),
+  );
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 const DAY_SECONDS = 86_400;
 const MAX_LINK_EXPIRY_SECONDS = 90 * DAY_SECONDS;
 /**
@@ -35,17 +37,21 @@ const MAX_LINK_EXPIRY_SECONDS = 90 * DAY_SECONDS;
  */
 const linkSigningSecret = z
   .string()
-  .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters of random secret`);
+  .check(z.minLength(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters of random secret`));
 const purposeSecrets = (purpose: TokenPurpose) =>
-  z.string().transform((value, context): LinkSecrets => {
-    try {
-      return parseLinkSecrets(value, purpose);
-    } catch (error: unknown) {
-      if (!(error instanceof LinkSecretsError)) throw error;
-      context.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+  z.pipe(
+    z.string(),
+    z.transform((value, context): LinkSecrets => {
+      try {
+        return parseLinkSecrets(value, purpose);
+      } catch (error: unknown) {
+        if (!(error instanceof LinkSecretsError)) throw error;
+        // zod/mini's transform context has no addIssue; this is the issue classic zod's addIssue added.
+        context.issues.push({ code: 'custom', message: error.message, input: value });
+        return z.NEVER;
+      }
+    }),
+  );
 const PURPOSE_VARIABLES = {
   unsubscribe: 'UNSUBSCRIBE_SIGNING_SECRET',
   articleLink: 'ARTICLE_LINK_SIGNING_SECRET',
@@ -69,58 +75,61 @@ export const SIGNING_SECRET_VARIABLES: readonly SigningSecretVariable[] = [
  * inference profile), and it supports a forced tool choice (docs/llm-summaries.md, "Default model").
  */
 export const DEFAULT_BEDROCK_MODEL_ID = 'amazon.nova-micro-v1:0';
-const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const booleanFlag = z.pipe(
+  z.enum(['true', 'false', '1', '0']),
+  z.transform((v) => v === 'true' || v === '1'),
+);
 
 const awsShape = {
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** Only for local emulators: an S3-compatible endpoint such as http://127.0.0.1:4569. */
-  S3_ENDPOINT: z.string().url().optional(),
+  S3_ENDPOINT: z.optional(z.url()),
   /** Only for local emulators: an SES v2 compatible endpoint. */
-  SES_ENDPOINT: z.string().url().optional(),
+  SES_ENDPOINT: z.optional(z.url()),
   /** Only for local emulators: a DynamoDB-compatible endpoint (dynalite). */
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
   /** Only for local emulators: an SQS-compatible endpoint (fauxqs). */
-  SQS_ENDPOINT: z.string().url().optional(),
+  SQS_ENDPOINT: z.optional(z.url()),
 };
 
 /** The subscribers, their ledger and send claims (src/aws/dynamodb-subscriber-store.ts). */
 const digestTableShape = {
   DIGEST_TABLE: z
     .string()
-    .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)'),
+    .check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)')),
 };
 
 const storageShape = {
   BUCKET: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lowercase)'),
-  ARTICLES_PREFIX: prefix.default('articles/'),
-  SUMMARIES_PREFIX: prefix.default('summaries/'),
-  FAILURES_PREFIX: prefix.default('failures/'),
-  STATE_PREFIX: prefix.default('state/'),
+    .check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lowercase)')),
+  ARTICLES_PREFIX: z._default(prefix, 'articles/'),
+  SUMMARIES_PREFIX: z._default(prefix, 'summaries/'),
+  FAILURES_PREFIX: z._default(prefix, 'failures/'),
+  STATE_PREFIX: z._default(prefix, 'state/'),
 };
 
 const summarizeShape = {
   ...awsShape,
   ...storageShape,
   /** Uploads larger than this are rejected with a failure record instead of being read. */
-  MAX_ARTICLE_BYTES: positiveInt.default(5 * 1024 * 1024),
+  MAX_ARTICLE_BYTES: z._default(positiveInt, 5 * 1024 * 1024),
   /** Only the first N characters of the extracted text are analysed; the summary says it was truncated. */
-  MAX_ANALYSED_CHARS: positiveInt.default(DEFAULT_SUMMARIZE_OPTIONS.maxAnalysedChars),
-  SUMMARY_MAX_SENTENCES: positiveInt.max(3).default(DEFAULT_SUMMARIZE_OPTIONS.maxSentences),
-  SUMMARY_MAX_WORDS: positiveInt.default(DEFAULT_SUMMARIZE_OPTIONS.maxWords),
+  MAX_ANALYSED_CHARS: z._default(positiveInt, DEFAULT_SUMMARIZE_OPTIONS.maxAnalysedChars),
+  SUMMARY_MAX_SENTENCES: z._default(positiveInt.check(z.maximum(3)), DEFAULT_SUMMARIZE_OPTIONS.maxSentences),
+  SUMMARY_MAX_WORDS: z._default(positiveInt, DEFAULT_SUMMARIZE_OPTIONS.maxWords),
   /** `bedrock`: an LLM writes title, summary and key points, kept only when verified (docs/llm-summaries.md). */
-  SUMMARIZER: z.enum(['extractive', 'bedrock']).default('extractive'),
+  SUMMARIZER: z._default(z.enum(['extractive', 'bedrock']), 'extractive'),
   /** A Bedrock model id or inference profile id that supports Converse with a forced tool. */
-  BEDROCK_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
+  BEDROCK_MODEL_ID: z._default(z.string().check(z.minLength(1)), DEFAULT_BEDROCK_MODEL_ID),
   /** Model calls per UTC day, all invocations together; past it, summaries are extractive. 0: never call. */
-  LLM_DAILY_BUDGET: z.coerce.number().int().nonnegative().default(2_000),
+  LLM_DAILY_BUDGET: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 2_000),
   /** The model reads at most this many tokens of the article (estimated as characters / 4). */
-  LLM_MAX_INPUT_TOKENS: positiveInt.default(3_000),
+  LLM_MAX_INPUT_TOKENS: z._default(positiveInt, 3_000),
   /** The most the model may write (title, summary, key points, as tool input). */
-  LLM_MAX_OUTPUT_TOKENS: positiveInt.max(4_096).default(600),
+  LLM_MAX_OUTPUT_TOKENS: z._default(positiveInt.check(z.maximum(4_096)), 600),
   /** One model call, SDK retries included; after it the summary is extractive. */
-  LLM_TIMEOUT_MS: positiveInt.max(60_000).default(20_000),
+  LLM_TIMEOUT_MS: z._default(positiveInt.check(z.maximum(60_000)), 20_000),
 };
 
 /**
@@ -128,60 +137,60 @@ const summarizeShape = {
  * form offers first, and what `npm run subscribers` gives new subscribers (`loadSubscriberDefaults`).
  */
 const subscriberDefaultsShape = {
-  DIGEST_TIME_ZONE: timeZone.default('UTC'),
-  DIGEST_SEND_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  DIGEST_TIME_ZONE: z._default(timeZone, 'UTC'),
+  DIGEST_SEND_HOUR: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(23)), 7),
 };
 
 const digestShape = {
   ...awsShape,
   ...storageShape,
-  SENDER_EMAIL: z.string().email('must be the verified SES sender address, e.g. "digest@example.com"'),
+  SENDER_EMAIL: z.email('must be the verified SES sender address, e.g. "digest@example.com"'),
   ...digestTableShape,
   /**
    * The queue of subscriber batches the sender function consumes. Without it every due subscriber is sent
    * by the hourly run itself (fine while they fit in one invocation at the account's rate).
    */
-  DIGEST_SEND_QUEUE_URL: z.string().url().optional(),
+  DIGEST_SEND_QUEUE_URL: z.optional(z.url()),
   /** SendEmail calls per second, all senders together; default: SES GetAccount's MaxSendRate. */
-  DIGEST_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+  DIGEST_MAX_SEND_RATE: z.optional(z.coerce.number().check(z.positive())),
   /** How many sender invocations run at once (the queue's maximum concurrency in serverless.yml). */
-  DIGEST_SENDERS: positiveInt.max(1000).default(2),
+  DIGEST_SENDERS: z._default(positiveInt.check(z.maximum(1000)), 2),
   /** The hourly run sends itself when the due subscribers take at most this long at the send rate. */
-  DIGEST_INLINE_SECONDS: z.coerce.number().int().nonnegative().default(120),
+  DIGEST_INLINE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 120),
   /** Subscribers per queue message (one sender invocation's work). */
-  DIGEST_BATCH_SIZE: positiveInt.max(200).default(50),
-  SEND_EMPTY_DIGEST: booleanFlag.default(false),
+  DIGEST_BATCH_SIZE: z._default(positiveInt.check(z.maximum(200)), 50),
+  SEND_EMPTY_DIGEST: z._default(booleanFlag, false),
   /** Stories shown in full at the top of a digest; the others are listed by linked title. */
-  DIGEST_TOP_STORIES: positiveInt.max(50).default(10),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  DIGEST_TOP_STORIES: z._default(positiveInt.check(z.maximum(50)), 10),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   /**
    * How long a digest's link to a stored original works. Through ARTICLE_LINK_URL it is exactly this long
    * (at most 90 days); without it the link is presigned at send time, for at most 7 days (SigV4) and never
    * beyond the signing credentials (src/aws/s3-presigner.ts).
    */
-  LINK_EXPIRY_SECONDS: positiveInt
-    .max(MAX_LINK_EXPIRY_SECONDS, 'must be at most 7776000 (90 days)')
-    .default(30 * DAY_SECONDS),
+  LINK_EXPIRY_SECONDS: z._default(
+    positiveInt.check(z.maximum(MAX_LINK_EXPIRY_SECONDS, 'must be at most 7776000 (90 days)')),
+    30 * DAY_SECONDS,
+  ),
   /**
    * Public URL of the article-link function: links to stored originals go through it and are presigned at
    * click time. Without it they are presigned at send time and die with the digest's credentials.
    */
-  ARTICLE_LINK_URL: z
-    .string()
-    .url('must be the article-link function URL, e.g. "https://abc.lambda-url.eu-west-1.on.aws/"')
-    .optional(),
+  ARTICLE_LINK_URL: z.optional(
+    z.url('must be the article-link function URL, e.g. "https://abc.lambda-url.eu-west-1.on.aws/"'),
+  ),
   /**
    * Public URL of the unsubscribe function; without it no List-Unsubscribe header is sent. Set, it needs its
    * signing key: bulk mail must carry the header, so the digest refuses to start rather than leave it out.
    */
-  UNSUBSCRIBE_URL: z.string().url().optional(),
+  UNSUBSCRIBE_URL: z.optional(z.url()),
   /** The digest signs three kinds of link: it reads each purpose's secrets (their `current` signs). */
-  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
-  UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
-  ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
+  LINK_SIGNING_SECRET: z.optional(linkSigningSecret),
+  UNSUBSCRIBE_SIGNING_SECRET: z.optional(purposeSecrets('unsubscribe')),
+  ARTICLE_LINK_SIGNING_SECRET: z.optional(purposeSecrets('articleLink')),
   /** Public URL of the subscribe function: every digest links to its preferences page (signed: needs its key). */
-  SUBSCRIBE_URL: z.string().url().optional(),
-  SUBSCRIBE_SIGNING_SECRET: purposeSecrets('preferences').optional(),
+  SUBSCRIBE_URL: z.optional(z.url()),
+  SUBSCRIBE_SIGNING_SECRET: z.optional(purposeSecrets('preferences')),
 };
 
 /** Each public link endpoint reads only its own purpose's secrets (or the local master). */
@@ -189,44 +198,44 @@ const unsubscribeEndpointShape = {
   ...awsShape,
   ...storageShape,
   ...digestTableShape,
-  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
-  UNSUBSCRIBE_SIGNING_SECRET: purposeSecrets('unsubscribe').optional(),
+  LINK_SIGNING_SECRET: z.optional(linkSigningSecret),
+  UNSUBSCRIBE_SIGNING_SECRET: z.optional(purposeSecrets('unsubscribe')),
 };
 const articleLinkEndpointShape = {
   ...awsShape,
   ...storageShape,
-  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
-  ARTICLE_LINK_SIGNING_SECRET: purposeSecrets('articleLink').optional(),
+  LINK_SIGNING_SECRET: z.optional(linkSigningSecret),
+  ARTICLE_LINK_SIGNING_SECRET: z.optional(purposeSecrets('articleLink')),
 };
 
 /** The signup and preferences pages (src/links/subscribe.ts). */
 const subscribeShape = {
   ...awsShape,
   ...digestTableShape,
-  SENDER_EMAIL: z.string().email('must be the verified SES sender address, e.g. "digest@example.com"'),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  SENDER_EMAIL: z.email('must be the verified SES sender address, e.g. "digest@example.com"'),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   /**
    * The function's public URL, which confirmation mails link to (a custom domain in front of it, or locally
    * the emulated function URL). Default: https:// and the domain of the function URL the request came in on.
    */
-  SUBSCRIBE_URL: z.string().url().optional(),
+  SUBSCRIBE_URL: z.optional(z.url()),
   /** What the signup form offers first when the browser does not say (JavaScript off). */
   ...subscriberDefaultsShape,
   /** How long a confirmation link works. */
-  SUBSCRIBE_CONFIRM_HOURS: positiveInt.max(7 * 24).default(48),
+  SUBSCRIBE_CONFIRM_HOURS: z._default(positiveInt.check(z.maximum(7 * 24)), 48),
   /** Signups one source address (an IPv4 address, an IPv6 /64) may make in an hour. */
-  SUBSCRIBE_MAX_PER_SOURCE_HOUR: positiveInt.default(10),
+  SUBSCRIBE_MAX_PER_SOURCE_HOUR: z._default(positiveInt, 10),
   /** Signups all sources together may make in an hour: a cap on confirmation mails, for SES's reputation. */
-  SUBSCRIBE_MAX_PER_HOUR: positiveInt.default(1_000),
-  LINK_SIGNING_SECRET: linkSigningSecret.optional(),
-  SUBSCRIBE_SIGNING_SECRET: purposeSecrets('subscribeConfirm').optional(),
+  SUBSCRIBE_MAX_PER_HOUR: z._default(positiveInt, 1_000),
+  LINK_SIGNING_SECRET: z.optional(linkSigningSecret),
+  SUBSCRIBE_SIGNING_SECRET: z.optional(purposeSecrets('subscribeConfirm')),
 };
 
 /** How every configuration error ends: where the variables are described. */
 const SET_THEM = 'Set these environment variables (see docs/configuration.md).';
 
 /** `subject`: what the message says the configuration is for, e.g. "the digest function". */
-function load<S extends z.ZodRawShape>(shape: S, env: Env, subject: string): z.infer<z.ZodObject<S>> {
+function load<S extends z.core.$ZodShape>(shape: S, env: Env, subject: string): z.infer<z.ZodMiniObject<S>> {
   const values = Object.fromEntries(Object.keys(shape).map((name) => [name, emptyToUndefined(env[name])]));
   const parsed = z.object(shape).safeParse(values);
   if (!parsed.success) {
@@ -322,7 +331,7 @@ export function loadDigestConfig(env: Env = process.env) {
   return config;
 }
 
-type WithLinkSecrets<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>> & { linkSecrets: LinkSecrets };
+type WithLinkSecrets<S extends z.core.$ZodShape> = z.infer<z.ZodMiniObject<S>> & { linkSecrets: LinkSecrets };
 
 export function loadLinkEndpointConfig(
   endpoint: 'unsubscribe',

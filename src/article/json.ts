@@ -1,19 +1,21 @@
 /** JSON uploads: `{"title", "body" | "text", "url"?, "publishedAt"?}`. */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { describeIssues, errorMessage } from '../errors.js';
 import { UnreadableArticleError } from './document.js';
 
 const jsonArticleSchema = z
   .object({
-    title: z.string().optional(),
-    body: z.string().optional(),
-    text: z.string().optional(),
-    url: z.string().optional(),
-    publishedAt: z.string().optional(),
+    title: z.optional(z.string()),
+    body: z.optional(z.string()),
+    text: z.optional(z.string()),
+    url: z.optional(z.string()),
+    publishedAt: z.optional(z.string()),
   })
-  .refine((a) => (a.body ?? a.text ?? '').trim().length > 0, {
-    message: 'needs a non-empty "body" or "text"',
-  });
+  .check(
+    z.refine((a) => (a.body ?? a.text ?? '').trim().length > 0, {
+      message: 'needs a non-empty "body" or "text"',
+    }),
+  );
 
 export interface JsonArticle {
   title?: string;

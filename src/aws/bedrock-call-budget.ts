@@ -8,11 +8,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { llmCallCounterKey } from '../bucket-layout.js';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { LlmCallBudget } from '../use-cases/summarize-upload/ports.js';
 import { parseJson, putJsonIf, readObject } from './s3-objects.js';
 
-const counterSchema = z.object({ day: z.string(), calls: z.number().int().nonnegative() });
+const counterSchema = z.object({ day: z.string(), calls: z.number().check(z.int(), z.nonnegative()) });
 
 /**
  * How long to keep starting read-and-increment rounds lost to other writers (a burst of uploads all counting

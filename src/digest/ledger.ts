@@ -3,13 +3,13 @@
  * not sent because nothing was new, or given up because SES refused it for good). It answers the two
  * questions a run asks: is this subscriber's day done, and where does the next digest's window start.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { frequencyOf, type Subscriber } from './subscribers.js';
 
 export const ledgerEntrySchema = z.object({
-  subscriberId: z.string().min(1),
+  subscriberId: z.string().check(z.minLength(1)),
   /** The subscriber's local date the digest belongs to, `YYYY-MM-DD`. */
-  localDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  localDate: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   /**
    * `sent`, `empty` (nothing new, nothing sent), or `rejected`: SES refused the digest permanently (e.g. an
    * unverified recipient in the sandbox), so the day is given up rather than re-sent every hour. A
@@ -17,12 +17,12 @@ export const ledgerEntrySchema = z.object({
    */
   status: z.enum(['sent', 'empty', 'rejected']),
   /** SES message id; absent when nothing was new and no note was sent. */
-  messageId: z.string().min(1).optional(),
+  messageId: z.optional(z.string().check(z.minLength(1))),
   /** The window of stored summaries this digest covered: [windowFrom, windowTo). */
-  windowFrom: z.string().datetime(),
-  windowTo: z.string().datetime(),
-  itemCount: z.number().int().nonnegative(),
-  recordedAt: z.string().datetime(),
+  windowFrom: z.iso.datetime(),
+  windowTo: z.iso.datetime(),
+  itemCount: z.number().check(z.int(), z.nonnegative()),
+  recordedAt: z.iso.datetime(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 

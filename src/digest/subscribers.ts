@@ -4,7 +4,7 @@
  * one by one here, and a bad entry is reported with its reason and skipped.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { describeIssues } from '../errors.js';
 import { timeZone } from './time-zone.js';
 
@@ -55,7 +55,7 @@ function weekdayName(value: string): string {
 /** `weekday` is required for a weekly digest and meaningless for a daily one. */
 function checkWeekday(
   value: { frequency?: Frequency | undefined; weekday?: Weekday | undefined },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   if (value.frequency === 'weekly' && value.weekday === undefined) {
     ctx.addIssue({
@@ -97,47 +97,52 @@ export interface SubscriberDefaults {
  */
 const WHOLE_HOUR = 'must be a whole hour such as 07:00: the digest runs hourly';
 
-const lowercased = z.array(z.string().trim().min(1).toLowerCase()).default([]);
+const lowercased = z._default(z.array(z.string().check(z.trim(), z.minLength(1), z.toLowerCase())), []);
 
 const entrySchema = z
   .strictObject({
-    email: z.string().trim().email('must be an email address'),
-    timeZone: timeZone.optional(),
-    sendAt: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
-        message: 'must be a whole local hour "HH:00" such as "07:00"',
-        abort: true,
-      })
-      .refine((hhmm) => hhmm.endsWith(':00'), WHOLE_HOUR)
-      .optional(),
+    // Trimmed before the address is checked.
+    email: z.string().check(z.trim(), z.email('must be an email address')),
+    timeZone: z.optional(timeZone),
+    sendAt: z.optional(
+      z.string().check(
+        z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+          message: 'must be a whole local hour "HH:00" such as "07:00"',
+          abort: true,
+        }),
+        z.refine((hhmm) => hhmm.endsWith(':00'), WHOLE_HOUR),
+      ),
+    ),
     topics: lowercased,
     keywords: lowercased,
-    frequency: z.preprocess(
-      (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-      frequencySchema.optional(),
+    frequency: z.pipe(
+      z.transform((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)),
+      z.optional(frequencySchema),
     ),
-    weekday: z.preprocess((v) => (typeof v === 'string' ? weekdayName(v) : v), weekdaySchema.optional()),
+    weekday: z.pipe(
+      z.transform((v) => (typeof v === 'string' ? weekdayName(v) : v)),
+      z.optional(weekdaySchema),
+    ),
   })
-  .superRefine(checkWeekday);
+  .check(z.superRefine(checkWeekday));
 
 const documentSchema = z.object({ subscribers: z.array(z.unknown()) });
 
-const sendAtHour = z.string().regex(/^([01]\d|2[0-3]):00$/, WHOLE_HOUR);
+const sendAtHour = z.string().check(z.regex(/^([01]\d|2[0-3]):00$/, WHOLE_HOUR));
 
 /** A subscriber as stored and as carried in a send batch: already validated once, checked again on read. */
 export const subscriberSchema = z
   .object({
-    id: z.string().regex(/^[0-9a-f]{32}$/, 'must be a subscriber id (32 hex digits)'),
-    email: z.string().email(),
+    id: z.string().check(z.regex(/^[0-9a-f]{32}$/, 'must be a subscriber id (32 hex digits)')),
+    email: z.email(),
     timeZone,
     sendAt: sendAtHour,
     topics: z.array(z.string()),
     keywords: z.array(z.string()),
-    frequency: frequencySchema.optional(),
-    weekday: weekdaySchema.optional(),
+    frequency: z.optional(frequencySchema),
+    weekday: z.optional(weekdaySchema),
   })
-  .superRefine(checkWeekday) satisfies z.ZodType<Subscriber>;
+  .check(z.superRefine(checkWeekday)) satisfies z.ZodMiniType<Subscriber>;
 
 /** One entry as an operator writes it (the document, the CLI, an import file): a subscriber, or why not. */
 export function parseSubscriberEntry(

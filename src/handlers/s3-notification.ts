@@ -4,7 +4,7 @@
  * so the bundle does not pull in the parser package, whose schemas import zod's whole namespace (about
  * 350 KiB of the bundle; `import * as z` lets esbuild keep only what is used).
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 const identity = z.object({ principalId: z.string() });
 
@@ -28,11 +28,11 @@ const s3RecordSchema = z.object({
     configurationId: z.string(),
     object: z.object({
       key: z.string(),
-      size: z.number().optional(),
-      urlDecodedKey: z.string().optional(),
-      eTag: z.string().optional(),
-      sequencer: z.string().optional(),
-      versionId: z.string().optional(),
+      size: z.optional(z.number()),
+      urlDecodedKey: z.optional(z.string()),
+      eTag: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
+      versionId: z.optional(z.string()),
     }),
     bucket: z.object({
       name: z.string(),
@@ -40,16 +40,16 @@ const s3RecordSchema = z.object({
       arn: z.string(),
     }),
   }),
-  glacierEventData: z
-    .object({
+  glacierEventData: z.optional(
+    z.object({
       restoreEventData: z.object({
         lifecycleRestorationExpiryTime: z.string(),
         lifecycleRestoreStorageClass: z.string(),
       }),
-    })
-    .optional(),
+    }),
+  ),
 });
 
-export const s3NotificationSchema = z.object({ Records: z.array(s3RecordSchema).min(1) });
+export const s3NotificationSchema = z.object({ Records: z.array(s3RecordSchema).check(z.minLength(1)) });
 
 export type S3Notification = z.infer<typeof s3NotificationSchema>;

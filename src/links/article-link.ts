@@ -10,7 +10,7 @@
  * article-link tokens: those from before key ids were signed with the key unsubscribe keeps for its own
  * legacy links, and all of them expired within 90 days of being sent.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { verifyWith } from './link-secrets.js';
 import type { LinkSecretSource, OriginalLinks, OriginalRef } from './ports.js';
 import { page } from './page.js';
@@ -21,10 +21,10 @@ import { escapeHtml } from '../digest/text.js';
 export const REDIRECT_LINK_SECONDS = 300;
 
 const claimsSchema = z.object({
-  b: z.string().min(1),
-  k: z.string().min(1),
-  v: z.string().min(1).optional(),
-  e: z.number().int().positive(),
+  b: z.string().check(z.minLength(1)),
+  k: z.string().check(z.minLength(1)),
+  v: z.optional(z.string().check(z.minLength(1))),
+  e: z.number().check(z.int(), z.positive()),
 });
 
 export interface ArticleLinkClaims extends OriginalRef {

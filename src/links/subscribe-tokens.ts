@@ -13,7 +13,7 @@
  * Pure: the clock comes in as `now`, randomness as `nonce`.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { WEEKDAYS, type Weekday } from '../digest/subscribers.js';
 import { verifyWith } from './link-secrets.js';
 import type { LinkSecretSource } from './ports.js';
@@ -22,7 +22,7 @@ import { signToken, tokenUrl } from './signed-token.js';
 const SUBSCRIBER_ID = /^[a-f0-9]{32}$/;
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-function decode<T>(schema: z.ZodType<T>, payload: string | undefined): T | undefined {
+function decode<T>(schema: z.ZodMiniType<T>, payload: string | undefined): T | undefined {
   if (payload === undefined) return undefined;
   try {
     const parsed = schema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
@@ -37,7 +37,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 /** What a form token is bound to: the signup form, or one subscriber's preferences form. */
 export type FormName = 'signup' | { preferencesOf: string };
 
-const formPayload = z.object({ f: z.string(), x: z.number().int() });
+const formPayload = z.object({ f: z.string(), x: z.number().check(z.int()) });
 
 /** A form token for `form`, working until `expiresAt`. `secret`: the current subscribe secret. */
 export function formToken(secret: string, form: FormName, expiresAt: Date): string {
@@ -78,15 +78,15 @@ export interface Confirmation extends SignupRequest {
 }
 
 const confirmPayload = z.object({
-  j: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
-  x: z.number().int(),
-  e: z.string().min(3).max(254),
-  z: z.string().min(1).max(64),
-  h: z.number().int().min(0).max(23),
-  t: z.array(z.string().max(100)).max(20),
-  k: z.array(z.string().max(100)).max(20),
+  j: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  x: z.number().check(z.int()),
+  e: z.string().check(z.minLength(3), z.maxLength(254)),
+  z: z.string().check(z.minLength(1), z.maxLength(64)),
+  h: z.number().check(z.int(), z.minimum(0), z.maximum(23)),
+  t: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20)),
+  k: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20)),
   /** Weekly on this weekday; absent (and in links mailed before weekly digests existed): daily. */
-  w: z.enum(WEEKDAYS).optional(),
+  w: z.optional(z.enum(WEEKDAYS)),
 });
 
 export function newTokenId(): string {

@@ -22,7 +22,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import {
   frequencyOf,
   sendAtFromHour,
@@ -575,7 +575,7 @@ function valuesOf(subscriber: Subscriber): FormValues {
   };
 }
 
-const emailSchema = z.string().max(254).email();
+const emailSchema = z.string().check(z.maxLength(254), z.email());
 
 function validate(values: FormValues, withEmail: boolean): { errors: FieldErrors; signup?: SignupRequest } {
   const errors: FieldErrors = {};

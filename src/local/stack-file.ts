@@ -6,15 +6,15 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { describeIssues } from '../errors.js';
 
 export const STACK_FILE = fileURLToPath(new URL('../../.local/stack.json', import.meta.url));
 
 const stackFileSchema = z.object({
-  DIGEST_TABLE: z.string().min(3),
-  DYNAMODB_ENDPOINT: z.string().url(),
-  AWS_REGION: z.string().min(1),
+  DIGEST_TABLE: z.string().check(z.minLength(3)),
+  DYNAMODB_ENDPOINT: z.url(),
+  AWS_REGION: z.string().check(z.minLength(1)),
 });
 export type StackFile = z.infer<typeof stackFileSchema>;
 

@@ -3,14 +3,14 @@
  * storing, the digest validates what it reads, tests use it, and the published contract is generated from it
  * (`npm run schema`: schema/summary.schema.json and schema/failure-record.schema.json).
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ARTICLE_FORMATS } from '../article/document.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
 const mentionedName = z.object({
-  name: z.string().min(1),
-  mentions: z.number().int().positive(),
+  name: z.string().check(z.minLength(1)),
+  mentions: z.number().check(z.int(), z.positive()),
 });
 
 export const articleFormatSchema = z.enum(ARTICLE_FORMATS);
@@ -108,54 +108,57 @@ export function canonicalSourceUrl(raw: string | undefined): string | undefined 
 
 export const summarySchema = z.object({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
-  id: z.string().regex(/^[a-f0-9]{16,64}$/, 'hex id derived from bucket, key and version'),
+  id: z.string().check(z.regex(/^[a-f0-9]{16,64}$/, 'hex id derived from bucket, key and version')),
   source: z.object({
-    bucket: z.string().min(1),
-    key: z.string().min(1),
-    size: z.number().int().nonnegative(),
-    etag: z.string().optional(),
-    versionId: z.string().optional(),
-    contentType: z.string().optional(),
+    bucket: z.string().check(z.minLength(1)),
+    key: z.string().check(z.minLength(1)),
+    size: z.number().check(z.int(), z.nonnegative()),
+    etag: z.optional(z.string()),
+    versionId: z.optional(z.string()),
+    contentType: z.optional(z.string()),
     format: articleFormatSchema,
-    charset: z.string().min(1),
-    url: z
-      .string()
-      .regex(SOURCE_URL_PATTERN)
-      .describe(
-        'Where the article was published: an absolute URI (RFC 3986). The summarizer stores http(s) URLs only, in canonical form.',
-      )
-      .optional(),
-    publishedAt: z.string().optional(),
+    charset: z.string().check(z.minLength(1)),
+    url: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(SOURCE_URL_PATTERN),
+          z.describe(
+            'Where the article was published: an absolute URI (RFC 3986). The summarizer stores http(s) URLs only, in canonical form.',
+          ),
+        ),
+    ),
+    publishedAt: z.optional(z.string()),
   }),
   title: z.object({
-    text: z.string().min(1),
+    text: z.string().check(z.minLength(1)),
     /** `abstractive`: written by the LLM (SUMMARIZER=bedrock) and verified against the article. */
     origin: z.enum(['document', 'first-line', 'first-sentence', 'key', 'abstractive']),
   }),
-  language: z.string().min(2),
+  language: z.string().check(z.minLength(2)),
   /** What is new: 1-3 sentences, each a span of the source text. */
-  summary: z.array(z.string().min(1)).min(1).max(3),
+  summary: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(3)),
   /** What a reader would underline across the whole article, each a span of the source text. */
-  keyPoints: z.array(z.string().min(1)).max(5),
+  keyPoints: z.array(z.string().check(z.minLength(1))).check(z.maxLength(5)),
   entities: z.object({
     people: z.array(mentionedName),
     organizations: z.array(mentionedName),
     places: z.array(mentionedName),
   }),
-  dates: z.array(z.object({ text: z.string().min(1), iso: z.string().optional() })),
+  dates: z.array(z.object({ text: z.string().check(z.minLength(1)), iso: z.optional(z.string()) })),
   numbers: z.array(
     z.object({
       value: z.number(),
-      unit: z.string().optional(),
-      text: z.string().min(1),
+      unit: z.optional(z.string()),
+      text: z.string().check(z.minLength(1)),
       context: z.string(),
     }),
   ),
-  quotes: z.array(z.object({ text: z.string().min(1), speaker: z.string().optional() })),
+  quotes: z.array(z.object({ text: z.string().check(z.minLength(1)), speaker: z.optional(z.string()) })),
   sources: z.array(mentionedName),
-  keywords: z.array(z.string().min(1)).max(10),
-  wordCount: z.number().int().nonnegative(),
-  readingTimeMinutes: z.number().int().positive(),
+  keywords: z.array(z.string().check(z.minLength(1))).check(z.maxLength(10)),
+  wordCount: z.number().check(z.int(), z.nonnegative()),
+  readingTimeMinutes: z.number().check(z.int(), z.positive()),
   /** True when only the first part of a very long article was analysed. */
   truncated: z.boolean(),
   /**
@@ -165,15 +168,17 @@ export const summarySchema = z.object({
   summarizer: z.object({
     name: z.string(),
     version: z.string(),
-    llm: z
-      .object({
-        provider: z.string().min(1),
-        modelId: z.string().min(1),
-        fallback: z.object({ code: z.string().min(1), reason: z.string().min(1) }).optional(),
-      })
-      .optional(),
+    llm: z.optional(
+      z.object({
+        provider: z.string().check(z.minLength(1)),
+        modelId: z.string().check(z.minLength(1)),
+        fallback: z.optional(
+          z.object({ code: z.string().check(z.minLength(1)), reason: z.string().check(z.minLength(1)) }),
+        ),
+      }),
+    ),
   }),
-  createdAt: z.string().datetime(),
+  createdAt: z.iso.datetime(),
 });
 
 export type Summary = z.infer<typeof summarySchema>;
@@ -185,16 +190,16 @@ export type SummaryContent = Omit<Summary, 'schemaVersion' | 'id' | 'source' | '
 /** Why an upload could not become a summary; stored under the failure prefix for an operator. */
 export const failureRecordSchema = z.object({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   source: z.object({
-    bucket: z.string().min(1),
-    key: z.string().min(1),
-    size: z.number().int().nonnegative().optional(),
-    etag: z.string().optional(),
-    versionId: z.string().optional(),
+    bucket: z.string().check(z.minLength(1)),
+    key: z.string().check(z.minLength(1)),
+    size: z.optional(z.number().check(z.int(), z.nonnegative())),
+    etag: z.optional(z.string()),
+    versionId: z.optional(z.string()),
   }),
-  reason: z.string().min(1),
-  code: z.string().min(1),
-  failedAt: z.string().datetime(),
+  reason: z.string().check(z.minLength(1)),
+  code: z.string().check(z.minLength(1)),
+  failedAt: z.iso.datetime(),
 });
 export type FailureRecord = z.infer<typeof failureRecordSchema>;

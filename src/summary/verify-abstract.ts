@@ -3,7 +3,7 @@
  * anything of it is stored. Pure: no I/O, no clock. What it checks, and how the support threshold was
  * chosen: docs/llm-summaries.md.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { summarySchema } from './schema.js';
 import { contentStems, stem, words } from './tokens.js';
 
@@ -12,12 +12,14 @@ import { contentStems, stem, words } from './tokens.js';
  * with: the summary's own `summary` and `keyPoints`, and the text of its `title`.
  */
 export const abstractDraftSchema = z.object({
-  title: summarySchema.shape.title.shape.text.describe('A short, factual headline for the article.'),
-  summary: summarySchema.shape.summary.describe(
-    'What is new, in 1-3 short sentences, using only facts, names, numbers and quotations the article states.',
+  title: summarySchema.shape.title.shape.text.check(z.describe('A short, factual headline for the article.')),
+  summary: summarySchema.shape.summary.check(
+    z.describe(
+      'What is new, in 1-3 short sentences, using only facts, names, numbers and quotations the article states.',
+    ),
   ),
-  keyPoints: summarySchema.shape.keyPoints.describe(
-    'Up to 5 single-sentence points a reader would underline, each stated in the article.',
+  keyPoints: summarySchema.shape.keyPoints.check(
+    z.describe('Up to 5 single-sentence points a reader would underline, each stated in the article.'),
   ),
 });
 export type AbstractDraft = z.infer<typeof abstractDraftSchema>;
