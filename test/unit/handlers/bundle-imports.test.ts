@@ -23,7 +23,7 @@ describe('imports that bloat the Lambda bundles', () => {
   const files = sources(SRC).map((path) => ({ path: relative(SRC, path), code: readFileSync(path, 'utf8') }));
 
   it('take zod only through src/zod.ts (zod/mini with English messages), and as a namespace', () => {
-    // Classic zod costs about 5 ms more at every cold start; mini without the locale says "Invalid input" to
+    // Classic zod costs about 8 ms more at every cold start; mini without the locale says "Invalid input" to
     // everything; and `import { z }` keeps all of zod (every locale, JSON Schema) in the bundle.
     const offenders = files
       .filter(
