@@ -181,9 +181,12 @@ function repeatsChosen(candidate: Candidate, chosen: Candidate[], headsFirst: bo
   for (const other of chosen) {
     const [shorter, longer] = candidate.words <= other.words ? [candidate, other] : [other, candidate];
     const contained = shorter.key === longer.key || longer.inner.includes(shorter.key);
-    const isHead = headsFirst
-      ? longer.key.startsWith(`${shorter.key} `)
-      : longer.key.endsWith(` ${shorter.key}`);
+    // A name heads no phrase of common words: "France insoumise" and "Covid long" are not kinds of France
+    // or Covid, so such a pair is weighed by how often the name stands alone (below).
+    const isHead =
+      !shorter.isName &&
+      !longer.isName &&
+      (headsFirst ? longer.key.startsWith(`${shorter.key} `) : longer.key.endsWith(` ${shorter.key}`));
     if (contained && ((shorter.isName && longer.isName) || isHead)) return true;
     if (!contained && sharedWords(candidate, other) >= 2) return true;
     if (!contained) continue;

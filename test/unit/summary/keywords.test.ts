@@ -122,6 +122,16 @@ describe('key phrases', () => {
     expect(headLast).not.toContain('path');
   });
 
+  it('weigh a name and a phrase it opens by how often the name stands alone: a name heads no phrase', () => {
+    // Prepare: "France" stands alone five times, and twice opens the party's name.
+    const text =
+      'La France insoumise a déposé une motion. La France insoumise veut un vote. La France refuse. ' +
+      'La France hésite. Le gouvernement de la France attend. La France doute encore. Paris et la France.';
+
+    // Act / Assess
+    expect(extractKeywords(text, functionWords('fr'), true)).toEqual(['France', 'France insoumise']);
+  });
+
   it('keep "of" inside a name', () => {
     // Prepare
     const text =
