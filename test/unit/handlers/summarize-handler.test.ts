@@ -109,10 +109,17 @@ describe('summarize handler', () => {
       return metrics;
     });
 
-    await expect(handler(s3.s3, metrics)({ Records: [first, second] }, context)).rejects.toBeInstanceOf(
-      RetryableUploadError,
-    );
+    const { logger, lines } = capturedLogger('summarize-test');
+
+    await expect(
+      handler(s3.s3, metrics, logger)({ Records: [first, second] }, context),
+    ).rejects.toBeInstanceOf(RetryableUploadError);
     expect(counted.sort()).toEqual(['ArticlesRetried', 'ArticlesSummarized']);
+    // The error line names the upload that will be retried, the other line the one summarized.
+    expect(linesSaying(lines, 'Could not summarize the article').map((line) => line.key)).toEqual([
+      UPLOADED_KEY,
+    ]);
+    expect(linesSaying(lines, 'Stored the summary').map((line) => line.key)).toEqual(['articles/other.txt']);
     // The production client's own retries ran first: 3 attempts (maxAttempts) at the throttled key.
     expect(s3.gets()).toEqual([UPLOADED_KEY, UPLOADED_KEY, UPLOADED_KEY, 'articles/other.txt']);
 
