@@ -92,34 +92,34 @@ function parseS3Notification(event: unknown): S3Notification {
   return parsed.data;
 }
 
-function logOutcome(logger: RecordLog, metrics: Metrics, outcome: UploadOutcome): void {
+function logOutcome(log: RecordLog, metrics: Metrics, outcome: UploadOutcome): void {
   switch (outcome.status) {
     case 'summarized':
       metrics.addMetric('ArticlesSummarized', MetricUnit.Count, 1);
-      logger.info('Stored the summary', {
+      log.info('Stored the summary', {
         summaryKey: outcome.summaryKey,
         title: outcome.title,
         summarizer: outcome.summarizer,
       });
       return;
     case 'already-summarized':
-      logger.info('A summary of this upload is already stored; nothing to do', {
+      log.info('A summary of this upload is already stored; nothing to do', {
         summaryKey: outcome.summaryKey,
       });
       return;
     case 'failed':
       metrics.addMetric('ArticlesFailed', MetricUnit.Count, 1);
-      logger.warn('The article cannot be summarized; stored a failure record', {
+      log.warn('The article cannot be summarized; stored a failure record', {
         failureKey: outcome.failureKey,
         code: outcome.code,
         reason: outcome.reason,
       });
       return;
     case 'ignored':
-      logger.warn('Ignored an object outside the articles prefix', { reason: outcome.reason });
+      log.warn('Ignored an object outside the articles prefix', { reason: outcome.reason });
       return;
     case 'superseded':
-      logger.info(
+      log.info(
         'Skipped an upload overwritten before it was read; the newer upload is summarized by its own event',
         {
           reason: outcome.reason,
