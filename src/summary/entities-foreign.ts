@@ -42,6 +42,17 @@ const GERMAN_PLACE_CUES = new Set(
   'in nach aus bei von zwischen gegenüber stadt hauptstadt gemeinde dorf kreis landkreis region'.split(' '),
 );
 
+/**
+ * Words that open the name of a competition ("Coupe de France", "Copa del Rey", "Tour de France"): the run
+ * names an event, not the place inside it, and events are nothing (as in English: "World Cup").
+ */
+const EVENT_HEADS = new Set(
+  (
+    'Coupe Copa Coppa Taça Tour Giro Vuelta Championnat Campeonato Campionato Mondial Mundial Mondiale ' +
+    'Jeux Juegos Giochi Jogos'
+  ).split(' '),
+);
+
 /** Words that open an organization's name in languages that capitalize names only. */
 const ORGANIZATION_HEADS = new Set(
   (
@@ -153,6 +164,7 @@ export function foreignEntityRuns(tokens: readonly Token[], text: string, langua
 
   function typeRun(from: number, to: number): void {
     const words = tokens.slice(from, to).map((t) => t.text);
+    if (language !== 'de' && words.length >= 2 && EVENT_HEADS.has(words[0] ?? '')) return;
     const found = candidates.length;
     for (let k = 0; k < words.length; k++) {
       const word = words[k] ?? '';
