@@ -15,7 +15,6 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { HttpRequest } from '@smithy/types';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
 import { createS3LlmCallBudget } from '../../src/aws/bedrock-call-budget.js';
 import { createBedrockRuntimeClient, createBedrockSummarizer } from '../../src/aws/bedrock-summarizer.js';
 import { createS3ArticleStore } from '../../src/aws/s3-article-store.js';
@@ -31,6 +30,7 @@ import {
 } from '../../src/local/emulators.js';
 import { summarySchema, type Summary } from '../../src/summary/schema.js';
 import { abstractDraftSchema, type AbstractDraft } from '../../src/summary/verify-abstract.js';
+import * as z from '../../src/zod.js';
 import { expectPublishedValid } from '../support/published-schema.js';
 import { emulatorS3Client, emulatorS3Config } from '../support/s3-fixtures.js';
 import { testSummarizeSettings } from '../support/summarize-settings.js';
